@@ -1,0 +1,1 @@
+//! Model-free text analysis used by the built-in engine.

@@ -1,0 +1,1 @@
+//! The built-in engine: no model, deterministic.

@@ -1,0 +1,1 @@
+//! In-process GGUF inference through llama.cpp.

@@ -1,0 +1,149 @@
+//! Engines turn a [`ChatRequest`] into a stream of [`Event`]s. They know nothing about
+//! templates, files or terminals: tasks build requests, sinks consume events.
+
+pub mod builtin;
+#[cfg(feature = "local")]
+pub mod local;
+pub mod openai;
+
+use crate::error::Result;
+use futures_util::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+}
+
+impl Message {
+    pub fn system(content: impl Into<String>) -> Self {
+        Self {
+            role: Role::System,
+            content: content.into(),
+        }
+    }
+    pub fn user(content: impl Into<String>) -> Self {
+        Self {
+            role: Role::User,
+            content: content.into(),
+        }
+    }
+    pub fn assistant(content: impl Into<String>) -> Self {
+        Self {
+            role: Role::Assistant,
+            content: content.into(),
+        }
+    }
+}
+
+/// Sampling and length settings; `None` leaves the engine's own default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GenParams {
+    pub model: Option<String>,
+    pub temperature: Option<f32>,
+    pub top_p: Option<f32>,
+    pub max_tokens: Option<u32>,
+    pub seed: Option<u64>,
+    pub stop: Vec<String>,
+}
+
+/// Summary length, shared by the summarize task and the built-in summarizer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Length {
+    Short,
+    #[default]
+    Medium,
+    Long,
+}
+
+/// What the request is for. Model engines only read `messages`; the built-in engine has no
+/// model, so it works from the intent and the raw text instead.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Intent {
+    #[default]
+    Chat,
+    Summarize {
+        text: String,
+        /// Line number (1-based) of the first line of `text` in its source document.
+        first_line: usize,
+        length: Length,
+    },
+    Translate,
+    /// Deterministic pattern extraction (e-mails, URLs, phones, IPs, IBANs…).
+    Extract {
+        text: String,
+        first_line: usize,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChatRequest {
+    pub messages: Vec<Message>,
+    pub params: GenParams,
+    /// JSON Schema the answer must conform to (structured output), if any.
+    pub schema: Option<serde_json::Value>,
+    pub intent: Intent,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A piece of the answer, forwarded to the sink as soon as it arrives.
+    Text(String),
+    Usage {
+        prompt_tokens: u64,
+        completion_tokens: u64,
+    },
+    /// The answer is complete. `finish_reason` as the engine reported it ("stop", "length"…).
+    Done { finish_reason: Option<String> },
+}
+
+/// Where events go. A closed channel means the consumer is gone (Ctrl-C, broken pipe):
+/// engines stop generating as soon as a send fails.
+pub type EventSender = mpsc::Sender<Event>;
+
+pub trait Engine: Send + Sync {
+    /// Short name for messages and the audit log: "openai", "local", "builtin".
+    fn name(&self) -> &str;
+    /// Model identifier as it will be reported.
+    fn model(&self) -> String;
+    /// Stream the answer to `tx`. Returns once a `Done` event was sent, or with an error.
+    /// A stream that ends early is an error ([`crate::Error::Truncated`]), never `Ok`.
+    fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>>;
+    /// Count tokens the way this engine's model does, if it can.
+    fn count_tokens(&self, text: &str) -> Option<usize> {
+        let _ = text;
+        None
+    }
+    /// Context window in tokens, if known.
+    fn context_window(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// Run a request to completion and collect the text; for callers that don't stream.
+pub async fn complete(engine: &dyn Engine, req: ChatRequest) -> Result<String> {
+    let (tx, mut rx) = mpsc::channel(256);
+    let run = engine.stream(req, tx);
+    let collect = async {
+        let mut out = String::new();
+        while let Some(ev) = rx.recv().await {
+            if let Event::Text(t) = ev {
+                out.push_str(&t);
+            }
+        }
+        out
+    };
+    let (res, out) = tokio::join!(run, collect);
+    res.map(|_| out)
+}

@@ -1,0 +1,15 @@
+//! ava: a terminal assistant for case material. Data flows one way:
+//! source → task → engine → sink.
+
+pub mod builtin;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod paths;
+pub mod sink;
+pub mod source;
+pub mod task;
+pub mod template;
+
+pub use error::{Error, Result};
