@@ -1,1 +1,507 @@
-//! placeholder
+//! Configuration, resolved once at start-up from layers:
+//! flags > environment > profile > config file > defaults. Each value remembers its layer so
+//! `ava config show` can say where it came from.
+
+use crate::cli::GlobalOpts;
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The effective settings. Secrets stay out of `Debug`.
+#[derive(Clone, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub base_url: Option<String>,
+    pub api_key: Option<String>,
+    pub temperature: Option<f32>,
+    pub top_p: Option<f32>,
+    pub seed: Option<u64>,
+    pub max_tokens: Option<u32>,
+    /// Idle read timeout, seconds.
+    pub timeout: f64,
+    pub connect_timeout: f64,
+    pub retries: u32,
+    pub allow_insecure_http: bool,
+    pub ctx_size: Option<u32>,
+    pub threads: Option<i32>,
+    pub max_input_bytes: u64,
+    /// Default region for phone numbers without a country code.
+    pub region: String,
+    /// Keep REPL history on disk (it can hold case data).
+    pub history: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            provider: None,
+            model: None,
+            base_url: None,
+            api_key: None,
+            temperature: None,
+            top_p: None,
+            seed: None,
+            max_tokens: None,
+            timeout: 120.0,
+            connect_timeout: 10.0,
+            retries: 4,
+            allow_insecure_http: false,
+            ctx_size: None,
+            threads: None,
+            max_input_bytes: crate::source::DEFAULT_MAX_INPUT_BYTES,
+            region: "PL".into(),
+            history: true,
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("provider", &self.provider)
+            .field("model", &self.model)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "***"))
+            .finish_non_exhaustive()
+    }
+}
+
+const SECRET_KEYS: &[&str] = &["api_key"];
+
+/// Environment variables read, in priority order per key. `AVA_*` first, then the
+/// ecosystem's names users already have set.
+const ENV_VARS: &[(&str, &str)] = &[
+    ("AVA_PROVIDER", "provider"),
+    ("AVA_MODEL", "model"),
+    ("AVA_BASE_URL", "base_url"),
+    ("OPENAI_BASE_URL", "base_url"),
+    ("AVA_API_KEY", "api_key"),
+    ("OPENAI_API_KEY", "api_key"),
+    ("AVA_TIMEOUT", "timeout"),
+    ("AVA_REGION", "region"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub settings: Settings,
+    /// Key → where its value came from ("--model", "env AVA_MODEL", "profile onprem", …).
+    pub sources: BTreeMap<String, String>,
+    pub config_file: PathBuf,
+    pub config_file_exists: bool,
+    pub profile: Option<String>,
+}
+
+impl Resolved {
+    pub fn source_of(&self, key: &str) -> &str {
+        self.sources
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or("default")
+    }
+
+    /// Lines for `ava config show`: key, value (secrets masked), source.
+    pub fn show(&self) -> Vec<(String, String, String)> {
+        let defaults = serialize_settings(&Settings::default());
+        let effective = serialize_settings(&self.settings);
+        let mut keys: Vec<&String> = effective.keys().collect();
+        keys.extend(defaults.keys());
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .map(|k| {
+                let v = effective.get(k).cloned().unwrap_or(Value::Null);
+                let shown = if v.is_null() {
+                    "(unset)".to_string()
+                } else if SECRET_KEYS.contains(&k.as_str()) {
+                    mask(v.as_str().unwrap_or(""))
+                } else {
+                    match v {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    }
+                };
+                (k.clone(), shown, self.source_of(k).to_string())
+            })
+            .collect()
+    }
+}
+
+fn serialize_settings(s: &Settings) -> Map<String, Value> {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Value| {
+        m.insert(k.to_string(), v);
+    };
+    put("provider", s.provider.clone().into());
+    put("model", s.model.clone().into());
+    put("base_url", s.base_url.clone().into());
+    put("api_key", s.api_key.clone().into());
+    put("temperature", s.temperature.into());
+    put("top_p", s.top_p.into());
+    put("seed", s.seed.into());
+    put("max_tokens", s.max_tokens.into());
+    put("timeout", s.timeout.into());
+    put("connect_timeout", s.connect_timeout.into());
+    put("retries", s.retries.into());
+    put("allow_insecure_http", s.allow_insecure_http.into());
+    put("ctx_size", s.ctx_size.into());
+    put("threads", s.threads.into());
+    put("max_input_bytes", s.max_input_bytes.into());
+    put("region", s.region.clone().into());
+    put("history", s.history.into());
+    m
+}
+
+/// Show the first and last two characters at most, so a user can tell keys apart.
+pub fn mask(secret: &str) -> String {
+    let n = secret.chars().count();
+    if n <= 8 {
+        "****".into()
+    } else {
+        let head: String = secret.chars().take(2).collect();
+        let tail: String = secret.chars().skip(n - 2).collect();
+        format!("{head}****{tail}")
+    }
+}
+
+/// Resolve from the real environment.
+pub fn resolve(flags: &GlobalOpts) -> Result<Resolved> {
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    resolve_with(flags, &env)
+}
+
+pub fn resolve_with(flags: &GlobalOpts, env: &BTreeMap<String, String>) -> Result<Resolved> {
+    let config_file = flags
+        .config
+        .clone()
+        .or_else(|| {
+            env.get("AVA_CONFIG_FILE")
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(crate::paths::config_file);
+    let explicit_file = flags.config.is_some();
+    let (file_layer, profiles, exists) = read_config_file(&config_file, explicit_file)?;
+    let profile = flags
+        .profile
+        .clone()
+        .or_else(|| env.get("AVA_PROFILE").filter(|s| !s.is_empty()).cloned())
+        .or_else(|| {
+            file_layer
+                .get("profile")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        });
+
+    let mut layers: Vec<(String, Map<String, Value>)> = Vec::new();
+    layers.push(("flag".into(), flag_layer(flags)));
+    for (var, key) in ENV_VARS {
+        if let Some(v) = env.get(*var).filter(|v| !v.is_empty()) {
+            let mut m = Map::new();
+            m.insert((*key).to_string(), env_value(key, v));
+            layers.push((format!("env {var}"), m));
+        }
+    }
+    if let Some(name) = &profile {
+        let Some(p) = profiles.get(name) else {
+            let known: Vec<&String> = profiles.keys().collect();
+            return Err(Error::Config {
+                file: config_file.display().to_string(),
+                reason: format!("no profile named {name:?} (profiles: {known:?})"),
+            });
+        };
+        layers.push((format!("profile {name}"), p.clone()));
+    }
+    let mut file_only = file_layer.clone();
+    file_only.remove("profile");
+    layers.push((format!("config {}", config_file.display()), file_only));
+
+    let mut merged = Map::new();
+    let mut sources = BTreeMap::new();
+    for (source, layer) in &layers {
+        for (k, v) in layer {
+            if v.is_null() || merged.contains_key(k) {
+                continue;
+            }
+            merged.insert(k.clone(), v.clone());
+            sources.insert(k.clone(), source.clone());
+        }
+    }
+    // Flags are reported by their spelling on the command line.
+    for (k, s) in sources.iter_mut() {
+        if s == "flag" {
+            *s = format!("--{}", k.replace('_', "-"));
+        }
+    }
+    let settings: Settings =
+        serde_json::from_value(Value::Object(merged)).map_err(|e| Error::Config {
+            file: config_file.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    if let Some(p) = &settings.provider {
+        if !["openai", "local", "builtin"].contains(&p.as_str()) {
+            return Err(Error::Config {
+                file: sources.get("provider").cloned().unwrap_or_default(),
+                reason: format!("unknown provider {p:?} (openai, local, builtin)"),
+            });
+        }
+    }
+    Ok(Resolved {
+        settings,
+        sources,
+        config_file,
+        config_file_exists: exists,
+        profile,
+    })
+}
+
+fn env_value(key: &str, v: &str) -> Value {
+    match key {
+        "timeout" => v
+            .parse::<f64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| v.into()),
+        _ => Value::String(v.to_string()),
+    }
+}
+
+fn flag_layer(f: &GlobalOpts) -> Map<String, Value> {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Value| {
+        if !v.is_null() {
+            m.insert(k.to_string(), v);
+        }
+    };
+    put(
+        "provider",
+        f.provider.map(|p| p.as_str().to_string()).into(),
+    );
+    put("model", f.model.clone().into());
+    put("base_url", f.base_url.clone().into());
+    put("temperature", f.temperature.into());
+    put("top_p", f.top_p.into());
+    put("seed", f.seed.into());
+    put("max_tokens", f.max_tokens.into());
+    put("timeout", f.timeout.into());
+    put("ctx_size", f.ctx_size.into());
+    put("threads", f.threads.into());
+    put("max_input_bytes", f.max_input_bytes.into());
+    if f.allow_insecure_http {
+        put("allow_insecure_http", true.into());
+    }
+    m
+}
+
+type Profiles = BTreeMap<String, Map<String, Value>>;
+
+/// A missing default file is fine; a missing file named with `--config` is not.
+fn read_config_file(path: &Path, explicit: bool) -> Result<(Map<String, Value>, Profiles, bool)> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            return Ok((Map::new(), Profiles::new(), false));
+        }
+        Err(e) => {
+            return Err(Error::Config {
+                file: path.display().to_string(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    let (file, profiles) = parse_config(&text).map_err(|reason| Error::Config {
+        file: path.display().to_string(),
+        reason,
+    })?;
+    Ok((file, profiles, true))
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "provider",
+    "model",
+    "base_url",
+    "api_key",
+    "temperature",
+    "top_p",
+    "seed",
+    "max_tokens",
+    "timeout",
+    "connect_timeout",
+    "retries",
+    "allow_insecure_http",
+    "ctx_size",
+    "threads",
+    "max_input_bytes",
+    "region",
+    "history",
+];
+
+/// Parse config TOML; the error is one line with the line number.
+pub fn parse_config(text: &str) -> std::result::Result<(Map<String, Value>, Profiles), String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let msg = e.message().trim().to_string();
+        match line {
+            Some(l) => format!("line {l}: {msg}"),
+            None => msg,
+        }
+    })?;
+    let mut json = match serde_json::to_value(&table) {
+        Ok(Value::Object(m)) => m,
+        _ => return Err("not a table".into()),
+    };
+    let mut profiles = Profiles::new();
+    if let Some(p) = json.remove("profiles") {
+        let Value::Object(p) = p else {
+            return Err("`profiles` must be a table of tables".into());
+        };
+        for (name, v) in p {
+            let Value::Object(m) = v else {
+                return Err(format!("profile {name:?} must be a table"));
+            };
+            check_keys(&m, &format!("profile {name}"))?;
+            profiles.insert(name, m);
+        }
+    }
+    let mut top = json.clone();
+    top.remove("profile");
+    check_keys(&top, "top level")?;
+    Ok((json, profiles))
+}
+
+fn check_keys(m: &Map<String, Value>, place: &str) -> std::result::Result<(), String> {
+    for k in m.keys() {
+        if !KNOWN_KEYS.contains(&k.as_str()) {
+            return Err(format!(
+                "unknown setting {k:?} in {place} (known: {})",
+                KNOWN_KEYS.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-line flags > environment > profile > this file.
+# With nothing set, ava runs offline: an installed local model, else the built-in engine.
+
+# provider = "openai"        # openai | local | builtin
+# model = "qwen2.5-7b-instruct"
+# base_url = "http://127.0.0.1:8080/v1"   # llama.cpp server; Ollama: http://127.0.0.1:11434/v1
+# api_key: prefer the AVA_API_KEY or OPENAI_API_KEY environment variable to a key in this file.
+# timeout = 120              # seconds without data from the server before giving up
+# retries = 4
+# region = "PL"              # phone numbers without a country code
+# history = true             # keep REPL history on disk (it can hold case data)
+
+# Select with --profile NAME, AVA_PROFILE, or `profile = "NAME"` above.
+# [profiles.onprem]
+# provider = "openai"
+# base_url = "https://llm.example.internal/v1"
+# model = "llama-3.1-70b-instruct"
+#
+# [profiles.offline]
+# provider = "local"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn write_config(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn flags_beat_env_beat_profile_beat_file() {
+        let (_d, path) = write_config(
+            "model = \"file-model\"\nbase_url = \"http://file\"\ntimeout = 5\nretries = 2\n\
+             [profiles.p]\nmodel = \"profile-model\"\nbase_url = \"http://profile\"\nretries = 3\n",
+        );
+        let flags = GlobalOpts {
+            config: Some(path),
+            profile: Some("p".into()),
+            model: Some("flag-model".into()),
+            ..Default::default()
+        };
+        let r = resolve_with(
+            &flags,
+            &env(&[("AVA_BASE_URL", "http://env"), ("AVA_MODEL", "")]),
+        )
+        .unwrap();
+        assert_eq!(r.settings.model.as_deref(), Some("flag-model"));
+        assert_eq!(r.source_of("model"), "--model");
+        assert_eq!(r.settings.base_url.as_deref(), Some("http://env"));
+        assert_eq!(r.source_of("base_url"), "env AVA_BASE_URL");
+        assert_eq!(r.settings.retries, 3);
+        assert_eq!(r.source_of("retries"), "profile p");
+        assert_eq!(r.settings.timeout, 5.0);
+        assert!(r.source_of("timeout").starts_with("config "));
+        assert_eq!(r.source_of("connect_timeout"), "default");
+    }
+
+    #[test]
+    fn ava_variables_beat_openai_ones() {
+        let flags = GlobalOpts {
+            config: None,
+            ..Default::default()
+        };
+        let r = resolve_with(
+            &flags,
+            &env(&[
+                ("OPENAI_API_KEY", "sk-openai-123456"),
+                ("AVA_API_KEY", "sk-ava-1234567"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(r.settings.api_key.as_deref(), Some("sk-ava-1234567"));
+        assert_eq!(r.source_of("api_key"), "env AVA_API_KEY");
+        let shown = r.show();
+        let key = shown.iter().find(|(k, _, _)| k == "api_key").unwrap();
+        assert!(
+            !key.1.contains("ava-1234"),
+            "secret must be masked: {}",
+            key.1
+        );
+    }
+
+    #[test]
+    fn malformed_config_names_the_line() {
+        let err = parse_config("model = \"x\"\n\ntimeout = = 3\n").unwrap_err();
+        assert!(err.starts_with("line 3:"), "{err}");
+        let err = parse_config("modle = \"x\"\n").unwrap_err();
+        assert!(err.contains("unknown setting \"modle\""), "{err}");
+    }
+
+    #[test]
+    fn unknown_profile_is_an_error() {
+        let (_d, path) = write_config("[profiles.a]\nmodel = \"m\"\n");
+        let flags = GlobalOpts {
+            config: Some(path),
+            profile: Some("b".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            resolve_with(&flags, &env(&[])),
+            Err(Error::Config { .. })
+        ));
+    }
+
+    #[test]
+    fn starter_config_parses() {
+        parse_config(STARTER_CONFIG).unwrap();
+    }
+}

@@ -1,12 +1,15 @@
 //! ava: a terminal assistant for case material. Data flows one way:
 //! source → task → engine → sink.
 
+pub mod app;
 pub mod builtin;
 pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod models;
 pub mod paths;
+pub mod repl;
 pub mod sink;
 pub mod source;
 pub mod task;

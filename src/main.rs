@@ -1,1 +1,48 @@
-fn main() {}
+use ava::error::exit;
+use clap::Parser;
+
+fn main() {
+    let cli = ava::cli::Cli::parse();
+    let status = ava::sink::Status::new(cli.global.quiet, cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            status.error(&format!("cannot start the async runtime: {e}"));
+            std::process::exit(exit::SOFTWARE);
+        }
+    };
+    // The REPL blocks on the terminal and enters the runtime for each answer, handling Ctrl-C
+    // itself, so it runs outside `block_on` and outside the Ctrl-C race below.
+    if let Some(files) = ava::app::repl_files(&cli) {
+        let code = match ava::app::Context::new(cli.global)
+            .and_then(|ctx| ava::repl::run(ctx, &files, &runtime))
+        {
+            Ok(code) => code,
+            Err(e) => {
+                status.error(&e.to_string());
+                e.exit_code()
+            }
+        };
+        runtime.shutdown_background();
+        std::process::exit(code);
+    }
+    let code = runtime.block_on(async {
+        tokio::select! {
+            r = ava::app::run(cli) => match r {
+                Ok(code) => code,
+                Err(e) => {
+                    status.error(&e.to_string());
+                    e.exit_code()
+                }
+            },
+            // Dropping the run future closes any connection at once; what was printed stays.
+            _ = tokio::signal::ctrl_c() => {
+                status.error("interrupted");
+                exit::INTERRUPTED
+            }
+        }
+    });
+    // The runtime may hold a blocking thread still generating (local engine); don't wait for it.
+    runtime.shutdown_background();
+    std::process::exit(code);
+}

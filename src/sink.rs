@@ -1,1 +1,342 @@
-//! placeholder
+//! Sinks: where answers and status go. Answers go to stdout (or files), everything else to
+//! stderr. One place decides TTY vs pipe.
+
+use crate::error::{Error, Result};
+use is_terminal::IsTerminal;
+use owo_colors::OwoColorize;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Version of the JSON record shape written with `--json`.
+pub const RECORD_VERSION: u32 = 1;
+
+fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Status, warnings and errors on stderr.
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub quiet: bool,
+    pub verbose: bool,
+    color: bool,
+}
+
+impl Status {
+    pub fn new(quiet: bool, verbose: bool) -> Self {
+        Self {
+            quiet,
+            verbose,
+            color: std::io::stderr().is_terminal() && color_allowed(),
+        }
+    }
+
+    /// Informational: which engine ran, where a file was written. Hidden by `-q`.
+    pub fn note(&self, msg: &str) {
+        if !self.quiet {
+            self.line("ava", msg, false);
+        }
+    }
+
+    /// Something the user must know about the answer (fallbacks, lossy input, truncation).
+    /// Shown even with `-q`, because hiding it would make the output dishonest.
+    pub fn warn(&self, msg: &str) {
+        self.line("ava: warning", msg, true);
+    }
+
+    pub fn verbose(&self, msg: &str) {
+        if self.verbose && !self.quiet {
+            self.line("ava", msg, false);
+        }
+    }
+
+    pub fn error(&self, msg: &str) {
+        let mut e = std::io::stderr().lock();
+        let _ = if self.color {
+            writeln!(e, "{} {msg}", "ava: error:".red().bold())
+        } else {
+            writeln!(e, "ava: error: {msg}")
+        };
+    }
+
+    fn line(&self, prefix: &str, msg: &str, warn: bool) {
+        let mut e = std::io::stderr().lock();
+        let _ = match (self.color, warn) {
+            (true, true) => writeln!(e, "{} {msg}", format!("{prefix}:").yellow().bold()),
+            (true, false) => writeln!(e, "{} {msg}", format!("{prefix}:").dimmed()),
+            _ => writeln!(e, "{prefix}: {msg}"),
+        };
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Stdout,
+    /// All answers into one file.
+    File(PathBuf),
+    /// One file per input: `DIR/STEM.KIND.md` (or `.json`).
+    Dir(PathBuf),
+}
+
+impl Target {
+    /// `-o x/` or an existing directory means one file per input.
+    pub fn from_arg(arg: Option<&Path>) -> Self {
+        match arg {
+            None => Target::Stdout,
+            Some(p) if p.as_os_str() == "-" => Target::Stdout,
+            Some(p) if p.is_dir() || p.to_string_lossy().ends_with('/') => Target::Dir(p.into()),
+            Some(p) => Target::File(p.into()),
+        }
+    }
+}
+
+/// What is known about one finished answer, for JSON records and output files.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    pub file: String,
+    pub task: String,
+    pub engine: String,
+    pub model: String,
+    pub template: String,
+    pub template_hash: String,
+    pub finish_reason: Option<String>,
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+    pub warnings: Vec<String>,
+}
+
+pub struct Sink {
+    json: bool,
+    stream: bool,
+    target: Target,
+    out: Box<dyn Write + Send>,
+    headings: bool,
+    color: bool,
+    /// Text of the current answer, kept for JSON records, files and the final newline.
+    current: String,
+    current_streamed: bool,
+    docs_done: usize,
+}
+
+impl Sink {
+    pub fn new(json: bool, stream: bool, target: Target, multiple_inputs: bool) -> Result<Self> {
+        let (out, tty): (Box<dyn Write + Send>, bool) = match &target {
+            Target::Stdout => (Box::new(std::io::stdout()), std::io::stdout().is_terminal()),
+            Target::File(p) => {
+                let f = std::fs::File::create(p).map_err(|source| Error::Output {
+                    path: p.clone(),
+                    source,
+                })?;
+                (Box::new(std::io::BufWriter::new(f)), false)
+            }
+            Target::Dir(p) => {
+                std::fs::create_dir_all(p).map_err(|source| Error::Output {
+                    path: p.clone(),
+                    source,
+                })?;
+                (Box::new(std::io::sink()), false)
+            }
+        };
+        Ok(Self {
+            json,
+            // Streaming makes sense only where someone can watch it.
+            stream: stream && !json && !matches!(target, Target::Dir(_)),
+            target,
+            out,
+            headings: multiple_inputs && !json,
+            color: tty && color_allowed(),
+            current: String::new(),
+            current_streamed: false,
+            docs_done: 0,
+        })
+    }
+
+    /// Start the answer for one input.
+    pub fn begin(&mut self, name: &str) -> Result<()> {
+        self.current.clear();
+        self.current_streamed = false;
+        if self.headings && !matches!(self.target, Target::Dir(_)) {
+            let sep = if self.docs_done > 0 { "\n" } else { "" };
+            let head = format!("==> {name} <==");
+            if self.color {
+                write!(self.out, "{sep}{}\n", head.bold())?;
+            } else {
+                write!(self.out, "{sep}{head}\n")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `text` should be called as tokens arrive (else the answer is shown at `finish`).
+    pub fn streams(&self) -> bool {
+        self.stream
+    }
+
+    /// A piece of the answer, written and flushed at once when streaming.
+    pub fn text(&mut self, t: &str) -> Result<()> {
+        self.current.push_str(t);
+        if self.stream {
+            self.current_streamed = true;
+            self.out.write_all(t.as_bytes())?;
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Keep a piece of the answer without showing it yet (structured answers are shown
+    /// only once they have been checked).
+    pub fn text_quiet(&mut self, t: &str) -> Result<()> {
+        self.current.push_str(t);
+        Ok(())
+    }
+
+    /// Finish the answer. `value` is the parsed result for structured answers.
+    /// Returns the path written, if the answer went to its own file.
+    pub fn finish(&mut self, rec: &Record, value: Option<&Value>) -> Result<Option<PathBuf>> {
+        self.docs_done += 1;
+        let body = match value {
+            Some(v) => serde_json::to_string_pretty(v).unwrap_or_default() + "\n",
+            None => self.current.clone(),
+        };
+        if self.json {
+            let line = record_json(
+                rec,
+                value
+                    .cloned()
+                    .unwrap_or_else(|| Value::String(self.current.clone())),
+            );
+            return self.emit(rec, &(line.to_string() + "\n"), "json");
+        }
+        if self.current_streamed && value.is_none() {
+            if !self.current.ends_with('\n') {
+                self.out.write_all(b"\n")?;
+            }
+            self.out.flush()?;
+            return Ok(None);
+        }
+        let mut body = body;
+        if !body.ends_with('\n') {
+            body.push('\n');
+        }
+        let ext = if value.is_some() { "json" } else { "md" };
+        self.emit(rec, &body, ext)
+    }
+
+    /// An input failed. In JSON mode this is an error record on the same stream, so
+    /// consumers see every input accounted for.
+    pub fn fail(&mut self, name: &str, err: &Error) -> Result<()> {
+        self.docs_done += 1;
+        if self.current_streamed && !self.current.ends_with('\n') {
+            self.out.write_all(b"\n")?;
+        }
+        if self.json {
+            let mut rec = json!({
+                "version": RECORD_VERSION,
+                "file": name,
+                "error": err.to_string(),
+                "exit_code": err.exit_code(),
+            });
+            if !self.current.is_empty() {
+                rec["partial"] = Value::String(self.current.clone());
+            }
+            if !matches!(self.target, Target::Dir(_)) {
+                writeln!(self.out, "{rec}")?;
+            }
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn emit(&mut self, rec: &Record, body: &str, ext: &str) -> Result<Option<PathBuf>> {
+        match &self.target {
+            Target::Dir(dir) => {
+                let path = dir.join(output_name(&rec.file, &rec.task, ext));
+                write_atomically(&path, body.as_bytes())?;
+                Ok(Some(path))
+            }
+            _ => {
+                self.out.write_all(body.as_bytes())?;
+                self.out.flush()?;
+                Ok(None)
+            }
+        }
+    }
+}
+
+fn record_json(rec: &Record, output: Value) -> Value {
+    json!({
+        "version": RECORD_VERSION,
+        "file": rec.file,
+        "task": rec.task,
+        "engine": rec.engine,
+        "model": rec.model,
+        "template": rec.template,
+        "template_hash": rec.template_hash,
+        "output": output,
+        "finish_reason": rec.finish_reason,
+        "usage": { "prompt_tokens": rec.prompt_tokens, "completion_tokens": rec.completion_tokens },
+        "warnings": rec.warnings,
+    })
+}
+
+/// `cases/a.txt` + "summary" → `a.summary.md`; stdin → `stdin.summary.md`.
+pub fn output_name(input: &str, kind: &str, ext: &str) -> String {
+    let stem = if input == "-" {
+        "stdin".to_string()
+    } else {
+        Path::new(input)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "input".into())
+    };
+    format!("{stem}.{kind}.{ext}")
+}
+
+/// Write to a temporary file beside `path`, then rename: a killed run never leaves a
+/// half-written output that looks complete.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension(format!(
+        "{}.tmp{}",
+        path.extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    let io = |source| Error::Output {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names_follow_the_input() {
+        assert_eq!(output_name("cases/a.txt", "summary", "md"), "a.summary.md");
+        assert_eq!(
+            output_name("-", "translation", "md"),
+            "stdin.translation.md"
+        );
+    }
+
+    #[test]
+    fn dir_target_writes_one_file_per_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = Sink::new(false, true, Target::Dir(dir.path().into()), true).unwrap();
+        sink.begin("x/report.txt").unwrap();
+        sink.text("Short answer").unwrap();
+        let rec = Record {
+            file: "x/report.txt".into(),
+            task: "summary".into(),
+            ..Default::default()
+        };
+        let path = sink.finish(&rec, None).unwrap().unwrap();
+        assert_eq!(path, dir.path().join("report.summary.md"));
+        assert_eq!(std::fs::read_to_string(path).unwrap(), "Short answer\n");
+    }
+}

@@ -1,1 +1,317 @@
-//! placeholder
+//! Tasks: turn a document and a job into engine requests, run them, and shape the result.
+//! Tasks know templates and engines' capabilities, nothing about terminals or HTTP.
+
+use crate::engine::{ChatRequest, Engine, Event, GenParams, Intent, Length};
+use crate::error::{Error, Result};
+use crate::source::Document;
+use crate::template::{Output, Template, TemplateStore};
+use minijinja::Value as JinjaValue;
+use std::collections::BTreeMap;
+use tokio::sync::mpsc;
+
+/// What the user asked for, independent of input and engine.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Summarize {
+        length: Length,
+        format: String,
+        lang: Option<String>,
+    },
+    Translate {
+        to: String,
+        from: Option<String>,
+        glossary: Option<String>,
+    },
+    Process {
+        template: TemplateRef,
+        vars: BTreeMap<String, String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum TemplateRef {
+    Named(String),
+    /// An ad-hoc instruction from `--prompt`.
+    Inline(String),
+}
+
+impl Job {
+    /// Short name used in output file names and JSON records.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::Summarize { .. } => "summary",
+            Job::Translate { .. } => "translation",
+            Job::Process { .. } => "result",
+        }
+    }
+}
+
+/// A request ready to run, with what is needed to report on it.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub template: Template,
+    pub request: ChatRequest,
+    /// The answer must be JSON (schema template or built-in extraction).
+    pub structured: bool,
+    /// Things the user should know about how this will run (stderr).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    pub text: String,
+    pub finish_reason: Option<String>,
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+}
+
+const INLINE_TEMPLATE: &str = "---\ndescription: ad-hoc instruction from --prompt\nvariables:\n  instruction: { required: true }\n---\n[system]\nYou are a careful assistant for police analysts. Follow the instruction using only the document. Keep names, numbers and dates exactly as written; do not invent facts.\n[user]\n{{ instruction }}\n\n<document>\n{{ input }}\n</document>\n";
+
+pub fn prepare(
+    job: &Job,
+    doc: &Document,
+    store: &TemplateStore,
+    engine: &dyn Engine,
+    base: &GenParams,
+) -> Result<Prepared> {
+    let (template, mut vars) = match job {
+        Job::Summarize {
+            length,
+            format,
+            lang,
+        } => {
+            let mut v = BTreeMap::new();
+            v.insert("length".into(), length_name(*length).into());
+            v.insert("format".into(), format.clone());
+            v.insert("lang".into(), lang.clone().unwrap_or_default());
+            (store.load("summarize")?, v)
+        }
+        Job::Translate { to, from, glossary } => {
+            let mut v = BTreeMap::new();
+            v.insert("to".into(), to.clone());
+            v.insert("from".into(), from.clone().unwrap_or_default());
+            v.insert("glossary".into(), glossary.clone().unwrap_or_default());
+            (store.load("translate")?, v)
+        }
+        Job::Process {
+            template: TemplateRef::Named(name),
+            vars,
+        } => (store.load(name)?, vars.clone()),
+        Job::Process {
+            template: TemplateRef::Inline(instruction),
+            vars,
+        } => {
+            let t = Template::from_source(
+                "prompt",
+                crate::template::Origin::Builtin,
+                "--prompt",
+                INLINE_TEMPLATE,
+            )?;
+            let mut v = vars.clone();
+            v.insert("instruction".into(), instruction.clone());
+            (t, v)
+        }
+    };
+    // Variables ava supplies for its own commands are passed only where a (possibly
+    // user-overridden) template declares them; `--var` values are always checked.
+    if !matches!(job, Job::Process { .. }) {
+        vars.retain(|k, _| template.variables.iter().any(|d| &d.name == k));
+    }
+    let mut builtins = BTreeMap::new();
+    builtins.insert("input".to_string(), JinjaValue::from(doc.text.as_str()));
+    builtins.insert("filename".to_string(), JinjaValue::from(doc.name.as_str()));
+    builtins.insert("part".to_string(), JinjaValue::from(1));
+    builtins.insert("parts".to_string(), JinjaValue::from(1));
+    let rendered = template.render(&vars, &builtins)?;
+
+    let mut params = template.params.clone();
+    merge_params(&mut params, base);
+    let structured_schema = match &template.output {
+        Output::Schema(s) => Some(s.clone()),
+        Output::Text => None,
+    };
+    let mut notes = Vec::new();
+    let intent = if engine.name() == "builtin" {
+        builtin_intent(job, &template, doc, &mut notes)?
+    } else {
+        Intent::Chat
+    };
+    let structured = structured_schema.is_some() || matches!(intent, Intent::Extract { .. });
+    Ok(Prepared {
+        request: ChatRequest {
+            messages: rendered.messages(),
+            params,
+            schema: structured_schema,
+            intent,
+        },
+        template,
+        structured,
+        notes,
+    })
+}
+
+/// The built-in engine has no model: it can answer only what a template says it can do
+/// deterministically. Everything else is refused here, naming what would be needed.
+fn builtin_intent(
+    job: &Job,
+    t: &Template,
+    doc: &Document,
+    notes: &mut Vec<String>,
+) -> Result<Intent> {
+    match (job, t.builtin.as_deref()) {
+        (Job::Translate { .. }, _) => Ok(Intent::Translate),
+        (
+            &Job::Summarize {
+                length,
+                ref format,
+                ref lang,
+            },
+            Some("summarize"),
+        ) => {
+            if lang.as_deref().is_some_and(|l| !l.is_empty()) {
+                notes.push("the built-in engine cannot translate: the summary stays in the document's language".into());
+            }
+            if format != "text" {
+                notes.push(format!("the built-in engine writes plain extractive summaries; --format {format} needs a model"));
+            }
+            Ok(Intent::Summarize {
+                text: doc.text.clone(),
+                first_line: 1,
+                length,
+            })
+        }
+        (_, Some("summarize")) => Ok(Intent::Summarize {
+            text: doc.text.clone(),
+            first_line: 1,
+            length: Length::Medium,
+        }),
+        (_, Some("extract")) => Ok(Intent::Extract {
+            text: doc.text.clone(),
+            first_line: 1,
+        }),
+        _ => Err(Error::EngineUnavailable(format!(
+            "template {:?} needs a language model; the built-in engine can only run `summarize` and the \
+             deterministic templates (see `ava templates list`). Install a model with `ava models import FILE.gguf` \
+             or configure a server with --base-url",
+            t.name
+        ))),
+    }
+}
+
+fn length_name(l: Length) -> &'static str {
+    match l {
+        Length::Short => "short",
+        Length::Medium => "medium",
+        Length::Long => "long",
+    }
+}
+
+/// Command-line and config values override the template's own parameters.
+pub fn merge_params(p: &mut GenParams, base: &GenParams) {
+    if base.model.is_some() {
+        p.model = base.model.clone();
+    }
+    if base.temperature.is_some() {
+        p.temperature = base.temperature;
+    }
+    if base.top_p.is_some() {
+        p.top_p = base.top_p;
+    }
+    if base.max_tokens.is_some() {
+        p.max_tokens = base.max_tokens;
+    }
+    if base.seed.is_some() {
+        p.seed = base.seed;
+    }
+    if !base.stop.is_empty() {
+        p.stop = base.stop.clone();
+    }
+}
+
+/// Run one request, handing each piece of text to `on_text` as it arrives.
+/// On error, whatever was already handed over stays with the caller.
+pub async fn execute(
+    engine: &dyn Engine,
+    req: ChatRequest,
+    mut on_text: impl FnMut(&str) -> Result<()>,
+) -> Result<Outcome> {
+    let (tx, mut rx) = mpsc::channel(256);
+    let run = engine.stream(req, tx);
+    tokio::pin!(run);
+    let mut out = Outcome::default();
+    let mut finished: Option<Result<()>> = None;
+    loop {
+        tokio::select! {
+            ev = rx.recv() => match ev {
+                Some(Event::Text(t)) => {
+                    on_text(&t)?;
+                    out.text.push_str(&t);
+                }
+                Some(Event::Usage { prompt_tokens, completion_tokens }) => {
+                    out.prompt_tokens = Some(prompt_tokens);
+                    out.completion_tokens = Some(completion_tokens);
+                }
+                Some(Event::Done { finish_reason }) => out.finish_reason = finish_reason,
+                None => break,
+            },
+            r = &mut run, if finished.is_none() => finished = Some(r),
+        }
+    }
+    match finished {
+        Some(r) => r?,
+        None => run.await?,
+    }
+    Ok(out)
+}
+
+/// Parse a model's JSON answer, tolerating the Markdown fences small models like to add.
+pub fn parse_json_answer(text: &str) -> Result<serde_json::Value> {
+    let t = text.trim();
+    let t = t
+        .strip_prefix("```json")
+        .or_else(|| t.strip_prefix("```"))
+        .map(|rest| rest.trim_end().trim_end_matches("```"))
+        .unwrap_or(t)
+        .trim();
+    serde_json::from_str(t).map_err(|e| {
+        Error::InvalidOutput(format!(
+            "the answer is not valid JSON ({e}); nothing was written as a result"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fenced_json_is_accepted_and_garbage_refused() {
+        assert_eq!(
+            parse_json_answer("```json\n{\"a\":1}\n```").unwrap()["a"],
+            1
+        );
+        assert_eq!(parse_json_answer(" {\"a\":2} ").unwrap()["a"], 2);
+        assert!(matches!(
+            parse_json_answer("{\"a\":"),
+            Err(Error::InvalidOutput(_))
+        ));
+    }
+
+    #[test]
+    fn flags_override_template_params() {
+        let mut p = GenParams {
+            temperature: Some(0.2),
+            max_tokens: Some(100),
+            ..Default::default()
+        };
+        merge_params(
+            &mut p,
+            &GenParams {
+                max_tokens: Some(7),
+                ..Default::default()
+            },
+        );
+        assert_eq!(p.temperature, Some(0.2));
+        assert_eq!(p.max_tokens, Some(7));
+    }
+}

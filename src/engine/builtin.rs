@@ -1,1 +1,307 @@
-//! The built-in engine: no model, deterministic.
+//! The built-in engine: no model, deterministic. It works from [`Intent`] rather than from
+//! the messages, since without a model there is nobody to read a prompt.
+//!
+//! - [`Intent::Summarize`]: an extractive summary, one `Event::Text` per sentence, each line
+//!   ending in its source line reference: `The suspect fled on foot. [L12]` or `[L12-13]`.
+//! - [`Intent::Extract`]: one JSON document, described at [`ExtractReport`].
+//! - [`Intent::Chat`], [`Intent::Translate`]: [`Error::EngineUnavailable`] naming how to get a
+//!   model.
+
+use super::{ChatRequest, Engine, Event, EventSender, Intent};
+use crate::builtin::patterns::{self, EntityGroup};
+use crate::builtin::summarizer;
+use crate::error::{Error, Result};
+use futures_util::future::BoxFuture;
+use serde::Serialize;
+
+const TRANSLATE_UNAVAILABLE: &str = "translation needs a language model: run `ava models import FILE.gguf` to install a local model, or configure a server with --base-url / AVA_BASE_URL";
+const CHAT_UNAVAILABLE: &str = "answering free-form questions needs a language model: run `ava models import FILE.gguf` to install a local model, or configure a server with --base-url / AVA_BASE_URL";
+
+/// The answer to [`Intent::Extract`], pretty-printed JSON:
+///
+/// ```json
+/// {
+///   "entities": [
+///     {
+///       "kind": "phone",
+///       "normalized": "+48600123456",
+///       "count": 2,
+///       "occurrences": [
+///         { "value": "600 123 456", "line": 12, "column": 7 },
+///         { "value": "+48 600-123-456", "line": 30, "column": 1 }
+///       ]
+///     }
+///   ]
+/// }
+/// ```
+///
+/// - `kind`: `email`, `url`, `phone`, `ipv4`, `ipv6`, `iban`, `payment_card`, `bitcoin`,
+///   `ethereum`.
+/// - `normalized`: the canonical value entities are grouped by (E.164 phone, refanged URL,
+///   compact IBAN…; see [`patterns::Entity::normalized`]).
+/// - `occurrences`: every place it was found, in document order, with the text as written;
+///   `line` is absolute (the intent's `first_line` is the text's first line), `column` is
+///   1-based in characters.
+/// - Entities are listed in order of their first occurrence. No entities: `"entities": []`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtractReport {
+    pub entities: Vec<EntityGroup>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuiltinEngine {
+    default_region: String,
+}
+
+impl Default for BuiltinEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BuiltinEngine {
+    /// Phone numbers without a country code are read as Polish.
+    pub fn new() -> Self {
+        Self {
+            default_region: "PL".to_string(),
+        }
+    }
+
+    /// Read phone numbers without a country code as numbers of `region` (ISO 3166 alpha-2,
+    /// e.g. "DE"). An unknown code is a usage error.
+    pub fn with_region(region: &str) -> Result<Self> {
+        if !patterns::is_known_region(region) {
+            return Err(Error::Usage(format!(
+                "unknown phone region {region:?}: expected a two-letter country code such as PL, DE or GB"
+            )));
+        }
+        Ok(Self {
+            default_region: region.trim().to_ascii_uppercase(),
+        })
+    }
+
+    pub fn default_region(&self) -> &str {
+        &self.default_region
+    }
+
+    /// Everything the engine will send for `intent`, computed off the async runtime since a
+    /// large document takes a while.
+    async fn answer(&self, intent: Intent) -> Result<Vec<String>> {
+        match intent {
+            Intent::Summarize {
+                text,
+                first_line,
+                length,
+            } => {
+                run_blocking(move || {
+                    summarizer::summarize(&text, first_line, length)
+                        .iter()
+                        .map(|s| summarizer::format_line(s) + "\n")
+                        .collect()
+                })
+                .await
+            }
+            Intent::Extract { text, first_line } => {
+                let region = self.default_region.clone();
+                let report = run_blocking(move || ExtractReport {
+                    entities: patterns::group_entities(&patterns::extract(
+                        &text, first_line, &region,
+                    )),
+                })
+                .await?;
+                let json = serde_json::to_string_pretty(&report)
+                    .map_err(|e| Error::Engine(format!("encoding extracted entities: {e}")))?;
+                Ok(vec![json + "\n"])
+            }
+            Intent::Translate => Err(Error::EngineUnavailable(TRANSLATE_UNAVAILABLE.to_string())),
+            Intent::Chat => Err(Error::EngineUnavailable(CHAT_UNAVAILABLE.to_string())),
+        }
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Engine(format!("built-in engine failed: {e}")))
+}
+
+impl Engine for BuiltinEngine {
+    fn name(&self) -> &str {
+        "builtin"
+    }
+
+    fn model(&self) -> String {
+        "builtin-extractive".to_string()
+    }
+
+    fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let pieces = self.answer(req.intent).await?;
+            for piece in pieces {
+                // The consumer is gone (Ctrl-C, closed pipe): stop, as the trait asks.
+                if tx.send(Event::Text(piece)).await.is_err() {
+                    return Err(Error::Interrupted);
+                }
+            }
+            tx.send(Event::Done {
+                finish_reason: Some("stop".to_string()),
+            })
+            .await
+            .map_err(|_| Error::Interrupted)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Length, complete};
+    use tokio::sync::mpsc;
+
+    fn request(intent: Intent) -> ChatRequest {
+        ChatRequest {
+            intent,
+            ..ChatRequest::default()
+        }
+    }
+
+    async fn events(engine: &BuiltinEngine, intent: Intent) -> (Result<()>, Vec<Event>) {
+        let (tx, mut rx) = mpsc::channel(64);
+        let result = engine.stream(request(intent), tx).await;
+        let mut out = Vec::new();
+        while let Some(ev) = rx.recv().await {
+            out.push(ev);
+        }
+        (result, out)
+    }
+
+    #[test]
+    fn names() {
+        let engine = BuiltinEngine::new();
+        assert_eq!(engine.name(), "builtin");
+        assert_eq!(engine.model(), "builtin-extractive");
+        assert_eq!(engine.default_region(), "PL");
+        assert_eq!(engine.count_tokens("abc"), None);
+        assert_eq!(
+            BuiltinEngine::with_region("de")
+                .map(|e| e.default_region().to_string())
+                .ok(),
+            Some("DE".to_string())
+        );
+        let err = BuiltinEngine::with_region("Mars").err();
+        assert!(matches!(err, Some(Error::Usage(_))));
+    }
+
+    #[tokio::test]
+    async fn summarize_streams_one_line_per_sentence_with_line_refs() {
+        let text = "The bank on Main Street was robbed on Monday morning.\n\
+                    Two masked men took cash from the bank and fled in a blue van.\n\
+                    The blue van was later found burnt near the river.\n\
+                    Police are looking for witnesses of the bank robbery.\n";
+        let (result, evs) = events(
+            &BuiltinEngine::new(),
+            Intent::Summarize {
+                text: text.to_string(),
+                first_line: 10,
+                length: Length::Short,
+            },
+        )
+        .await;
+        assert!(result.is_ok(), "{result:?}");
+        let (last, texts) = evs.split_last().expect("events");
+        assert_eq!(
+            *last,
+            Event::Done {
+                finish_reason: Some("stop".to_string())
+            }
+        );
+        assert_eq!(texts.len(), 3);
+        for ev in texts {
+            let Event::Text(line) = ev else {
+                panic!("unexpected {ev:?}")
+            };
+            assert!(line.ends_with("]\n"), "{line:?}");
+            assert!(line.contains(" [L1"), "{line:?}");
+            assert_eq!(line.matches('\n').count(), 1);
+        }
+    }
+
+    #[tokio::test]
+    async fn extract_returns_grouped_json() {
+        let text = "Kontakt: jan@example.com, tel. 600 123 456.\n\
+                    Ponownie: +48 600-123-456, IP 192.168.0.1\n";
+        let out = complete(
+            &BuiltinEngine::new(),
+            request(Intent::Extract {
+                text: text.to_string(),
+                first_line: 5,
+            }),
+        )
+        .await
+        .expect("extract");
+        let json: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+        let entities = json["entities"].as_array().expect("entities array");
+        assert_eq!(entities.len(), 3);
+        assert_eq!(entities[0]["kind"], "email");
+        assert_eq!(entities[0]["normalized"], "jan@example.com");
+        assert_eq!(entities[1]["kind"], "phone");
+        assert_eq!(entities[1]["normalized"], "+48600123456");
+        assert_eq!(entities[1]["count"], 2);
+        assert_eq!(
+            entities[1]["occurrences"],
+            serde_json::json!([
+                {"value": "600 123 456", "line": 5, "column": 32},
+                {"value": "+48 600-123-456", "line": 6, "column": 11},
+            ])
+        );
+        assert_eq!(entities[2]["kind"], "ipv4");
+    }
+
+    #[tokio::test]
+    async fn extract_without_entities_is_an_empty_list() {
+        let out = complete(
+            &BuiltinEngine::new(),
+            request(Intent::Extract {
+                text: "nothing here".to_string(),
+                first_line: 1,
+            }),
+        )
+        .await
+        .expect("extract");
+        assert_eq!(out, "{\n  \"entities\": []\n}\n");
+    }
+
+    #[tokio::test]
+    async fn translate_and_chat_need_a_model() {
+        for (intent, needle) in [
+            (Intent::Translate, "translation needs a language model"),
+            (Intent::Chat, "free-form questions needs a language model"),
+        ] {
+            let (result, evs) = events(&BuiltinEngine::new(), intent).await;
+            let err = result.expect_err("no model");
+            assert!(matches!(err, Error::EngineUnavailable(_)));
+            assert_eq!(err.exit_code(), crate::error::exit::UNAVAILABLE);
+            assert_eq!(err.exit_code(), 69);
+            assert!(err.to_string().contains(needle));
+            assert!(err.to_string().contains("ava models import"));
+            assert!(evs.is_empty());
+        }
+    }
+
+    #[tokio::test]
+    async fn closed_channel_stops_the_stream() {
+        let (tx, rx) = mpsc::channel(1);
+        drop(rx);
+        let result = BuiltinEngine::new()
+            .stream(
+                request(Intent::Summarize {
+                    text: "One. Two.".to_string(),
+                    first_line: 1,
+                    length: Length::Short,
+                }),
+                tx,
+            )
+            .await;
+        assert!(matches!(result, Err(Error::Interrupted)));
+    }
+}

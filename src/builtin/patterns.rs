@@ -1,0 +1,1228 @@
+//! Deterministic entity extraction: e-mail addresses, URLs, phone numbers, IP addresses, IBANs,
+//! payment cards and cryptocurrency addresses, each with its exact location in the source.
+//!
+//! Regular expressions only find *candidates*; a candidate becomes an entity when it passes
+//! the check its kind has: libphonenumber metadata for phones, mod-97 and the national BBAN
+//! format for IBANs, Luhn for cards, Base58Check / Bech32 / EIP-55 for crypto addresses,
+//! octet ranges for IPs. Look-alikes are rejected explicitly: dates, times, version strings
+//! ("version 1.2.3.4") and grouped account numbers are not phones or IPs.
+//!
+//! Defanged indicators as threat reports write them (`hxxp://`, `example[.]com`, `user[@]host`)
+//! are found and refanged in [`Entity::normalized`].
+//!
+//! Where candidates overlap, one reading wins, in this order: URL with a scheme or "www.",
+//! e-mail, bare domain, IBAN, crypto address, payment card, IPv6, IPv4, phone. The one exception
+//! is that an e-mail address or IP inside a URL is reported as well as the URL.
+
+use iban::IbanLike;
+use regex::Regex;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Email,
+    Url,
+    Phone,
+    Ipv4,
+    Ipv6,
+    Iban,
+    PaymentCard,
+    Bitcoin,
+    Ethereum,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Email => "email",
+            EntityKind::Url => "url",
+            EntityKind::Phone => "phone",
+            EntityKind::Ipv4 => "ipv4",
+            EntityKind::Ipv6 => "ipv6",
+            EntityKind::Iban => "iban",
+            EntityKind::PaymentCard => "payment_card",
+            EntityKind::Bitcoin => "bitcoin",
+            EntityKind::Ethereum => "ethereum",
+        }
+    }
+}
+
+impl std::fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One occurrence of an entity in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entity {
+    pub kind: EntityKind,
+    /// Exactly as written in the text.
+    pub value: String,
+    /// Canonical form for comparing and searching:
+    /// - email: refanged, lowercase;
+    /// - url: refanged (`hxxp` → `http`, `[.]` → `.`), scheme and host lowercase, path as written;
+    /// - phone: E.164 (`+48600123456`);
+    /// - ipv4 / ipv6: refanged, canonical text form (RFC 5952 for IPv6);
+    /// - iban: electronic form, no spaces, uppercase; a Polish domestic account number (NRB,
+    ///   26 digits) is reported as its `PL` IBAN when the default region is PL;
+    /// - payment_card: digits only; a masked number ("4111 11** **** 1111") keeps `*` for each
+    ///   hidden digit;
+    /// - bitcoin: as written (Bech32 lowercase); ethereum: lowercase.
+    pub normalized: String,
+    /// Absolute 1-based line (the `first_line` given to [`extract`] is the text's first line).
+    pub line: usize,
+    /// 1-based column in characters (not bytes).
+    pub column: usize,
+    /// Byte span in the text given to [`extract`].
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+/// Whether `region` is a two-letter country code libphonenumber knows ("PL", "de").
+pub fn is_known_region(region: &str) -> bool {
+    parse_region(region).is_some()
+}
+
+fn parse_region(region: &str) -> Option<phonenumber::country::Id> {
+    region.trim().to_ascii_uppercase().parse().ok()
+}
+
+/// All entities in `text`, in document order. `first_line` is the absolute line number of the
+/// text's first line; `default_region` (e.g. "PL") is how phone numbers written without a
+/// country code are read — with an unknown region only international numbers are found.
+pub fn extract(text: &str, first_line: usize, default_region: &str) -> Vec<Entity> {
+    let region = parse_region(default_region);
+    let mut found = Vec::new();
+    find_urls(text, &mut found);
+    find_emails(text, &mut found);
+    find_ibans(text, region, &mut found);
+    find_crypto(text, &mut found);
+    find_cards(text, &mut found);
+    find_ipv6(text, &mut found);
+    find_ipv4(text, &mut found);
+    find_phones(text, region, &mut found);
+    let accepted = resolve_overlaps(text.len(), found);
+
+    // Entities come in document order, so lines and columns are counted in one pass rather
+    // than from each line's start (a minified log is one very long line).
+    let mut line = first_line;
+    let mut pos = 0;
+    let mut column = 1;
+    accepted
+        .into_iter()
+        .map(|f| {
+            let gap = &text[pos..f.start];
+            match gap.rfind('\n') {
+                Some(newline) => {
+                    line = line.saturating_add(gap.matches('\n').count());
+                    column = 1 + gap[newline + 1..].chars().count();
+                }
+                None => column += gap.chars().count(),
+            }
+            pos = f.start;
+            Entity {
+                kind: f.kind,
+                value: text[f.start..f.end].to_string(),
+                normalized: f.normalized,
+                line,
+                column,
+                byte_start: f.start,
+                byte_end: f.end,
+            }
+        })
+        .collect()
+}
+
+/// Occurrences of one entity, as the built-in engine reports them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntityGroup {
+    pub kind: EntityKind,
+    pub normalized: String,
+    pub count: usize,
+    pub occurrences: Vec<Occurrence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Occurrence {
+    pub value: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Group entities by (kind, normalized value), in order of first occurrence.
+pub fn group_entities(entities: &[Entity]) -> Vec<EntityGroup> {
+    let mut index: HashMap<(EntityKind, &str), usize> = HashMap::new();
+    let mut groups: Vec<EntityGroup> = Vec::new();
+    for e in entities {
+        let i = *index
+            .entry((e.kind, e.normalized.as_str()))
+            .or_insert_with(|| {
+                groups.push(EntityGroup {
+                    kind: e.kind,
+                    normalized: e.normalized.clone(),
+                    count: 0,
+                    occurrences: Vec::new(),
+                });
+                groups.len() - 1
+            });
+        groups[i].count += 1;
+        groups[i].occurrences.push(Occurrence {
+            value: e.value.clone(),
+            line: e.line,
+            column: e.column,
+        });
+    }
+    groups
+}
+
+// ---------------------------------------------------------------------------------------------
+// Candidates and overlap resolution
+
+#[derive(Debug)]
+struct Found {
+    kind: EntityKind,
+    start: usize,
+    end: usize,
+    normalized: String,
+    /// Lower wins an overlap.
+    rank: u8,
+}
+
+const RANK_URL: u8 = 0;
+const RANK_EMAIL: u8 = 1;
+const RANK_DOMAIN: u8 = 2;
+const RANK_IBAN: u8 = 3;
+const RANK_CRYPTO: u8 = 4;
+const RANK_CARD: u8 = 5;
+const RANK_IPV6: u8 = 6;
+const RANK_IPV4: u8 = 7;
+const RANK_PHONE: u8 = 8;
+
+fn resolve_overlaps(len: usize, mut found: Vec<Found>) -> Vec<Found> {
+    found.sort_by(|a, b| {
+        (a.rank, a.start, b.end - b.start).cmp(&(b.rank, b.start, a.end - a.start))
+    });
+    // Which entity owns each byte: 0 free, 1 a URL, 2 anything else. Linear in the text,
+    // where comparing every pair of candidates would not be.
+    const FREE: u8 = 0;
+    const IN_URL: u8 = 1;
+    const TAKEN: u8 = 2;
+    let mut owner = vec![FREE; len];
+    let mut accepted = Vec::new();
+    for f in found {
+        let span = &owner[f.start..f.end];
+        let free = span.iter().all(|&o| o == FREE);
+        let nested = matches!(
+            f.kind,
+            EntityKind::Email | EntityKind::Ipv4 | EntityKind::Ipv6
+        ) && span.iter().all(|&o| o == IN_URL);
+        if !(free || nested) {
+            continue;
+        }
+        if free {
+            let mark = if f.kind == EntityKind::Url {
+                IN_URL
+            } else {
+                TAKEN
+            };
+            owner[f.start..f.end].iter_mut().for_each(|o| *o = mark);
+        }
+        accepted.push(f);
+    }
+    accepted.sort_by_key(|f| (f.start, f.rank));
+    accepted
+}
+
+fn char_before(text: &str, at: usize) -> Option<char> {
+    text[..at].chars().next_back()
+}
+
+fn char_after(text: &str, at: usize) -> Option<char> {
+    text[at..].chars().next()
+}
+
+/// Byte offset at most `n` bytes before `at`, on a char boundary.
+fn context_start(text: &str, at: usize, n: usize) -> usize {
+    let mut start = at.saturating_sub(n);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    start
+}
+
+/// Up to `n` chars before `at`, lowercased.
+fn lower_context_before(text: &str, at: usize, n: usize) -> String {
+    let before = &text[..at];
+    let start = before
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    before[start..].to_lowercase()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Defanging
+
+/// A dot, plain or defanged.
+const DOT: &str = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))";
+/// An at sign, plain or defanged.
+const AT: &str = r"(?:@|\[@\]|\(@\)|\[at\]|\(at\)|\{at\})";
+
+fn pattern(template: &str) -> Regex {
+    let source = template.replace("<DOT>", DOT).replace("<AT>", AT);
+    // The patterns are constants; a typo must fail every test run, not hide.
+    Regex::new(&source).unwrap_or_else(|e| panic!("built-in pattern {template:?}: {e}"))
+}
+
+fn refang_dots(s: &str) -> String {
+    static DOTS: LazyLock<Regex> =
+        LazyLock::new(|| pattern(r"(?i)\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)"));
+    DOTS.replace_all(s, ".").into_owned()
+}
+
+fn refang_at(s: &str) -> String {
+    static ATS: LazyLock<Regex> =
+        LazyLock::new(|| pattern(r"(?i)\[@\]|\(@\)|\[at\]|\(at\)|\{at\}"));
+    ATS.replace_all(s, "@").into_owned()
+}
+
+fn is_defanged(s: &str) -> bool {
+    refang_at(&refang_dots(s)) != s
+}
+
+// ---------------------------------------------------------------------------------------------
+// URLs and e-mail
+
+/// Characters a URL runs through; "[" and "]" stay in for defanged dots and IPv6 hosts.
+const URL_BODY: &str = r#"[^\s<>"'`{}|\\^«»“”„]"#;
+
+static URL_SCHEME: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(&format!(
+        r"(?i)\b(?:https?|hxxps?|hxtps?|h\[tt\]ps?|ftps?|fxps?|sftp)(?:://|\[://\]|\[:\]//|:\[//\]){URL_BODY}+"
+    ))
+});
+
+static URL_WWW: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(&format!(
+        r"(?i)\bwww<DOT>[\p{{L}}\p{{N}}\-]+(?:<DOT>[\p{{L}}\p{{N}}\-]+)+(?:[/?#]{URL_BODY}*)?"
+    ))
+});
+
+static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(&format!(
+        r"(?i)\b[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}\-]*(?:<DOT>[\p{{L}}\p{{N}}\-]+)*<DOT>\p{{L}}{{2,24}}\b(?:/{URL_BODY}*)?"
+    ))
+});
+
+/// Top-level domains common enough in case material that a bare "name.tld" is taken for a
+/// domain. File extensions that are also TLDs ("rs", "py", "sh", "md") and "in" (Polish
+/// "m.in.") are left out.
+const KNOWN_TLDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "io", "eu", "pl", "de", "fr", "es", "it", "uk", "ru", "ua",
+    "by", "cz", "sk", "lt", "lv", "ee", "at", "ch", "nl", "be", "se", "dk", "fi", "no", "gov",
+    "edu", "mil", "int", "co", "us", "ca", "cn", "jp", "br", "ro", "hu", "bg", "gr", "pt", "ie",
+    "su", "kz", "onion", "xyz", "top", "online", "site", "shop", "club", "app", "dev", "me", "tk",
+    "ml", "ga", "cf", "gq", "cc", "ws", "tv", "ly", "su", "to", "gg", "link", "live", "store",
+    "tech", "website", "space", "icu", "vip", "win", "bid", "loan", "work",
+];
+
+fn find_urls(text: &str, out: &mut Vec<Found>) {
+    for m in URL_SCHEME.find_iter(text).chain(URL_WWW.find_iter(text)) {
+        let end = m.start() + trim_url_tail(m.as_str());
+        if end <= m.start() {
+            continue;
+        }
+        out.push(Found {
+            kind: EntityKind::Url,
+            start: m.start(),
+            end,
+            normalized: normalize_url(&text[m.start()..end]),
+            rank: RANK_URL,
+        });
+    }
+    for m in DOMAIN.find_iter(text) {
+        let end = m.start() + trim_url_tail(m.as_str());
+        let value = &text[m.start()..end];
+        let before = lower_context_before(text, m.start(), 4);
+        // The domain of an e-mail address, or a piece of a longer dotted name.
+        if before.ends_with('@')
+            || before.ends_with("[@]")
+            || before.ends_with("(at)")
+            || before.ends_with("[at]")
+            || before.ends_with('.')
+            || before.ends_with('/')
+            || before.ends_with('-')
+        {
+            continue;
+        }
+        let host = value.split('/').next().unwrap_or(value);
+        let plain = refang_dots(host).to_lowercase();
+        let labels: Vec<&str> = plain.split('.').collect();
+        let tld = labels.last().copied().unwrap_or("");
+        let known =
+            KNOWN_TLDS.contains(&tld) && labels.first().is_some_and(|l| l.chars().count() >= 2);
+        if !(is_defanged(host) || known) {
+            continue;
+        }
+        out.push(Found {
+            kind: EntityKind::Url,
+            start: m.start(),
+            end,
+            normalized: normalize_url(value),
+            rank: RANK_DOMAIN,
+        });
+    }
+}
+
+/// Length of `url` without trailing punctuation that belongs to the sentence.
+fn trim_url_tail(url: &str) -> usize {
+    let mut s = url;
+    while let Some(last) = s.chars().last() {
+        let unbalanced =
+            |open: char, close: char| s.matches(close).count() > s.matches(open).count();
+        let strip = match last {
+            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' => true,
+            ')' => unbalanced('(', ')'),
+            ']' => unbalanced('[', ']'),
+            _ => false,
+        };
+        if !strip {
+            break;
+        }
+        s = &s[..s.len() - last.len_utf8()];
+    }
+    s.len()
+}
+
+fn normalize_url(url: &str) -> String {
+    static SCHEME: LazyLock<Regex> = LazyLock::new(|| {
+        pattern(
+            r"(?i)^(?:(h(?:xx|xt|\[tt\]|tt)p(s?))|(f(?:x|t)p(s?))|(sftp))(?:://|\[://\]|\[:\]//|:\[//\])",
+        )
+    });
+    let plain = refang_dots(url);
+    let (scheme, rest) = match SCHEME.captures(&plain) {
+        Some(c) => {
+            let scheme = if c.get(1).is_some() {
+                format!("http{}", c.get(2).map_or("", |m| m.as_str()).to_lowercase())
+            } else if c.get(3).is_some() {
+                format!("ftp{}", c.get(4).map_or("", |m| m.as_str()).to_lowercase())
+            } else {
+                "sftp".to_string()
+            };
+            let end = c.get(0).map_or(0, |m| m.end());
+            (Some(scheme), &plain[end..])
+        }
+        None => (None, plain.as_str()),
+    };
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host, path) = rest.split_at(host_end);
+    let host = host.to_lowercase();
+    match scheme {
+        Some(scheme) => format!("{scheme}://{host}{path}"),
+        None => format!("{host}{path}"),
+    }
+}
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)[\p{L}\p{N}_%+\-](?:[\p{L}\p{N}._%+\-]*[\p{L}\p{N}_%+\-])?<AT>(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?<DOT>)+\p{L}{2,24}",
+    )
+});
+
+fn find_emails(text: &str, out: &mut Vec<Found>) {
+    for m in EMAIL.find_iter(text) {
+        if char_after(text, m.end()).is_some_and(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        out.push(Found {
+            kind: EntityKind::Email,
+            start: m.start(),
+            end: m.end(),
+            normalized: refang_at(&refang_dots(m.as_str())).to_lowercase(),
+            rank: RANK_EMAIL,
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone numbers
+
+static PHONE_CANDIDATE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"\+?\(?\d[\d \t\u{A0}().\-/]{5,30}\d"));
+
+static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"\b(?:(\d{1,2})[./](\d{1,2})[./](?:\d{4}|\d{2})|(\d{1,2})-(\d{1,2})-\d{4}|\d{4}[-./](\d{1,2})[-./](\d{1,2}))\b",
+    )
+});
+
+static IBAN_PREFIX: LazyLock<Regex> = LazyLock::new(|| pattern(r"[A-Z]{2}\d{2}[ \u{A0}]*$"));
+
+/// Words after which a dotted or dashed number is a version, not a phone or an address.
+const VERSION_WORDS: &[&str] = &[
+    "v", "ver", "version", "versión", "wersja", "wersji", "wersję", "build", "release", "rev",
+    "revision", "firmware", "fw", "kernel", "sdk", "api", "os", "ios", "android",
+];
+
+fn preceded_by_version_word(text: &str, at: usize) -> bool {
+    let before = lower_context_before(text, at, 16);
+    let trimmed = before.trim_end_matches([' ', '\t', '.', ':', '-', '\u{A0}']);
+    VERSION_WORDS.iter().any(|w| {
+        trimmed.strip_suffix(w).is_some_and(|rest| {
+            // A whole word: "version", not "conversion".
+            !rest.chars().next_back().is_some_and(char::is_alphabetic)
+        })
+    })
+}
+
+fn find_phones(text: &str, region: Option<phonenumber::country::Id>, out: &mut Vec<Found>) {
+    for m in PHONE_CANDIDATE.find_iter(text) {
+        // Pieces are the whitespace-separated parts; a phone is a run of whole pieces.
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
+        let mut piece_start: Option<usize> = None;
+        for (i, c) in m.as_str().char_indices() {
+            let at = m.start() + i;
+            match (c.is_whitespace(), piece_start) {
+                (true, Some(s)) => {
+                    pieces.push((s, at));
+                    piece_start = None;
+                }
+                (false, None) => piece_start = Some(at),
+                _ => {}
+            }
+        }
+        if let Some(s) = piece_start {
+            pieces.push((s, m.end()));
+        }
+        // A piece glued to a word or a longer number is not part of a phone number.
+        if pieces
+            .first()
+            .is_some_and(|&(s, _)| !phone_left_boundary(text, s))
+        {
+            pieces.remove(0);
+        }
+        if pieces
+            .last()
+            .is_some_and(|&(_, e)| !phone_right_boundary(text, e))
+        {
+            pieces.pop();
+        }
+        // Account and card numbers are written in groups of four digits; no part of such a
+        // run is a phone number.
+        let fours = pieces
+            .iter()
+            .filter(|&&(s, e)| e - s == 4 && text[s..e].bytes().all(|b| b.is_ascii_digit()))
+            .count();
+        if fours >= 3 {
+            continue;
+        }
+        let mut taken = vec![false; pieces.len()];
+        // No phone number is written in more than six pieces ("+48 22 123 45 67" has five);
+        // the cap bounds the parse attempts on long runs of numbers.
+        for len in (1..=pieces.len().min(MAX_PHONE_PIECES)).rev() {
+            for first in 0..=pieces.len() - len {
+                let range = first..first + len;
+                if taken[range.clone()].iter().any(|&t| t) {
+                    continue;
+                }
+                let (start, end) = (pieces[first].0, pieces[first + len - 1].1);
+                if let Some(e164) = phone_number(text, start, end, region) {
+                    taken[range].iter_mut().for_each(|t| *t = true);
+                    out.push(Found {
+                        kind: EntityKind::Phone,
+                        start,
+                        end,
+                        normalized: e164,
+                        rank: RANK_PHONE,
+                    });
+                }
+            }
+        }
+    }
+}
+
+const MAX_PHONE_PIECES: usize = 6;
+
+fn phone_left_boundary(text: &str, start: usize) -> bool {
+    !char_before(text, start).is_some_and(|c| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                '.' | '/' | '-' | '_' | '@' | '#' | '&' | '=' | '%' | '\\' | '+' | ','
+            )
+    })
+}
+
+fn phone_right_boundary(text: &str, end: usize) -> bool {
+    let mut after = text[end..].chars();
+    match after.next() {
+        None => true,
+        Some(c) if c.is_alphanumeric() || matches!(c, '/' | '_' | '@' | '%' | '\\') => false,
+        // "12:30", "3,5", "1.2.3.4.5": the number goes on.
+        Some('.' | ',' | ':' | '-') => !after.next().is_some_and(|c| c.is_ascii_digit()),
+        Some(_) => true,
+    }
+}
+
+/// E.164 form of the phone number at `text[start..end]`, if it is one.
+fn phone_number(
+    text: &str,
+    start: usize,
+    end: usize,
+    region: Option<phonenumber::country::Id>,
+) -> Option<String> {
+    let s = &text[start..end];
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let international = s.starts_with('+') || s.starts_with("00");
+    if digits < 7 || digits > if international { 17 } else { 15 } {
+        return None;
+    }
+    if !s.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    if DATE_LIKE.captures_iter(s).any(|c| is_date(&c)) {
+        return None;
+    }
+    // Dotted numbers with few groups are versions, IPs, decimals; French phones have five.
+    if s.contains('.') && s.split('.').count() <= 4 {
+        return None;
+    }
+    if preceded_by_version_word(text, start) {
+        return None;
+    }
+    // Account and card numbers are grouped in fours; an IBAN opens with "PL61 ".
+    let groups: Vec<&str> = s.split_whitespace().collect();
+    if groups.len() >= 3
+        && groups
+            .iter()
+            .all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    if IBAN_PREFIX.is_match(&text[context_start(text, start, 16)..start]) {
+        return None;
+    }
+    // Case numbers: "123/2025".
+    if let Some((_, year)) = s.rsplit_once('/') {
+        let year = year.trim();
+        if year.len() == 4 && (year.starts_with("19") || year.starts_with("20")) {
+            return None;
+        }
+    }
+    let number = phonenumber::parse(region, s).ok()?;
+    if !number.is_valid() {
+        return None;
+    }
+    Some(number.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+fn is_date(c: &regex::Captures<'_>) -> bool {
+    let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let valid = |day: Option<u32>, month: Option<u32>| matches!((day, month), (Some(d), Some(m)) if (1..=31).contains(&d) && (1..=12).contains(&m));
+    valid(num(1), num(2)) || valid(num(3), num(4)) || valid(num(6), num(5))
+}
+
+// ---------------------------------------------------------------------------------------------
+// IP addresses
+
+static IPV4: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)\b\d{1,3}<DOT>\d{1,3}<DOT>\d{1,3}<DOT>\d{1,3}\b"));
+
+fn find_ipv4(text: &str, out: &mut Vec<Found>) {
+    for m in IPV4.find_iter(text) {
+        // Part of a longer dotted number: an OID, a version "1.2.3.4.5".
+        let before = &text[..m.start()];
+        let after = &text[m.end()..];
+        let dotted_digit = |s: &str| {
+            let mut chars = s.chars();
+            matches!(chars.next(), Some('.')) && chars.next().is_some_and(|c| c.is_ascii_digit())
+        };
+        if before.ends_with('.')
+            || before.ends_with(|c: char| c.is_alphanumeric())
+            || dotted_digit(after)
+        {
+            continue;
+        }
+        if preceded_by_version_word(text, m.start()) {
+            continue;
+        }
+        let plain = refang_dots(m.as_str());
+        // std rejects octets above 255 and leading zeros ("010.1.1.1" is ambiguous).
+        let Ok(ip) = plain.parse::<Ipv4Addr>() else {
+            continue;
+        };
+        out.push(Found {
+            kind: EntityKind::Ipv4,
+            start: m.start(),
+            end: m.end(),
+            normalized: ip.to_string(),
+            rank: RANK_IPV4,
+        });
+    }
+}
+
+static IPV6: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"(?i)(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4})")
+});
+
+fn find_ipv6(text: &str, out: &mut Vec<Found>) {
+    for m in IPV6.find_iter(text) {
+        if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || c == ':') {
+            continue;
+        }
+        let mut candidate = m.as_str();
+        // "…fe80::1: next" — a colon closing the sentence.
+        if candidate.ends_with(':') && !candidate.ends_with("::") {
+            candidate = &candidate[..candidate.len() - 1];
+        }
+        let end = m.start() + candidate.len();
+        if char_after(text, end).is_some_and(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        if !candidate.chars().any(|c| c.is_ascii_hexdigit()) {
+            continue;
+        }
+        let Ok(ip) = candidate.parse::<Ipv6Addr>() else {
+            continue;
+        };
+        out.push(Found {
+            kind: EntityKind::Ipv6,
+            start: m.start(),
+            end,
+            normalized: ip.to_string(),
+            rank: RANK_IPV6,
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bank accounts and cards
+
+static IBAN_CANDIDATE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"\b[A-Z]{2}\d{2}(?:[ \u{A0}]?[0-9A-Za-z]){10,30}\b"));
+
+static NRB_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b\d{2}(?:[ \u{A0}]?\d){24}\b"));
+
+fn find_ibans(text: &str, region: Option<phonenumber::country::Id>, out: &mut Vec<Found>) {
+    for (start, end, iban) in scan_prefixes(&IBAN_CANDIDATE, text, |s| valid_iban(s, "")) {
+        out.push(Found {
+            kind: EntityKind::Iban,
+            start,
+            end,
+            normalized: iban,
+            rank: RANK_IBAN,
+        });
+    }
+    if region == Some(phonenumber::country::Id::PL) {
+        for m in NRB_CANDIDATE.find_iter(text) {
+            if let Some(iban) = valid_iban(m.as_str(), "PL") {
+                out.push(Found {
+                    kind: EntityKind::Iban,
+                    start: m.start(),
+                    end: m.end(),
+                    normalized: iban,
+                    rank: RANK_IBAN,
+                });
+            }
+        }
+    }
+}
+
+/// Matches of `re` cut back to their longest prefix that passes `check`. A pattern with
+/// optional spaces runs on into the next word ("PL61 … 2874 oraz"), so shorter readings ending
+/// at a space are tried, and the search resumes right after what was taken — the rest of the
+/// match may hold the next entity.
+fn scan_prefixes(
+    re: &Regex,
+    text: &str,
+    check: impl Fn(&str) -> Option<String>,
+) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(m) = re.find_at(text, pos) {
+        match longest_prefix(m.as_str(), &check) {
+            Some((len, value)) => {
+                out.push((m.start(), m.start() + len, value));
+                pos = m.start() + len;
+            }
+            None => {
+                pos = m.start()
+                    + m.as_str()
+                        .find(char::is_whitespace)
+                        .unwrap_or(m.as_str().len());
+            }
+        }
+        if pos >= text.len() {
+            break;
+        }
+    }
+    out
+}
+
+/// The longest prefix of `s` that ends before a space (or at the end) and passes `check`.
+fn longest_prefix(s: &str, check: impl Fn(&str) -> Option<String>) -> Option<(usize, String)> {
+    let mut ends: Vec<usize> = s
+        .char_indices()
+        .filter(|&(_, c)| c.is_whitespace())
+        .map(|(i, _)| i)
+        .collect();
+    ends.push(s.len());
+    ends.into_iter()
+        .rev()
+        .find_map(|end| check(&s[..end]).map(|v| (end, v)))
+}
+
+fn valid_iban(s: &str, country: &str) -> Option<String> {
+    let compact: String = std::iter::once(country)
+        .chain(s.split_whitespace())
+        .collect();
+    let iban: iban::Iban = compact.parse().ok()?;
+    Some(iban.electronic_str().to_string())
+}
+
+static CARD_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b\d(?:[ \-]?\d){12,18}\b"));
+
+static MASKED_CARD: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)(?:[0-9*x•]{4}[ \-]?){3}\d{4}\b"));
+
+fn find_cards(text: &str, out: &mut Vec<Found>) {
+    for (start, end, digits) in scan_prefixes(&CARD_CANDIDATE, text, card_number) {
+        if char_before(text, start).is_some_and(|c| matches!(c, '-' | '.' | '/' | '+')) {
+            continue;
+        }
+        out.push(Found {
+            kind: EntityKind::PaymentCard,
+            start,
+            end,
+            normalized: digits,
+            rank: RANK_CARD,
+        });
+    }
+    for m in MASKED_CARD.find_iter(text) {
+        if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || c == '*') {
+            continue;
+        }
+        let compact: String = m
+            .as_str()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .map(|c| if c.is_ascii_digit() { c } else { '*' })
+            .collect();
+        let hidden = compact.chars().filter(|&c| c == '*').count();
+        let shown = compact.len() - hidden;
+        // Fully shown numbers are checked above; all-mask runs say nothing.
+        if hidden < 4 || shown < 4 || !compact.starts_with(|c: char| c.is_ascii_digit() || c == '*')
+        {
+            continue;
+        }
+        out.push(Found {
+            kind: EntityKind::PaymentCard,
+            start: m.start(),
+            end: m.end(),
+            normalized: compact,
+            rank: RANK_CARD,
+        });
+    }
+}
+
+/// Digits of a card number that passes Luhn and starts like a card of a known scheme.
+fn card_number(s: &str) -> Option<String> {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    if !(13..=19).contains(&digits.len()) || !luhn(&digits) {
+        return None;
+    }
+    if digits.bytes().all(|b| b == digits.as_bytes()[0]) {
+        return None;
+    }
+    let prefix = |n: usize| digits[..n].parse::<u32>().unwrap_or(0);
+    let known = digits.starts_with('4') // Visa
+        || (51..=55).contains(&prefix(2)) || (2221..=2720).contains(&prefix(4)) // Mastercard
+        || matches!(prefix(2), 34 | 37) // Amex
+        || matches!(prefix(2), 36 | 38 | 39) || (300..=305).contains(&prefix(3)) // Diners
+        || digits.starts_with("6011") || digits.starts_with("65") || (644..=649).contains(&prefix(3)) // Discover
+        || (3528..=3589).contains(&prefix(4)) // JCB
+        || digits.starts_with("62") // UnionPay
+        || digits.starts_with("50") || (56..=69).contains(&prefix(2)); // Maestro
+    known.then_some(digits)
+}
+
+fn luhn(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cryptocurrency addresses
+
+static BTC_BASE58: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"\b[13][1-9A-HJ-NP-Za-km-z]{25,34}\b"));
+static BTC_BECH32: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)\bbc1[02-9ac-hj-np-z]{6,87}\b"));
+static ETH: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b0x[0-9a-fA-F]{40}\b"));
+
+fn find_crypto(text: &str, out: &mut Vec<Found>) {
+    let mut push = |kind, m: regex::Match<'_>, normalized: String| {
+        out.push(Found {
+            kind,
+            start: m.start(),
+            end: m.end(),
+            normalized,
+            rank: RANK_CRYPTO,
+        });
+    };
+    for m in BTC_BASE58.find_iter(text) {
+        // Version 0x00 is pay-to-pubkey-hash ("1…"), 0x05 pay-to-script-hash ("3…").
+        let ok = bs58::decode(m.as_str())
+            .with_check(None)
+            .into_vec()
+            .is_ok_and(|payload| payload.len() == 21 && matches!(payload[0], 0x00 | 0x05));
+        if ok {
+            push(EntityKind::Bitcoin, m, m.as_str().to_string());
+        }
+    }
+    for m in BTC_BECH32.find_iter(text) {
+        let ok = bech32::segwit::decode(m.as_str()).is_ok_and(|(hrp, _, _)| hrp == bech32::hrp::BC);
+        if ok {
+            push(EntityKind::Bitcoin, m, m.as_str().to_lowercase());
+        }
+    }
+    for m in ETH.find_iter(text) {
+        if eip55_ok(&m.as_str()[2..]) {
+            push(EntityKind::Ethereum, m, m.as_str().to_lowercase());
+        }
+    }
+}
+
+/// EIP-55: a mixed-case address encodes a checksum in its capitals; single-case addresses
+/// carry none and are accepted as they are.
+fn eip55_ok(hex: &str) -> bool {
+    use sha3::{Digest, Keccak256};
+    let has_lower = hex.chars().any(|c| c.is_ascii_lowercase());
+    let has_upper = hex.chars().any(|c| c.is_ascii_uppercase());
+    if !(has_lower && has_upper) {
+        return true;
+    }
+    let lower = hex.to_ascii_lowercase();
+    let hash = Keccak256::digest(lower.as_bytes());
+    hex.chars().enumerate().all(|(i, c)| {
+        let byte = hash[i / 2];
+        let nibble = if i % 2 == 0 { byte >> 4 } else { byte & 0x0f };
+        if c.is_ascii_alphabetic() {
+            c.is_ascii_uppercase() == (nibble >= 8)
+        } else {
+            true
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(EntityKind, String)> {
+        extract(text, 1, "PL")
+            .into_iter()
+            .map(|e| (e.kind, e.normalized))
+            .collect()
+    }
+
+    fn of_kind(text: &str, kind: EntityKind) -> Vec<String> {
+        extract(text, 1, "PL")
+            .into_iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.normalized)
+            .collect()
+    }
+
+    #[test]
+    fn emails_plain_and_defanged() {
+        let t = "Pisz na Jan.Kowalski@Policja.gov.pl, albo evil[@]bad-domain[.]ru (at) lub x(at)y(.)com.";
+        assert_eq!(
+            of_kind(t, EntityKind::Email),
+            [
+                "jan.kowalski@policja.gov.pl",
+                "evil@bad-domain.ru",
+                "x@y.com"
+            ]
+        );
+        assert!(of_kind(t, EntityKind::Url).is_empty(), "{:?}", kinds(t));
+        assert!(of_kind("no at sign: user.example.com@", EntityKind::Email).is_empty());
+    }
+
+    #[test]
+    fn urls_plain_defanged_and_bare() {
+        let t = "See https://Example.COM/a/b?x=1. Also hxxps://evil[.]example[.]net/payload.exe, \
+                 (www.policja.pl) and bad-site[.]xyz or sklep.pl; not plik.pdf, m.in. or main.rs.";
+        assert_eq!(
+            of_kind(t, EntityKind::Url),
+            [
+                "https://example.com/a/b?x=1",
+                "https://evil.example.net/payload.exe",
+                "www.policja.pl",
+                "bad-site.xyz",
+                "sklep.pl",
+            ]
+        );
+        let e = extract(t, 1, "PL");
+        assert_eq!(e[0].value, "https://Example.COM/a/b?x=1");
+    }
+
+    #[test]
+    fn url_keeps_wikipedia_parentheses_and_contains_ips() {
+        let t = "Link: https://en.wikipedia.org/wiki/Foo_(bar)) and http://10.0.0.1:8080/x.";
+        let got = kinds(t);
+        assert_eq!(
+            got,
+            [
+                (
+                    EntityKind::Url,
+                    "https://en.wikipedia.org/wiki/Foo_(bar)".to_string()
+                ),
+                (EntityKind::Url, "http://10.0.0.1:8080/x".to_string()),
+                (EntityKind::Ipv4, "10.0.0.1".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn phones_valid_forms() {
+        let t = "Tel. 600 123 456, +48 22 123 45 67, (22) 628-12-34, 0048 601-234-567, \
+                 +49 30 1234567, tel:+44 20 7946 0958.";
+        assert_eq!(
+            of_kind(t, EntityKind::Phone),
+            [
+                "+48600123456",
+                "+48221234567",
+                "+48226281234",
+                "+48601234567",
+                "+49301234567",
+                "+442079460958"
+            ]
+        );
+    }
+
+    #[test]
+    fn phones_reject_look_alikes() {
+        for t in [
+            "Data 27.11.2025 r.",
+            "dnia 2025-11-27 o 14:30:15",
+            "wersja 10.0.19041.1",
+            "version 1.2.3.4",
+            "kwota 1 500 000 zł",
+            "PESEL 85010112345",
+            "sygn. akt 600123/2025",
+            "PL61 1090 1014 0000 0712 1981 2875",
+            "konto 1090 1014 0000 0712 1981",
+            "timestamp 1700000000",
+            "3.14159265",
+            "12.34.56.78",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Phone).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+        // A date next to a phone does not hide the phone.
+        assert_eq!(
+            of_kind("27.11.2025 600 123 456", EntityKind::Phone),
+            ["+48600123456"]
+        );
+    }
+
+    #[test]
+    fn phone_region_is_configurable() {
+        let e: Vec<String> = extract("Call 030 1234567 now", 1, "DE")
+            .into_iter()
+            .map(|e| e.normalized)
+            .collect();
+        assert_eq!(e, ["+49301234567"]);
+        assert!(extract("Call 600 123 456", 1, "ZZ").is_empty());
+        assert!(is_known_region("pl") && !is_known_region("XX"));
+    }
+
+    #[test]
+    fn ipv4_valid_invalid_and_versions() {
+        assert_eq!(
+            of_kind(
+                "from 192.168.1.10 and 8.8.8[.]8 to 10.0.0.1.",
+                EntityKind::Ipv4
+            ),
+            ["192.168.1.10", "8.8.8.8", "10.0.0.1"]
+        );
+        for t in [
+            "999.1.1.1",
+            "256.0.0.1",
+            "version 1.2.3.4",
+            "Version: 4.3.2.1",
+            "v1.2.3.4",
+            "1.2.3.4.5",
+            "oid 1.3.6.1.4.1",
+            "27.11.2025",
+            "010.1.1.1",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Ipv4).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+    }
+
+    #[test]
+    fn ipv6_valid_and_look_alikes() {
+        assert_eq!(
+            of_kind(
+                "src 2001:0DB8:0000:0000:0000:ff00:0042:8329, dst fe80::1.",
+                EntityKind::Ipv6
+            ),
+            ["2001:db8::ff00:42:8329", "fe80::1"]
+        );
+        for t in [
+            "at 14:30:15",
+            "MAC 00:1A:2B:3C:4D:5E",
+            "ratio 2:1:1",
+            "note::",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Ipv6).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+    }
+
+    #[test]
+    fn iban_with_and_without_spaces() {
+        let t = "Konto PL61 1090 1014 0000 0712 1981 2874 oraz DE89370400440532013000 i \
+                 GB82 WEST 1234 5698 7654 32.";
+        assert_eq!(
+            of_kind(t, EntityKind::Iban),
+            [
+                "PL61109010140000071219812874",
+                "DE89370400440532013000",
+                "GB82WEST12345698765432"
+            ]
+        );
+        let e = extract(t, 1, "PL");
+        assert_eq!(e[0].value, "PL61 1090 1014 0000 0712 1981 2874");
+        assert!(of_kind(t, EntityKind::Phone).is_empty());
+    }
+
+    #[test]
+    fn iban_bad_checksum_and_polish_nrb() {
+        assert!(of_kind("PL62 1090 1014 0000 0712 1981 2874", EntityKind::Iban).is_empty());
+        assert_eq!(
+            of_kind(
+                "nr rachunku 61 1090 1014 0000 0712 1981 2874.",
+                EntityKind::Iban
+            ),
+            ["PL61109010140000071219812874"]
+        );
+        assert!(extract("61 1090 1014 0000 0712 1981 2874", 1, "DE").is_empty());
+    }
+
+    #[test]
+    fn payment_cards() {
+        assert_eq!(
+            of_kind(
+                "Karta 4111 1111 1111 1111 i 5500-0000-0000-0004.",
+                EntityKind::PaymentCard
+            ),
+            ["4111111111111111", "5500000000000004"]
+        );
+        assert!(of_kind("4111 1111 1111 1112", EntityKind::PaymentCard).is_empty());
+        assert!(of_kind("0000 0000 0000 0000", EntityKind::PaymentCard).is_empty());
+        assert_eq!(
+            of_kind(
+                "karta 4111 11** **** 1111 oraz XXXX XXXX XXXX 4242",
+                EntityKind::PaymentCard
+            ),
+            ["411111******1111", "************4242"]
+        );
+    }
+
+    #[test]
+    fn crypto_addresses() {
+        let t = "BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa, bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq, \
+                 ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed.";
+        assert_eq!(
+            kinds(t),
+            [
+                (
+                    EntityKind::Bitcoin,
+                    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa".to_string()
+                ),
+                (
+                    EntityKind::Bitcoin,
+                    "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".to_string()
+                ),
+                (
+                    EntityKind::Ethereum,
+                    "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed".to_string()
+                ),
+            ]
+        );
+        // One character changed in each.
+        let bad = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdr \
+                   0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD";
+        assert!(kinds(bad).is_empty(), "{:?}", kinds(bad));
+    }
+
+    #[test]
+    fn locations_are_absolute_lines_and_char_columns() {
+        let t = "pierwsza linia\nŻółć: jan@x.pl\n  tel. 600 123 456";
+        let e = extract(t, 40, "PL");
+        let loc: Vec<(EntityKind, usize, usize, &str)> = e
+            .iter()
+            .map(|e| (e.kind, e.line, e.column, &t[e.byte_start..e.byte_end]))
+            .collect();
+        assert_eq!(
+            loc,
+            [
+                (EntityKind::Email, 41, 7, "jan@x.pl"),
+                (EntityKind::Phone, 42, 8, "600 123 456"),
+            ]
+        );
+    }
+
+    #[test]
+    fn grouping_deduplicates_by_normalized_value() {
+        let t = "600 123 456\n+48 600-123-456\nx@y.pl\n600123456";
+        let groups = group_entities(&extract(t, 1, "PL"));
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].normalized, "+48600123456");
+        assert_eq!(groups[0].count, 3);
+        let lines: Vec<usize> = groups[0].occurrences.iter().map(|o| o.line).collect();
+        assert_eq!(lines, [1, 2, 4]);
+        assert_eq!(groups[1].kind, EntityKind::Email);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_spans_are_exact(s in r"[0-9 +()./:\-a-zA-Z@\[\]ąłŻ\n]{0,80}") {
+            for e in extract(&s, 1, "PL") {
+                proptest::prop_assert_eq!(&s[e.byte_start..e.byte_end], e.value.as_str());
+            }
+        }
+    }
+}

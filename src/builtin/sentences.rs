@@ -1,0 +1,712 @@
+//! Sentence splitting for the extractive summarizer.
+//!
+//! Two passes. First the text is cut into *blocks* at layout boundaries: blank lines, separator
+//! lines, bullet/numbered list items, Markdown headings and table rows, and short unterminated
+//! lines (headings, letterhead, form fields) — a line break carries meaning there even without
+//! punctuation. Then each block is cut at sentence punctuation, where the hard part is telling a
+//! full stop from an abbreviation ("ul. Marszałkowska", "z.B. Berlin", "27.11.2025 r. około"),
+//! an initial ("J. Smith"), an ordinal ("am 3. Mai") or a decimal ("3.5").
+//!
+//! The rules are heuristics tuned for the languages case material arrives in (Polish, English,
+//! German, French, Spanish); a wrong split costs a fragment in a summary, never lost text.
+
+/// One sentence (or other unit: heading, list item, table row) of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    /// Byte span in the text given to [`split_sentences`], trimmed of surrounding whitespace.
+    pub byte_start: usize,
+    pub byte_end: usize,
+    /// 1-based line numbers within that text.
+    pub line_start: usize,
+    pub line_end: usize,
+}
+
+impl Sentence {
+    pub fn text<'a>(&self, source: &'a str) -> &'a str {
+        source.get(self.byte_start..self.byte_end).unwrap_or("")
+    }
+}
+
+/// Units longer than this are most likely tables or logs without punctuation; they are cut at
+/// line breaks so one of them cannot swallow a whole summary.
+const MAX_UNIT_BYTES: usize = 1000;
+
+/// Split `text` into sentences in document order. Units without a letter or digit (rules,
+/// stray punctuation) are dropped.
+pub fn split_sentences(text: &str) -> Vec<Sentence> {
+    let line_starts = line_starts(text);
+    let mut spans = Vec::new();
+    for (start, end) in blocks(text) {
+        split_block(text, start, end, &mut spans);
+    }
+    let mut out = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        for (s, e) in cut_oversized(text, start, end) {
+            if let Some((s, e)) = trim_span(text, s, e)
+                && text[s..e].chars().any(char::is_alphanumeric)
+            {
+                out.push(Sentence {
+                    byte_start: s,
+                    byte_end: e,
+                    line_start: line_at(&line_starts, s),
+                    line_end: line_at(&line_starts, e.saturating_sub(1).max(s)),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// 1-based line of a byte offset.
+fn line_at(line_starts: &[usize], byte: usize) -> usize {
+    line_starts.partition_point(|&s| s <= byte).max(1)
+}
+
+fn trim_span(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let slice = &text[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim();
+    if trimmed.is_empty() {
+        None
+    } else {
+        Some((start + lead, start + lead + trimmed.len()))
+    }
+}
+
+fn cut_oversized(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    if end - start <= MAX_UNIT_BYTES || !text[start..end].contains('\n') {
+        return vec![(start, end)];
+    }
+    let mut out = Vec::new();
+    let mut s = start;
+    for (i, _) in text[start..end].match_indices('\n') {
+        out.push((s, start + i));
+        s = start + i + 1;
+    }
+    out.push((s, end));
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pass 1: blocks
+
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    /// End of the line's content, before "\n" / "\r\n".
+    end: usize,
+}
+
+fn blocks(text: &str) -> Vec<(usize, usize)> {
+    let mut lines = Vec::new();
+    let mut pos = 0;
+    for raw in text.split_inclusive('\n') {
+        let content = raw.trim_end_matches(['\n', '\r']);
+        lines.push(Line {
+            start: pos,
+            end: pos + content.len(),
+        });
+        pos += raw.len();
+    }
+
+    // Lines grouped by layout alone; each group is then cut at unterminated short lines.
+    let mut groups: Vec<Vec<Line>> = Vec::new();
+    let mut current: Vec<Line> = Vec::new();
+    for line in lines {
+        let content = &text[line.start..line.end];
+        let trimmed = content.trim();
+        if trimmed.is_empty() || !trimmed.chars().any(char::is_alphanumeric) {
+            flush(&mut groups, &mut current);
+        } else if trimmed.starts_with('#') || trimmed.starts_with('|') {
+            flush(&mut groups, &mut current);
+            groups.push(vec![line]);
+        } else if is_list_item(trimmed) {
+            flush(&mut groups, &mut current);
+            current.push(line);
+        } else {
+            current.push(line);
+        }
+    }
+    flush(&mut groups, &mut current);
+
+    let mut out = Vec::new();
+    for group in groups {
+        let widest = group
+            .iter()
+            .map(|l| text[l.start..l.end].trim_end().chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut block_start = group[0].start;
+        for pair in group.windows(2) {
+            let (this, next) = (pair[0], pair[1]);
+            if line_ends_unit(
+                text[this.start..this.end].trim(),
+                text[next.start..next.end].trim(),
+                widest,
+            ) {
+                out.push((block_start, this.end));
+                block_start = next.start;
+            }
+        }
+        if let Some(last) = group.last() {
+            out.push((block_start, last.end));
+        }
+    }
+    out
+}
+
+fn flush(groups: &mut Vec<Vec<Line>>, current: &mut Vec<Line>) {
+    if !current.is_empty() {
+        groups.push(std::mem::take(current));
+    }
+}
+
+fn is_list_item(line: &str) -> bool {
+    list_marker_len(line).is_some()
+}
+
+/// Byte length of the list marker opening `line` ("- ", "* ", "• ", "1. ", "2) ", "a) ",
+/// "(iii) "), if it has one.
+fn list_marker_len(line: &str) -> Option<usize> {
+    let mut chars = line.chars();
+    let first = chars.next()?;
+    if matches!(
+        first,
+        '-' | '*' | '+' | '•' | '◦' | '▪' | '‣' | '·' | '–' | '—' | '►' | '✓'
+    ) {
+        return chars
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map(|_| first.len_utf8());
+    }
+    let paren = usize::from(line.starts_with('('));
+    let body = &line[paren..];
+    let marker_len = body
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(body.len(), |(i, _)| i);
+    let (marker, rest) = body.split_at(marker_len);
+    let numeric =
+        !marker.is_empty() && marker.len() <= 3 && marker.chars().all(|c| c.is_ascii_digit());
+    let lettered = marker.chars().count() == 1 && marker.chars().all(char::is_alphabetic)
+        || (!marker.is_empty()
+            && marker.len() <= 4
+            && marker.chars().all(|c| matches!(c, 'i' | 'v' | 'x')));
+    let mut rest = rest.chars();
+    let closer = rest.next();
+    let spaced = rest.next().is_some_and(char::is_whitespace);
+    let is_marker = match closer {
+        // A letter followed by "." is an initial ("J. Smith"), not a list marker.
+        Some('.') => numeric && spaced,
+        Some(')') => (numeric || lettered) && spaced,
+        _ => false,
+    };
+    is_marker.then_some(paren + marker_len + 1)
+}
+
+/// Whether the break after `line` ends a unit although no punctuation says so: a short line
+/// (heading, letterhead, form field) followed by one that starts like a new unit. Wrapped prose
+/// fills its lines, so only its last line is short, and that one ends the block anyway.
+fn line_ends_unit(line: &str, next: &str, widest: usize) -> bool {
+    let Some(last) = line.chars().last() else {
+        return false;
+    };
+    if is_terminal(last) || matches!(last, ',' | ';' | '-' | '‐' | '(' | '„' | '«') {
+        return false;
+    }
+    let starts_unit = next
+        .chars()
+        .find(|c| !is_opener(*c))
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    if !starts_unit {
+        return false;
+    }
+    let len = line.chars().count();
+    len * 10 < widest * 6 || widest < 40
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pass 2: sentences within a block
+
+fn is_terminal(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉' | '。' | '！' | '？'
+    )
+}
+
+/// Full-width terminators end a sentence without a following space.
+fn is_cjk_terminal(c: char) -> bool {
+    matches!(c, '。' | '！' | '？')
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '」' | '』' | '）'
+    )
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '“'
+            | '‘'
+            | '„'
+            | '‚'
+            | '«'
+            | '‹'
+            | '('
+            | '['
+            | '{'
+            | '¿'
+            | '¡'
+            | '-'
+            | '–'
+            | '—'
+    )
+}
+
+fn split_block(text: &str, block_start: usize, block_end: usize, out: &mut Vec<(usize, usize)>) {
+    let block = &text[block_start..block_end];
+    let chars: Vec<(usize, char)> = block.char_indices().collect();
+    let n = chars.len();
+    let byte_at = |i: usize| chars.get(i).map_or(block.len(), |&(b, _)| b);
+    let mut start = 0;
+    // A list marker ("1.", "a)") is not a sentence end.
+    let marker = list_marker_len(block.trim_start()).map_or(0, |len| {
+        let lead = block.len() - block.trim_start().len();
+        chars.partition_point(|&(b, _)| b < lead + len)
+    });
+    let mut i = marker;
+    while i < n {
+        let c = chars[i].1;
+        if !is_terminal(c) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < n && is_terminal(chars[j].1) {
+            j += 1;
+        }
+        while j < n && is_closer(chars[j].1) {
+            j += 1;
+        }
+        let cjk = chars[i..j].iter().any(|&(_, c)| is_cjk_terminal(c));
+        if j < n && !cjk && !chars[j].1.is_whitespace() {
+            i = j;
+            continue;
+        }
+        let mut k = j;
+        while k < n && (chars[k].1.is_whitespace() || is_opener(chars[k].1)) {
+            k += 1;
+        }
+        let boundary = match chars.get(k) {
+            None => true,
+            Some(_) if cjk => true,
+            Some(&(after, _)) => {
+                let run: String = chars[i..j]
+                    .iter()
+                    .map(|&(_, c)| c)
+                    .filter(|c| is_terminal(*c))
+                    .collect();
+                // After a full-width stop the next sentence starts with no space between.
+                let token_start = token_start(&chars, i).max(start);
+                let token = &block[byte_at(token_start)..byte_at(i)];
+                let before = &block[byte_at(start)..byte_at(token_start)];
+                is_boundary(&run, token, before, &block[after..])
+            }
+        };
+        if boundary {
+            out.push((block_start + byte_at(start), block_start + byte_at(j)));
+            start = j;
+        }
+        i = j;
+    }
+    if start < n {
+        out.push((block_start + byte_at(start), block_end));
+    }
+}
+
+/// Index of the first char of the word that ends at `end` (exclusive).
+fn token_start(chars: &[(usize, char)], end: usize) -> usize {
+    let mut s = end;
+    while s > 0 {
+        let c = chars[s - 1].1;
+        if c.is_whitespace() || (is_opener(c) && c != '-') {
+            break;
+        }
+        s -= 1;
+    }
+    s
+}
+
+/// Decide whether `run` (terminal punctuation after `token`) ends the sentence, given the first
+/// significant char after it and the sentence text before the token.
+fn is_boundary(run: &str, token: &str, before: &str, after: &str) -> bool {
+    let Some(next) = after.chars().next() else {
+        return true;
+    };
+    if next.is_lowercase() {
+        return false;
+    }
+    if run.contains(['!', '?', '‼', '⁇', '⁈', '⁉']) {
+        return true;
+    }
+    if run != "." {
+        // Ellipsis: a pause within a sentence unless a capital follows.
+        return next.is_uppercase();
+    }
+    period_ends_sentence(token, before, after, next)
+}
+
+fn period_ends_sentence(token: &str, before: &str, after: &str, next: char) -> bool {
+    let word = token.trim_start_matches(is_opener);
+    if word.is_empty() {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    let alphabetic = word.chars().all(char::is_alphabetic);
+    let acronym = alphabetic && word.chars().count() >= 2 && word.chars().all(char::is_uppercase);
+
+    if !acronym && NON_FINAL.contains(&lower.as_str()) {
+        return false;
+    }
+    // Polish "r." (roku) after a date: "W dniu 27.11.2025 r. Jan Kowalski…" continues, while
+    // "…zatrzymany 27.11.2025 r. Sprawca…" ends. The date opening the sentence tells them apart.
+    if lower == "r" {
+        return next.is_uppercase() && follows_date(before) && !date_opens_sentence(before);
+    }
+    if CAN_END.contains(&lower.as_str()) {
+        return next.is_uppercase();
+    }
+    // German-style ordinals ("am 3. Mai", "im 19. Jahrhundert"); elsewhere a number before a
+    // capital ends the sentence ("…o godz. 12. Ukradł…").
+    if word.chars().count() <= 2
+        && word.chars().all(|c| c.is_ascii_digit())
+        && ORDINAL_NOUNS.contains(&first_word(after).as_str())
+    {
+        return false;
+    }
+    // Initials ("J. Smith", "M. Dupont").
+    if alphabetic && word.chars().count() == 1 {
+        return false;
+    }
+    // Dotted abbreviations: "e.g", "U.S", "z.B", "m.in", "p.n.e". Domains have longer labels.
+    if word.contains('.')
+        && word.split('.').all(|seg| {
+            !seg.is_empty() && seg.chars().count() <= 3 && seg.chars().all(char::is_alphabetic)
+        })
+    {
+        return false;
+    }
+    if next.is_ascii_digit() {
+        // "s. 45", "poz. 3", "vol. 2": short words before a number are abbreviations.
+        return !(alphabetic && !acronym && word.chars().count() <= 4);
+    }
+    true
+}
+
+fn follows_date(before: &str) -> bool {
+    before
+        .split_whitespace()
+        .last()
+        .is_some_and(|w| w.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// "W dniu 27.11.2025 r.", "Dnia 1 grudnia 2025 r.", "Od 3.10.2025 r.": only a few
+/// date-introducing words stand before the date.
+fn date_opens_sentence(before: &str) -> bool {
+    let lead: Vec<String> = before
+        .split_whitespace()
+        .take_while(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase())
+        .collect();
+    lead.len() <= 3 && lead.iter().all(|w| DATE_INTRO.contains(&w.as_str()))
+}
+
+fn first_word(text: &str) -> String {
+    text.chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+const DATE_INTRO: &[&str] = &[
+    "w",
+    "we",
+    "dniu",
+    "dnia",
+    "dn",
+    "z",
+    "od",
+    "do",
+    "dnie",
+    "pomiędzy",
+    "między",
+    "a",
+    "i",
+    "rano",
+    "wieczorem",
+    "nocy",
+    "około",
+    "ok",
+];
+
+/// Words that follow an ordinal number ("3. Mai") rather than start a sentence.
+const ORDINAL_NOUNS: &[&str] = &[
+    "januar",
+    "jänner",
+    "februar",
+    "märz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+    "jahrhundert",
+    "jahrtausend",
+    "stock",
+    "etage",
+    "obergeschoss",
+    "klasse",
+    "liga",
+    "bundesliga",
+    "platz",
+    "runde",
+    "auflage",
+    "kapitel",
+    "absatz",
+    "senat",
+    "kammer",
+    "strafkammer",
+    "zivilkammer",
+    "polizeirevier",
+    "revier",
+    "kommissariat",
+];
+
+/// Abbreviations that do not end a sentence even before a capital: titles, street and unit
+/// words, "for example". Lowercase, without the final period.
+const NON_FINAL: &[&str] = &[
+    // English
+    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "gen", "col", "lt", "sgt", "capt", "cpt", "det",
+    "insp", "supt", "rev", "hon", "mt", "ft", "fig", "vs", "approx", "dept",
+    "cf", "ca", "no", "nos", "tel", "ext", // Polish
+    "ul", "al", "pl", "os", "nr", "godz", "tj", "np", "św", "im", "tzw", "ok", "ob", "obyw", "mjr",
+    "kpt", "por", "ppor", "asp", "sierż", "mł", "nadkom", "podkom", "kom", "prok", "sędz", "mec",
+    "adw", "dot", "ws", "wg", "ds", "pkt", "art", "ust", "par", "zob", "woj", "pow", "gm", "płk",
+    "ppłk", "mgr", "inż", "hab", "lek", "ks", "bp", "ur", "zam", "sygn", "poz", "tab", "rys",
+    "red", "tzn", "wyd", "oprac", "ozn", "m.in", "pn", "pd", "wsch", "zach", // German
+    "bzw", "hr", "hrn", "fr", "vgl", "ggf", "evtl", "inkl", "zzgl", "abs", "geb", "z.b",
+    "d.h", "u.a", "o.ä", "s.o", "s.u", // French
+    "mme", "mmes", "mlle", "mlles", "me", "mgr", "pr", "av", "bd", "n°", // Spanish
+    "sra", "sras", "srta", "dña", "dn", "ud", "uds", "avda", "núm", "pág", "dra", "lic",
+];
+
+/// Abbreviations that often close a sentence: before a capital they are taken as its end.
+const CAN_END: &[&str] = &[
+    // Street types follow the name, so they end sentences: "…on Elm Ave. The…".
+    "ave", "rd", "blvd", "str",
+    "etc", "itd", "itp", "usw", "jr", "inc", "ltd", "co", "corp", "tys", "mln", "mld", "a.m",
+    "p.m", "cdn", "ff",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        split_sentences(text).iter().map(|s| s.text(text)).collect()
+    }
+
+    #[test]
+    fn english_abbreviations_initials_and_numbers() {
+        let t = "Mr. Smith met Dr. J. R. Jones in the U.S. Army base at 3.5 km. \
+                 They talked, e.g. about No. 5 Street. Then they left!";
+        assert_eq!(
+            split(t),
+            [
+                "Mr. Smith met Dr. J. R. Jones in the U.S. Army base at 3.5 km.",
+                "They talked, e.g. about No. 5 Street.",
+                "Then they left!",
+            ]
+        );
+    }
+
+    #[test]
+    fn polish_abbreviations_and_dates() {
+        let t = "W dniu 27.11.2025 r. około godz. 14:30 na ul. Marszałkowskiej nr 12 doszło \
+                 do kradzieży, tj. zaboru m.in. telefonu. Sprawcę zatrzymano 28.11.2025 r. \
+                 Postępowanie prowadzi tzw. grupa ok. 5 osób z KP im. Jana Pawła II na pl. \
+                 Defilad, np. asp. Nowak i św. Mikołaj.";
+        assert_eq!(
+            split(t),
+            [
+                "W dniu 27.11.2025 r. około godz. 14:30 na ul. Marszałkowskiej nr 12 doszło \
+                 do kradzieży, tj. zaboru m.in. telefonu.",
+                "Sprawcę zatrzymano 28.11.2025 r.",
+                "Postępowanie prowadzi tzw. grupa ok. 5 osób z KP im. Jana Pawła II na pl. \
+                 Defilad, np. asp. Nowak i św. Mikołaj.",
+            ]
+        );
+    }
+
+    #[test]
+    fn polish_date_opening_a_sentence_does_not_split() {
+        let t = "W dniu 27.11.2025 r. Jan Kowalski zgłosił kradzież. Dnia 1 grudnia 2025 r. \
+                 Policja zatrzymała sprawcę.";
+        assert_eq!(
+            split(t),
+            [
+                "W dniu 27.11.2025 r. Jan Kowalski zgłosił kradzież.",
+                "Dnia 1 grudnia 2025 r. Policja zatrzymała sprawcę.",
+            ]
+        );
+    }
+
+    #[test]
+    fn german_abbreviations_and_ordinals() {
+        let t = "Am 3. Mai wurde z.B. in der Haupt Str. 5 bzw. Nr. 7 ermittelt. Die Täter \
+                 flohen usw. Danach kam nichts.";
+        assert_eq!(
+            split(t),
+            [
+                "Am 3. Mai wurde z.B. in der Haupt Str. 5 bzw. Nr. 7 ermittelt.",
+                "Die Täter flohen usw.",
+                "Danach kam nichts.",
+            ]
+        );
+    }
+
+    #[test]
+    fn french_and_spanish_titles() {
+        let t = "M. Dupont et Mme. Martin sont arrivés. Ils ont vu des livres, des stylos, etc. \
+                 La Sra. García y el Sr. López hablaron con Dña. Ana. Todo terminó.";
+        assert_eq!(
+            split(t),
+            [
+                "M. Dupont et Mme. Martin sont arrivés.",
+                "Ils ont vu des livres, des stylos, etc.",
+                "La Sra. García y el Sr. López hablaron con Dña. Ana.",
+                "Todo terminó.",
+            ]
+        );
+    }
+
+    #[test]
+    fn quotes_questions_and_ellipsis() {
+        let t = "He said \"Stop.\" Then he ran. \"Where?\" she asked. Was it him?! \
+                 Maybe... maybe not… Later it rained.";
+        assert_eq!(
+            split(t),
+            [
+                "He said \"Stop.\"",
+                "Then he ran.",
+                "\"Where?\" she asked.",
+                "Was it him?!",
+                "Maybe... maybe not…",
+                "Later it rained.",
+            ]
+        );
+    }
+
+    #[test]
+    fn headings_bullets_and_line_ranges() {
+        let t = "NOTATKA URZĘDOWA\n\nSprawca wszedł do sklepu\no godz. 12. Ukradł telefon.\n\
+                 - pierwszy punkt\n- drugi punkt, który\n  się zawija\n1. numerowany\n\n# Wnioski\nKoniec";
+        let s = split_sentences(t);
+        let got: Vec<(&str, usize, usize)> = s
+            .iter()
+            .map(|x| (x.text(t), x.line_start, x.line_end))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("NOTATKA URZĘDOWA", 1, 1),
+                ("Sprawca wszedł do sklepu\no godz. 12.", 3, 4),
+                ("Ukradł telefon.", 4, 4),
+                ("- pierwszy punkt", 5, 5),
+                ("- drugi punkt, który\n  się zawija", 6, 7),
+                ("1. numerowany", 8, 8),
+                ("# Wnioski", 10, 10),
+                ("Koniec", 11, 11),
+            ]
+        );
+    }
+
+    #[test]
+    fn short_unterminated_lines_are_units() {
+        let t = "Komenda Stołeczna Policji\nWydział Kryminalny\nSprawca uciekł w kierunku \
+                 dworca i nie został zatrzymany przez patrol.";
+        assert_eq!(
+            split(t),
+            [
+                "Komenda Stołeczna Policji",
+                "Wydział Kryminalny",
+                "Sprawca uciekł w kierunku dworca i nie został zatrzymany przez patrol.",
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_prose_with_capitalised_words_stays_whole() {
+        let t = "Der Beschuldigte wurde gestern in der Wohnung seiner Schwester in der\n\
+                 Berliner Straße festgenommen, nachdem die Polizei einen Hinweis aus der\n\
+                 Bevölkerung erhalten hatte.";
+        assert_eq!(split(t).len(), 1);
+    }
+
+    #[test]
+    fn multibyte_spans_and_cjk() {
+        let t = "Zażółć gęślą jaźń. Łódź — źdźbło.\r\n警察が到着した。犯人は逃げた。";
+        let s = split_sentences(t);
+        let texts: Vec<&str> = s.iter().map(|x| x.text(t)).collect();
+        assert_eq!(
+            texts,
+            [
+                "Zażółć gęślą jaźń.",
+                "Łódź — źdźbło.",
+                "警察が到着した。",
+                "犯人は逃げた。"
+            ]
+        );
+        assert_eq!((s[2].line_start, s[3].line_end), (2, 2));
+        for x in &s {
+            assert_eq!(&t[x.byte_start..x.byte_end], x.text(t));
+        }
+    }
+
+    #[test]
+    fn empty_and_punctuation_only() {
+        assert!(split_sentences("").is_empty());
+        assert!(split_sentences("  \n\n ---- \n").is_empty());
+        assert_eq!(
+            split("One sentence without a stop"),
+            ["One sentence without a stop"]
+        );
+    }
+
+    #[test]
+    fn domains_and_decimals_do_not_split() {
+        assert_eq!(
+            split("Visit example.com for 2.5 GB. The v1.2 build works."),
+            ["Visit example.com for 2.5 GB.", "The v1.2 build works."]
+        );
+        assert_eq!(
+            split("It happened in 2019. 35 people came."),
+            ["It happened in 2019.", "35 people came."]
+        );
+    }
+}

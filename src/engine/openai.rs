@@ -1,1 +1,0 @@
-//! OpenAI-compatible Chat Completions over HTTP with SSE streaming.

@@ -1,0 +1,820 @@
+//! OpenAI-compatible Chat Completions over HTTP with SSE streaming: OpenAI itself, llama.cpp's
+//! `llama-server`, vLLM, Ollama, LM Studio and the proxies in front of them.
+//!
+//! The API key only ever travels in the `Authorization` header. Error messages name where the
+//! key came from, never the key, and anything the server says is scrubbed of it before it is
+//! shown, in case a proxy echoes the header back.
+
+mod wire;
+
+use crate::engine::{ChatRequest, Engine, Event, EventSender};
+use crate::error::{Error, Result};
+use eventsource_stream::{EventStreamError, Eventsource};
+use futures_util::future::BoxFuture;
+use futures_util::{Stream, StreamExt};
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{RequestBuilder, Response, StatusCode, Url};
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+/// Longest wait a server may ask for with `Retry-After`; beyond this the user is better served
+/// by an error they can act on than by a silent minute-long pause.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Ceiling for the exponential backoff between attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// Error bodies are read for their message only.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Non-streamed replies (`/models`, `/tokenize`, a server that ignores `stream: true`).
+const MAX_JSON_BODY: usize = 32 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct OpenAiConfig {
+    /// Base URL up to and including the version segment, e.g. `http://127.0.0.1:8080/v1`.
+    pub base_url: String,
+    pub api_key: Option<String>,
+    /// Where the key came from ("OPENAI_API_KEY", "config file"), for error messages.
+    pub key_source: Option<String>,
+    pub model: String,
+    pub connect_timeout: Duration,
+    /// Longest silence tolerated while waiting for response headers or the next bytes.
+    pub idle_timeout: Duration,
+    /// Further attempts after the first one fails with a connect error, 429 or 5xx.
+    pub max_retries: u32,
+    /// Permit plain `http://` to hosts other than loopback.
+    pub allow_insecure_http: bool,
+    /// First backoff step; doubled per attempt, with full jitter.
+    pub retry_base_delay: Duration,
+}
+
+impl OpenAiConfig {
+    /// Defaults suited to a local server; a prompt of several thousand tokens can keep a CPU
+    /// busy for a minute or two before the first token, hence the long idle timeout.
+    pub fn new(base_url: impl Into<String>, model: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            api_key: None,
+            key_source: None,
+            model: model.into(),
+            connect_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(120),
+            max_retries: 2,
+            allow_insecure_http: false,
+            retry_base_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+// Hand-written so that `{:?}` in a log or panic can never print the key.
+impl fmt::Debug for OpenAiConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpenAiConfig")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("key_source", &self.key_source)
+            .field("model", &self.model)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("retry_base_delay", &self.retry_base_delay)
+            .finish()
+    }
+}
+
+/// One entry of `GET /models`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelInfo {
+    pub id: String,
+    pub context_window: Option<usize>,
+}
+
+pub struct OpenAiEngine {
+    cfg: OpenAiConfig,
+    http: reqwest::Client,
+    chat_url: Url,
+    models_url: Url,
+    tokenize_url: Url,
+    /// The base URL without user info, for messages.
+    shown_base: String,
+    context_window: Option<usize>,
+}
+
+impl fmt::Debug for OpenAiEngine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpenAiEngine")
+            .field("cfg", &self.cfg)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which call a response belongs to, so a 404 can say what was not found.
+#[derive(Clone, Copy)]
+enum Call<'a> {
+    Chat { model: &'a str },
+    Models,
+    Tokenize,
+}
+
+impl OpenAiEngine {
+    pub fn new(cfg: OpenAiConfig) -> Result<Self> {
+        let raw = cfg.base_url.trim();
+        let base = Url::parse(raw)
+            .map_err(|e| Error::Usage(format!("invalid server URL {raw:?}: {e}")))?;
+        let shown_base = shown(&base);
+        let host = match base.host_str() {
+            Some(h) if !h.is_empty() && !base.cannot_be_a_base() => h,
+            _ => {
+                return Err(Error::Usage(format!(
+                    "invalid server URL {shown_base:?}: no host"
+                )));
+            }
+        };
+        let loopback = is_loopback(host);
+        match base.scheme() {
+            "https" => {}
+            "http" if loopback || cfg.allow_insecure_http => {}
+            "http" => {
+                return Err(Error::Usage(format!(
+                    "refusing to send case material and the API key unencrypted to {shown_base}; \
+                     use https://, or pass --allow-insecure-http if this network is trusted"
+                )));
+            }
+            other => {
+                return Err(Error::Usage(format!(
+                    "invalid server URL {shown_base:?}: scheme {other:?} is not http or https"
+                )));
+            }
+        }
+
+        let chat_url = join(&base, &["chat", "completions"]);
+        let models_url = join(&base, &["models"]);
+        let tokenize_url = join(&server_root(&base), &["tokenize"]);
+
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .user_agent(concat!("ava/", env!("CARGO_PKG_VERSION")));
+        if loopback {
+            // A proxy from HTTP_PROXY cannot reach our own loopback, and must not see the key.
+            builder = builder.no_proxy();
+        }
+        let http = builder
+            .build()
+            .map_err(|e| Error::Engine(format!("cannot set up the HTTP client: {e}")))?;
+
+        Ok(Self {
+            cfg,
+            http,
+            chat_url,
+            models_url,
+            tokenize_url,
+            shown_base,
+            context_window: None,
+        })
+    }
+
+    /// Record the model's context window (e.g. from [`Self::list_models`]) so token budgets
+    /// can use it through [`Engine::context_window`].
+    pub fn with_context_window(mut self, tokens: Option<usize>) -> Self {
+        self.context_window = tokens;
+        self
+    }
+
+    pub fn config(&self) -> &OpenAiConfig {
+        &self.cfg
+    }
+
+    /// `GET {base}/models`.
+    pub async fn list_models(&self) -> Result<Vec<ModelInfo>> {
+        let resp = self
+            .send_retrying(|| self.authed(self.http.get(self.models_url.clone())), None)
+            .await?;
+        let resp = self.check_status(resp, Call::Models).await?;
+        let body = self.read_body(resp, MAX_JSON_BODY).await?;
+        wire::parse_models(&body).map_err(|got| {
+            Error::Engine(format!(
+                "{} did not answer with a model list: {}",
+                shown(&self.models_url),
+                self.scrub(&got)
+            ))
+        })
+    }
+
+    /// Count tokens with llama.cpp's `POST {server root}/tokenize`. `Ok(None)` when the server
+    /// has no such endpoint or answers in a shape we don't know.
+    pub async fn tokenize(&self, text: &str) -> Result<Option<usize>> {
+        let body = serde_json::json!({ "content": text });
+        let resp = self
+            .send_retrying(
+                || self.authed(self.http.post(self.tokenize_url.clone()).json(&body)),
+                None,
+            )
+            .await?;
+        if matches!(
+            resp.status(),
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED
+        ) {
+            return Ok(None);
+        }
+        let resp = self.check_status(resp, Call::Tokenize).await?;
+        let body = self.read_body(resp, MAX_JSON_BODY).await?;
+        Ok(wire::parse_token_count(&body))
+    }
+
+    fn authed(&self, rb: RequestBuilder) -> RequestBuilder {
+        match self.cfg.api_key.as_deref().filter(|k| !k.is_empty()) {
+            // bearer_auth marks the header sensitive, so reqwest's Debug output hides it.
+            Some(key) => rb.bearer_auth(key),
+            None => rb,
+        }
+    }
+
+    async fn run(&self, req: ChatRequest, tx: EventSender) -> Result<()> {
+        let model = req.params.model.as_deref().unwrap_or(&self.cfg.model);
+        let body = wire::chat_body(model, &req);
+        let resp = self
+            .send_retrying(
+                || self.authed(self.http.post(self.chat_url.clone()).json(&body)),
+                Some(&tx),
+            )
+            .await?;
+        let resp = self.check_status(resp, Call::Chat { model }).await?;
+        let is_json = resp
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().starts_with("application/json"));
+        if is_json {
+            // Some servers ignore `stream: true` and answer with one complete JSON object.
+            let body = unless_closed(Some(&tx), self.read_body(resp, MAX_JSON_BODY)).await??;
+            let piece = wire::parse_piece(&body).map_err(|got| {
+                Error::Engine(format!(
+                    "server answer is not a chat completion: {}",
+                    self.scrub(&got)
+                ))
+            })?;
+            if let Some(msg) = piece.error {
+                return Err(Error::Engine(format!(
+                    "server reported an error: {}",
+                    self.scrub(&msg)
+                )));
+            }
+            let mut state = StreamState::default();
+            if let Some(text) = piece.text {
+                state.send_text(&tx, text).await?;
+            }
+            state.usage = piece.usage;
+            state.finish_reason = piece.finish_reason;
+            return state.finish(&tx).await;
+        }
+        self.read_stream(resp, &tx).await
+    }
+
+    async fn read_stream(&self, resp: Response, tx: &EventSender) -> Result<()> {
+        let mut events =
+            std::pin::pin!(idle_limited(resp.bytes_stream(), self.cfg.idle_timeout).eventsource());
+        let mut state = StreamState::default();
+        loop {
+            let next = unless_closed(Some(tx), events.next()).await?;
+            let event = match next {
+                Some(Ok(ev)) => ev,
+                None if state.finish_reason.is_some() => {
+                    // The server said why the answer ended and then closed without `[DONE]`
+                    // (older Ollama and some proxies do). The answer is complete; only the
+                    // framing is missing, so accept it.
+                    return state.finish(tx).await;
+                }
+                None => {
+                    return Err(Error::Truncated(
+                        "server closed the stream before the answer was complete".into(),
+                    ));
+                }
+                Some(Err(EventStreamError::Transport(ReadError::Idle))) => {
+                    let msg = format!("no data from server for {}", secs(self.cfg.idle_timeout));
+                    return Err(if state.sent_text {
+                        Error::Truncated(msg)
+                    } else {
+                        Error::TemporaryFailure(msg)
+                    });
+                }
+                Some(Err(EventStreamError::Transport(ReadError::Http(e)))) => {
+                    return Err(Error::Truncated(format!(
+                        "connection lost mid-answer: {}",
+                        self.scrub(&cause(e))
+                    )));
+                }
+                Some(Err(EventStreamError::Utf8(e))) => {
+                    return Err(state.malformed(&format!("invalid UTF-8 ({e})")));
+                }
+                Some(Err(EventStreamError::Parser(e))) => {
+                    return Err(state.malformed(&self.scrub(&wire::excerpt(&e.input))));
+                }
+            };
+            match event.event.as_str() {
+                "message" => {}
+                "error" => {
+                    let msg = wire::server_message(&event.data).unwrap_or(event.data);
+                    return Err(Error::Engine(format!(
+                        "server reported an error: {}",
+                        self.scrub(&msg)
+                    )));
+                }
+                // Keep-alives and vendor extensions.
+                _ => continue,
+            }
+            let data = event.data.trim();
+            if data == "[DONE]" {
+                return state.finish(tx).await;
+            }
+            let piece =
+                wire::parse_piece(data).map_err(|got| state.malformed(&self.scrub(&got)))?;
+            if let Some(msg) = piece.error {
+                return Err(Error::Engine(format!(
+                    "server reported an error{}: {}",
+                    if state.sent_text { " mid-answer" } else { "" },
+                    self.scrub(&msg)
+                )));
+            }
+            if let Some(text) = piece.text {
+                state.send_text(tx, text).await?;
+            }
+            if piece.finish_reason.is_some() {
+                state.finish_reason = piece.finish_reason;
+            }
+            if piece.usage.is_some() {
+                state.usage = piece.usage;
+            }
+        }
+    }
+
+    /// Send a request, retrying connect errors and 429/5xx with backoff. Returns the first
+    /// response that is not retryable (which may still be an error status); only the request
+    /// phase is retried, so no part of an answer is ever delivered twice.
+    async fn send_retrying(
+        &self,
+        make: impl Fn() -> RequestBuilder,
+        tx: Option<&EventSender>,
+    ) -> Result<Response> {
+        let attempts = self.cfg.max_retries.saturating_add(1);
+        let mut attempt = 1;
+        loop {
+            let sent = unless_closed(
+                tx,
+                tokio::time::timeout(self.cfg.idle_timeout, make().send()),
+            )
+            .await?;
+            let (failure, retry_after) = match sent {
+                Err(_) => {
+                    // Not retried: the server is most likely still working on this request,
+                    // and a second copy would only double its load.
+                    return Err(Error::TemporaryFailure(format!(
+                        "no data from server for {} (waiting for the response to start)",
+                        secs(self.cfg.idle_timeout)
+                    )));
+                }
+                Ok(Err(e)) if e.is_builder() => {
+                    return Err(Error::Engine(format!(
+                        "cannot build the request: {}",
+                        cause(e)
+                    )));
+                }
+                Ok(Err(e)) if e.is_connect() => (Failure::Connect(self.scrub(&cause(e))), None),
+                // Reached the server, but it hung up before answering (crash, restart, a
+                // stale pooled connection): as transient as a 503.
+                Ok(Err(e)) => (Failure::Dropped(self.scrub(&cause(e))), None),
+                Ok(Ok(resp)) if is_retryable(resp.status()) => {
+                    let status = resp.status();
+                    let retry_after = retry_after(&resp);
+                    let msg = self.error_message(resp).await;
+                    (Failure::Status(status, msg), retry_after)
+                }
+                Ok(Ok(resp)) => return Ok(resp),
+            };
+            if attempt >= attempts {
+                return Err(self.gave_up(failure, attempt));
+            }
+            let delay = retry_after.unwrap_or_else(|| backoff(self.cfg.retry_base_delay, attempt));
+            unless_closed(tx, tokio::time::sleep(delay)).await?;
+            attempt += 1;
+        }
+    }
+
+    fn gave_up(&self, failure: Failure, attempts: u32) -> Error {
+        let after = if attempts > 1 {
+            format!(" (after {attempts} attempts)")
+        } else {
+            String::new()
+        };
+        match failure {
+            Failure::Connect(why) => {
+                Error::EngineUnavailable(format!("cannot reach {}: {why}{after}", self.shown_base))
+            }
+            Failure::Dropped(why) => Error::TemporaryFailure(format!(
+                "connection to {} failed{after}: {why}",
+                self.shown_base
+            )),
+            Failure::Status(status, msg) => {
+                let what = if status == StatusCode::TOO_MANY_REQUESTS {
+                    "server busy"
+                } else {
+                    "server error"
+                };
+                let plural = if attempts == 1 { "" } else { "s" };
+                Error::TemporaryFailure(with_message(
+                    format!("{what} after {attempts} attempt{plural}: {status}"),
+                    msg,
+                ))
+            }
+        }
+    }
+
+    /// Turn an error status into the one line the user sees; pass successes through.
+    async fn check_status(&self, resp: Response, call: Call<'_>) -> Result<Response> {
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let url = shown(resp.url());
+        let msg = self.error_message(resp).await;
+        let code = status.as_u16();
+        Err(match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                let line = match (&self.cfg.api_key, &self.cfg.key_source) {
+                    (None, _) => format!(
+                        "server requires an API key ({code}), but no API key is set \
+                         (set AVA_API_KEY or OPENAI_API_KEY)"
+                    ),
+                    (Some(_), Some(source)) => {
+                        format!("server rejected the API key from {source} ({code})")
+                    }
+                    (Some(_), None) => format!("server rejected the API key ({code})"),
+                };
+                Error::CredentialsRejected(with_message(line, msg))
+            }
+            StatusCode::NOT_FOUND => Error::EngineUnavailable(with_message(
+                match call {
+                    Call::Chat { model } => {
+                        format!("model '{model}' or endpoint {url} not found (404)")
+                    }
+                    Call::Models | Call::Tokenize => format!("endpoint {url} not found (404)"),
+                },
+                msg,
+            )),
+            StatusCode::BAD_REQUEST => Error::Engine(with_message(
+                format!("server refused the request ({status})"),
+                msg,
+            )),
+            _ => Error::Engine(with_message(format!("server error ({status})"), msg)),
+        })
+    }
+
+    async fn error_message(&self, resp: Response) -> Option<String> {
+        // A body that fails to arrive only costs us the detail, not the status.
+        let body = read_capped(resp, MAX_ERROR_BODY, self.cfg.idle_timeout)
+            .await
+            .unwrap_or_default();
+        wire::server_message(&body).map(|m| self.scrub(&m))
+    }
+
+    async fn read_body(&self, resp: Response, limit: usize) -> Result<String> {
+        let url = shown(resp.url());
+        read_capped(resp, limit, self.cfg.idle_timeout)
+            .await
+            .map_err(|e| match e {
+                ReadError::Idle => Error::TemporaryFailure(format!(
+                    "no data from server for {} (reading {url})",
+                    secs(self.cfg.idle_timeout)
+                )),
+                ReadError::Http(e) => Error::TemporaryFailure(format!(
+                    "connection lost while reading {url}: {}",
+                    self.scrub(&cause(e))
+                )),
+            })
+    }
+
+    /// Remove the key from text that came from elsewhere (server messages, error chains).
+    fn scrub(&self, text: &str) -> String {
+        match self.cfg.api_key.as_deref() {
+            // Very short "keys" (e.g. "x" for servers that need none) would shred the text.
+            Some(key) if key.len() >= 6 => text.replace(key, "[redacted]"),
+            _ => text.to_string(),
+        }
+    }
+}
+
+impl Engine for OpenAiEngine {
+    fn name(&self) -> &str {
+        "openai"
+    }
+
+    fn model(&self) -> String {
+        self.cfg.model.clone()
+    }
+
+    fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.run(req, tx))
+    }
+
+    fn context_window(&self) -> Option<usize> {
+        self.context_window
+    }
+}
+
+enum Failure {
+    Connect(String),
+    Dropped(String),
+    Status(StatusCode, Option<String>),
+}
+
+#[derive(Default)]
+struct StreamState {
+    sent_text: bool,
+    finish_reason: Option<String>,
+    usage: Option<(u64, u64)>,
+}
+
+impl StreamState {
+    async fn send_text(&mut self, tx: &EventSender, text: String) -> Result<()> {
+        tx.send(Event::Text(text))
+            .await
+            .map_err(|_| Error::Interrupted)?;
+        self.sent_text = true;
+        Ok(())
+    }
+
+    /// Usage is held back to the end: some servers repeat it in every chunk, and sinks want
+    /// one figure.
+    async fn finish(self, tx: &EventSender) -> Result<()> {
+        if let Some((prompt_tokens, completion_tokens)) = self.usage {
+            tx.send(Event::Usage {
+                prompt_tokens,
+                completion_tokens,
+            })
+            .await
+            .map_err(|_| Error::Interrupted)?;
+        }
+        tx.send(Event::Done {
+            finish_reason: self.finish_reason,
+        })
+        .await
+        .map_err(|_| Error::Interrupted)
+    }
+
+    fn malformed(&self, got: &str) -> Error {
+        let msg = format!("server sent data that is not a chat-completion chunk: {got}");
+        // Once text is on the user's screen the answer is incomplete, which is what they
+        // need to know first.
+        if self.sent_text {
+            Error::Truncated(msg)
+        } else {
+            Error::Engine(msg)
+        }
+    }
+}
+
+enum ReadError {
+    Idle,
+    Http(reqwest::Error),
+}
+
+/// Wrap a body stream so that a gap of more than `idle` between chunks ends it with
+/// [`ReadError::Idle`]. Measured on bytes, not SSE events, so keep-alive comments count.
+fn idle_limited<S, B>(
+    body: S,
+    idle: Duration,
+) -> impl Stream<Item = std::result::Result<B, ReadError>>
+where
+    S: Stream<Item = reqwest::Result<B>>,
+{
+    futures_util::stream::unfold(Some(Box::pin(body)), move |body| async move {
+        let mut body = body?;
+        match tokio::time::timeout(idle, body.next()).await {
+            Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some(body))),
+            Ok(Some(Err(e))) => Some((Err(ReadError::Http(e)), None)),
+            Ok(None) => None,
+            Err(_) => Some((Err(ReadError::Idle), None)),
+        }
+    })
+}
+
+async fn read_capped(
+    resp: Response,
+    limit: usize,
+    idle: Duration,
+) -> std::result::Result<String, ReadError> {
+    let mut body = std::pin::pin!(idle_limited(resp.bytes_stream(), idle));
+    let mut buf: Vec<u8> = Vec::new();
+    while let Some(chunk) = body.next().await {
+        buf.extend_from_slice(&chunk?);
+        if buf.len() >= limit {
+            buf.truncate(limit);
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
+/// Run `fut` unless the event receiver goes away first (Ctrl-C, closed pipe); then drop it,
+/// which closes the connection so the server stops generating.
+async fn unless_closed<F: Future>(tx: Option<&EventSender>, fut: F) -> Result<F::Output> {
+    match tx {
+        Some(tx) => tokio::select! {
+            biased;
+            _ = tx.closed() => Err(Error::Interrupted),
+            out = fut => Ok(out),
+        },
+        None => Ok(fut.await),
+    }
+}
+
+fn is_retryable(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+}
+
+/// `Retry-After` in its seconds form; the HTTP-date form is rare enough to fall back to backoff.
+fn retry_after(resp: &Response) -> Option<Duration> {
+    let secs: f64 = resp
+        .headers()
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs).min(MAX_RETRY_AFTER))
+}
+
+/// Exponential backoff with full jitter (a random wait up to the exponential bound), so that
+/// many clients rejected together don't come back together.
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let bound = base
+        .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+        .min(MAX_BACKOFF);
+    let bound_ms = u64::try_from(bound.as_millis()).unwrap_or(u64::MAX);
+    Duration::from_millis(rand::random_range(0..=bound_ms))
+}
+
+/// The innermost useful cause of a reqwest error ("connection refused", "dns error: …"),
+/// without the URL reqwest adds at the top.
+fn cause(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
+    let mut last: Option<&(dyn std::error::Error + 'static)> = None;
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return "connection refused".into(),
+                std::io::ErrorKind::TimedOut => return "connection timed out".into(),
+                _ => {}
+            }
+        }
+        last = Some(s);
+        source = s.source();
+    }
+    match last {
+        Some(s) => s.to_string(),
+        None if e.is_timeout() => "connection timed out".into(),
+        None => e.to_string(),
+    }
+}
+
+fn with_message(line: String, msg: Option<String>) -> String {
+    match msg {
+        Some(m) => format!("{line}: {m}"),
+        None => line,
+    }
+}
+
+fn secs(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+/// The URL as it may appear in a message: no user info, no trailing slash.
+fn shown(url: &Url) -> String {
+    let mut u = url.clone();
+    // Both only fail for URLs that cannot have credentials in the first place.
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    u.as_str().trim_end_matches('/').to_string()
+}
+
+fn join(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
+/// llama.cpp serves `/tokenize` beside `/v1`, not under it.
+fn server_root(base: &Url) -> Url {
+    let mut root = base.clone();
+    if let Ok(mut path) = root.path_segments_mut() {
+        path.pop_if_empty();
+        if base
+            .path_segments()
+            .and_then(|mut s| s.rfind(|seg| !seg.is_empty()))
+            .is_some_and(|last| last == "v1")
+        {
+            path.pop();
+        }
+    }
+    root
+}
+
+/// localhost, 127.0.0.0/8 and ::1 (also as ::ffff:127.x.y.z). `host_str` brackets IPv6.
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        });
+    }
+    host.parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn endpoints_tolerate_trailing_slash() {
+        for base in ["http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1/"] {
+            assert_eq!(
+                join(&url(base), &["chat", "completions"]).as_str(),
+                "http://127.0.0.1:8080/v1/chat/completions"
+            );
+            assert_eq!(
+                join(&server_root(&url(base)), &["tokenize"]).as_str(),
+                "http://127.0.0.1:8080/tokenize"
+            );
+        }
+        assert_eq!(
+            join(&server_root(&url("https://h/llm/v1")), &["tokenize"]).as_str(),
+            "https://h/llm/tokenize"
+        );
+        assert_eq!(
+            join(&server_root(&url("http://localhost:11434")), &["tokenize"]).as_str(),
+            "http://localhost:11434/tokenize"
+        );
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for u in [
+            "http://localhost/",
+            "http://127.0.0.1/",
+            "http://127.8.0.3/",
+            "http://[::1]/",
+        ] {
+            assert!(is_loopback(url(u).host_str().unwrap()), "{u}");
+        }
+        for u in [
+            "http://10.0.0.1/",
+            "http://example.com/",
+            "http://localhost.evil.com/",
+        ] {
+            assert!(!is_loopback(url(u).host_str().unwrap()), "{u}");
+        }
+    }
+
+    #[test]
+    fn shown_urls_drop_credentials() {
+        assert_eq!(shown(&url("https://user:pw@h/v1/")), "https://h/v1");
+    }
+
+    #[test]
+    fn backoff_stays_within_bounds() {
+        let base = Duration::from_millis(100);
+        for attempt in 1..40 {
+            let bound = base
+                .saturating_mul(2u32.saturating_pow(attempt - 1))
+                .min(MAX_BACKOFF);
+            assert!(backoff(base, attempt) <= bound);
+        }
+    }
+
+    #[test]
+    fn debug_hides_key() {
+        let mut cfg = OpenAiConfig::new("https://h/v1", "m");
+        cfg.api_key = Some("sk-secret-123456".into());
+        assert!(!format!("{cfg:?}").contains("sk-secret"));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(secs(Duration::from_secs(120)), "120s");
+        assert_eq!(secs(Duration::from_millis(300)), "0.3s");
+    }
+}

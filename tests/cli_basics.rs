@@ -1,0 +1,342 @@
+//! The real binary, no server: input handling, exit codes, templates, config, built-in engine.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+/// An `ava` isolated from the machine's config, models and environment.
+fn ava(home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("ava").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AVA_CONFIG_DIR", home.join("config"))
+        .env("AVA_DATA_DIR", home.join("data"))
+        .current_dir(home);
+    cmd
+}
+
+const REPORT: &str = "Officers were called to Harbour Street at 22:40 on 3 March 2026.\n\
+A man reported that his car, a grey Skoda, had been broken into.\n\
+The suspect fled towards the railway station on foot.\n\
+Witness Anna Kowalska saw the suspect break the window of the grey Skoda.\n\
+She described the suspect as tall, wearing a red jacket.\n\
+CCTV from the railway station shows a man in a red jacket at 22:52.\n\
+The weather was dry.\n";
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn summarize_works_offline_with_nothing_configured() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "report.txt", REPORT.as_bytes());
+    ava(home.path())
+        .args(["summarize", "--length", "short"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[L4]"))
+        .stderr(predicate::str::contains("built-in engine"));
+}
+
+#[test]
+fn quiet_hides_the_fallback_notice_but_not_the_answer() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "report.txt", REPORT.as_bytes());
+    ava(home.path())
+        .args(["-q", "summarize"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Skoda"))
+        .stderr(predicate::str::is_empty());
+}
+
+#[test]
+fn stdin_is_read_when_piped() {
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path())
+        .args(["summarize", "--provider", "builtin"])
+        .write_stdin(REPORT)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Skoda"));
+}
+
+#[test]
+fn missing_file_exits_66_with_one_line() {
+    let home = tempfile::tempdir().unwrap();
+    let out = ava(home.path()).args(["summarize", "nope.txt"]).assert().code(66);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("nope.txt: no such file"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn directory_given_as_file_exits_66() {
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path())
+        .args(["summarize", "."])
+        .assert()
+        .code(66)
+        .stderr(predicate::str::contains("is a directory"));
+}
+
+#[test]
+fn empty_and_binary_inputs_exit_65() {
+    let home = tempfile::tempdir().unwrap();
+    let empty = write(home.path(), "empty.txt", b"\n\n");
+    let bin = write(home.path(), "x.bin", b"\x7fELF\0\0\x01\x02");
+    ava(home.path()).arg("summarize").arg(&empty).assert().code(65).stderr(predicate::str::contains("empty"));
+    ava(home.path()).arg("summarize").arg(&bin).assert().code(65).stderr(predicate::str::contains("binary"));
+}
+
+#[test]
+fn too_large_input_is_refused_not_read() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "big.txt", REPORT.repeat(50).as_bytes());
+    ava(home.path())
+        .args(["summarize", "--max-input-bytes", "1000"])
+        .arg(&f)
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("limit"));
+}
+
+#[test]
+fn invalid_utf8_is_decoded_with_a_warning() {
+    let home = tempfile::tempdir().unwrap();
+    let mut bytes = REPORT.as_bytes().to_vec();
+    bytes.extend_from_slice(b"Zeznanie \xb3\xf3d\xbc.\n");
+    let f = write(home.path(), "cp1250.txt", &bytes);
+    ava(home.path())
+        .arg("summarize")
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("not valid UTF-8"));
+}
+
+#[test]
+fn translate_without_a_model_exits_69_and_says_how_to_get_one() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "s.txt", "Świadek widział mężczyznę.\n".as_bytes());
+    ava(home.path())
+        .args(["translate", "--to", "en"])
+        .arg(&f)
+        .assert()
+        .code(69)
+        .stderr(predicate::str::contains("ava models import"));
+}
+
+#[test]
+fn unknown_template_and_bad_var_are_usage_errors() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", REPORT.as_bytes());
+    ava(home.path())
+        .args(["process", "--template", "no-such-template"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-template"));
+    ava(home.path())
+        .args(["process", "--template", "entities", "--var", "novalue"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("novalue"));
+    ava(home.path())
+        .args(["process", "--template", "../etc/passwd"])
+        .arg(&f)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn process_entities_runs_on_the_builtin_engine_as_json() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(
+        home.path(),
+        "chat.txt",
+        b"Call me on +48 601 234 567 or write to jan.nowak@example.pl\nIBAN PL61 1090 1014 0000 0712 1981 2874\n",
+    );
+    let out = ava(home.path())
+        .args(["process", "--template", "entities", "--json"])
+        .arg(&f)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let rec: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(rec["engine"], "builtin");
+    let text = rec["output"].to_string();
+    assert!(text.contains("+48601234567"), "{text}");
+    assert!(text.contains("jan.nowak@example.pl"), "{text}");
+    assert!(text.contains("PL61109010140000071219812874"), "{text}");
+}
+
+#[test]
+fn model_only_template_on_builtin_engine_exits_69() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", REPORT.as_bytes());
+    ava(home.path())
+        .args(["process", "--template", "timeline"])
+        .arg(&f)
+        .assert()
+        .code(69)
+        .stderr(predicate::str::contains("needs a language model"));
+}
+
+#[test]
+fn several_files_are_headed_and_json_is_ndjson() {
+    let home = tempfile::tempdir().unwrap();
+    let a = write(home.path(), "a.txt", REPORT.as_bytes());
+    let b = write(home.path(), "b.txt", REPORT.as_bytes());
+    ava(home.path())
+        .arg("summarize")
+        .args([&a, &b])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("==> ").count(2));
+    let out = ava(home.path()).args(["summarize", "--json"]).args([&a, &b]).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for (line, f) in lines.iter().zip([&a, &b]) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["file"], f.display().to_string());
+        assert_eq!(v["version"], 1);
+        assert!(v["output"].as_str().unwrap().contains("[L"));
+    }
+}
+
+#[test]
+fn one_failing_file_does_not_stop_the_batch() {
+    let home = tempfile::tempdir().unwrap();
+    let a = write(home.path(), "a.txt", REPORT.as_bytes());
+    let out = ava(home.path())
+        .args(["summarize", "--json"])
+        .arg(&a)
+        .arg("missing.txt")
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let recs: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(recs.len(), 2);
+    assert!(recs[0]["output"].is_string());
+    assert_eq!(recs[1]["exit_code"], 66);
+}
+
+#[test]
+fn output_dir_gets_one_file_per_input() {
+    let home = tempfile::tempdir().unwrap();
+    let a = write(home.path(), "a.txt", REPORT.as_bytes());
+    ava(home.path()).args(["summarize", "-o", "out/"]).arg(&a).assert().success().stdout(predicate::str::is_empty());
+    let written = std::fs::read_to_string(home.path().join("out/a.summary.md")).unwrap();
+    assert!(written.contains("[L"));
+}
+
+#[test]
+fn malformed_config_names_file_and_line_and_exits_78() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("config")).unwrap();
+    std::fs::write(home.path().join("config/config.toml"), "model = \"x\"\ntimeout = = 2\n").unwrap();
+    ava(home.path())
+        .args(["config", "show"])
+        .assert()
+        .code(78)
+        .stderr(predicate::str::contains("config.toml").and(predicate::str::contains("line 2")));
+}
+
+#[test]
+fn config_show_masks_the_key_and_names_sources() {
+    let home = tempfile::tempdir().unwrap();
+    let out = ava(home.path())
+        .env("OPENAI_API_KEY", "sk-secret-value-123456")
+        .args(["--model", "m1", "config", "show"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(!stdout.contains("secret-value"), "{stdout}");
+    assert!(stdout.contains("env OPENAI_API_KEY"), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("model") && l.contains("m1") && l.contains("--model")), "{stdout}");
+}
+
+#[test]
+fn config_init_writes_a_starter_file_once() {
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path()).args(["config", "init"]).assert().success();
+    assert!(home.path().join("config/config.toml").exists());
+    ava(home.path()).args(["config", "init"]).assert().code(2);
+}
+
+#[test]
+fn templates_list_show_and_user_override() {
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path())
+        .args(["templates", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("summarize").and(predicate::str::contains("entities")));
+    let dir = home.path().join("config/prompts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("key-facts.md"),
+        "---\ndescription: Team wording\n---\n[system]\nBe brief.\n[user]\n{{ input }}\n",
+    )
+    .unwrap();
+    ava(home.path())
+        .args(["templates", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Team wording"));
+    ava(home.path())
+        .args(["templates", "show", "key-facts"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Be brief."));
+}
+
+#[test]
+fn no_input_on_a_terminal_is_a_usage_error_not_a_hang() {
+    // Without a TTY, an absent stdin is empty input: refused as such.
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path()).arg("summarize").write_stdin("").assert().code(65);
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path()).args(["completions", "bash"]).assert().success().stdout(predicate::str::contains("summarize"));
+    ava(home.path()).arg("man").assert().success().stdout(predicate::str::contains(".TH"));
+}
+
+#[test]
+fn help_documents_exit_codes_and_bad_flags_exit_2() {
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path()).arg("--help").assert().success().stdout(predicate::str::contains("77"));
+    ava(home.path()).arg("--no-such-flag").assert().code(2);
+}
+
+#[test]
+fn global_options_work_before_and_after_the_subcommand() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", REPORT.as_bytes());
+    ava(home.path()).args(["--provider", "builtin", "summarize"]).arg(&f).assert().success();
+    ava(home.path()).args(["summarize", "--provider", "builtin"]).arg(&f).assert().success();
+}
+
+#[test]
+fn insecure_http_to_a_remote_host_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", REPORT.as_bytes());
+    ava(home.path())
+        .args(["--base-url", "http://llm.example.com/v1", "summarize"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--allow-insecure-http"));
+}

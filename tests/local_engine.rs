@@ -1,0 +1,427 @@
+//! The local engine against a tiny random-weight llama model (tests/fixtures, made by
+//! make_tiny_gguf.py): real llama.cpp code paths in milliseconds, no download.
+#![cfg(feature = "local")]
+
+use ava::Error;
+use ava::engine::local::{LocalEngine, LocalOptions};
+use ava::engine::{ChatRequest, Engine, Event, GenParams, Message};
+use serde_json::json;
+use std::path::PathBuf;
+use tokio::sync::mpsc;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// One thread: with several, ggml's spinning thread barrier makes a tiny model crawl on a
+/// busy machine (tests run in parallel).
+fn opts() -> LocalOptions {
+    LocalOptions {
+        threads: Some(1),
+        ..Default::default()
+    }
+}
+
+fn engine() -> LocalEngine {
+    LocalEngine::load(&fixture("tiny-llama.gguf"), opts()).unwrap()
+}
+
+fn request(user: &str, params: GenParams) -> ChatRequest {
+    ChatRequest {
+        messages: vec![Message::system("You are terse."), Message::user(user)],
+        params,
+        ..Default::default()
+    }
+}
+
+fn max(n: u32) -> GenParams {
+    GenParams {
+        max_tokens: Some(n),
+        ..Default::default()
+    }
+}
+
+/// Runs a request and returns (result, every event in order).
+async fn run(engine: &LocalEngine, req: ChatRequest) -> (ava::Result<()>, Vec<Event>) {
+    let (tx, mut rx) = mpsc::channel(1024);
+    let collect = async {
+        let mut evs = Vec::new();
+        while let Some(ev) = rx.recv().await {
+            evs.push(ev);
+        }
+        evs
+    };
+    let (res, evs) = tokio::join!(engine.stream(req, tx), collect);
+    (res, evs)
+}
+
+fn text_of(evs: &[Event]) -> String {
+    evs.iter()
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn usage_of(evs: &[Event]) -> (u64, u64) {
+    evs.iter()
+        .find_map(|e| match e {
+            Event::Usage {
+                prompt_tokens,
+                completion_tokens,
+            } => Some((*prompt_tokens, *completion_tokens)),
+            _ => None,
+        })
+        .expect("a Usage event")
+}
+
+#[tokio::test]
+async fn loads_and_streams_text_then_usage_then_done() {
+    let e = engine();
+    assert_eq!(e.name(), "local");
+    assert_eq!(e.model(), "tiny-llama");
+    assert!(e.has_chat_template());
+    assert!(e.notes().is_empty(), "{:?}", e.notes());
+    assert_eq!(e.context_window(), Some(256));
+    assert!(e.count_tokens("the cat").unwrap() > 0);
+
+    let (res, evs) = run(&e, request("Say something.", max(24))).await;
+    res.unwrap();
+    assert!(matches!(evs.first(), Some(Event::Text(_))), "{evs:?}");
+    assert!(!text_of(&evs).is_empty());
+    let n = evs.len();
+    assert!(matches!(evs[n - 2], Event::Usage { .. }));
+    assert!(matches!(evs[n - 1], Event::Done { .. }));
+}
+
+#[tokio::test]
+async fn stops_at_max_tokens() {
+    let e = engine();
+    for n in [1, 7, 40] {
+        let (res, evs) = run(&e, request("Count.", max(n))).await;
+        res.unwrap();
+        let (prompt, completion) = usage_of(&evs);
+        assert!(prompt > 5);
+        assert_eq!(completion, u64::from(n));
+        assert_eq!(
+            evs.last(),
+            Some(&Event::Done {
+                finish_reason: Some("length".into())
+            })
+        );
+    }
+}
+
+#[tokio::test]
+async fn same_seed_same_output() {
+    let e = engine();
+    let params = |seed| GenParams {
+        max_tokens: Some(32),
+        temperature: Some(0.9),
+        seed: Some(seed),
+        ..Default::default()
+    };
+    let (_, a) = run(&e, request("Tell me a story.", params(7))).await;
+    let (_, b) = run(&e, request("Tell me a story.", params(7))).await;
+    assert_eq!(text_of(&a), text_of(&b));
+    // Default params are reproducible too.
+    let (_, c) = run(&e, request("Tell me a story.", max(32))).await;
+    let (_, d) = run(&e, request("Tell me a story.", max(32))).await;
+    assert_eq!(text_of(&c), text_of(&d));
+}
+
+fn schema() -> serde_json::Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "maxLength": 6},
+            "count": {"type": "integer"},
+            "ok": {"type": "boolean"},
+            "kind": {"enum": ["person", "place"]}
+        },
+        "required": ["name", "count", "ok", "kind"],
+        "additionalProperties": false
+    })
+}
+
+#[tokio::test]
+async fn schema_constrains_output_to_json() {
+    let e = engine();
+    for seed in [1, 2, 3] {
+        let req = ChatRequest {
+            schema: Some(schema()),
+            ..request(
+                "Give JSON.",
+                GenParams {
+                    max_tokens: Some(200),
+                    temperature: Some(0.8),
+                    seed: Some(seed),
+                    ..Default::default()
+                },
+            )
+        };
+        let (res, evs) = run(&e, req).await;
+        res.unwrap();
+        let text = text_of(&evs);
+        let v: serde_json::Value = serde_json::from_str(&text).expect(&text);
+        for key in ["name", "count", "ok", "kind"] {
+            assert!(v.get(key).is_some(), "{key} missing in {text}");
+        }
+        assert!(v["count"].is_i64() && v["ok"].is_boolean());
+        assert!(["person", "place"].contains(&v["kind"].as_str().unwrap()));
+        assert_eq!(
+            evs.last(),
+            Some(&Event::Done {
+                finish_reason: Some("stop".into())
+            })
+        );
+    }
+}
+
+#[tokio::test]
+async fn schema_cut_by_max_tokens_is_truncated_error() {
+    let e = engine();
+    let req = ChatRequest {
+        schema: Some(schema()),
+        ..request("Give JSON.", max(3))
+    };
+    let (res, evs) = run(&e, req).await;
+    assert!(matches!(res, Err(Error::Truncated(_))), "{res:?}");
+    assert!(!evs.iter().any(|e| matches!(e, Event::Done { .. })));
+}
+
+#[tokio::test]
+async fn bad_schema_is_an_error_not_an_abort() {
+    let e = engine();
+    let req = ChatRequest {
+        schema: Some(json!({"$ref": "#/definitions/missing"})),
+        ..request("Give JSON.", max(20))
+    };
+    let (res, _) = run(&e, req).await;
+    assert!(matches!(res, Err(Error::BadInput { .. })), "{res:?}");
+}
+
+#[test]
+fn corrupt_files_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(fixture("tiny-llama.gguf")).unwrap();
+
+    let truncated = dir.path().join("truncated.gguf");
+    std::fs::write(&truncated, &good[..good.len() / 2]).unwrap();
+    let err = LocalEngine::load(&truncated, LocalOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::BadInput { .. }), "{err}");
+    assert!(err.to_string().contains("truncated"), "{err}");
+
+    let header_only = dir.path().join("header.gguf");
+    std::fs::write(&header_only, &good[..300]).unwrap();
+    assert!(LocalEngine::load(&header_only, LocalOptions::default()).is_err());
+
+    let random = dir.path().join("random.gguf");
+    let bytes: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&random, bytes).unwrap();
+    let err = LocalEngine::load(&random, LocalOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("not a GGUF file"), "{err}");
+
+    let empty = dir.path().join("empty.gguf");
+    std::fs::write(&empty, b"").unwrap();
+    assert!(LocalEngine::load(&empty, LocalOptions::default()).is_err());
+
+    let missing = dir.path().join("missing.gguf");
+    let err = LocalEngine::load(&missing, LocalOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::InputNotFound { .. }), "{err}");
+
+    // A valid header for an architecture llama.cpp does not know.
+    let mut odd = good.clone();
+    let pos = odd
+        .windows(5)
+        .position(|w| w == b"llama")
+        .expect("architecture string");
+    odd[pos..pos + 5].copy_from_slice(b"zzzzz");
+    let unknown = dir.path().join("unknown-arch.gguf");
+    std::fs::write(&unknown, odd).unwrap();
+    let err = LocalEngine::load(&unknown, LocalOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::EngineUnavailable(_)), "{err}");
+    assert!(err.to_string().contains("zzzzz"), "{err}");
+}
+
+#[tokio::test]
+async fn prompt_at_or_over_context_is_an_error() {
+    let e = engine();
+    let n_ctx = e.context_window().unwrap();
+    let base = e
+        .prompt_tokens(&[Message::system("You are terse."), Message::user("")])
+        .unwrap();
+    // '#' is not a piece in the fixture vocabulary: each one is exactly one byte token.
+    let with = |n: usize| request(&"#".repeat(n), max(50));
+    assert_eq!(
+        e.prompt_tokens(&with(10).messages).unwrap(),
+        base + 10,
+        "calibration"
+    );
+
+    let (res, _) = run(&e, with(n_ctx - base)).await;
+    let err = res.unwrap_err();
+    assert!(matches!(err, Error::BadInput { .. }), "{err}");
+    assert!(
+        err.to_string().contains(&format!(
+            "prompt is {n_ctx} tokens, model context is {n_ctx}"
+        )),
+        "{err}"
+    );
+
+    let (res, _) = run(&e, with(5000)).await;
+    assert!(matches!(res, Err(Error::BadInput { .. })));
+
+    // One token of room: generation stops there with "length".
+    let (res, evs) = run(&e, with(n_ctx - base - 1)).await;
+    res.unwrap();
+    assert_eq!(usage_of(&evs).1, 1);
+
+    // A prompt longer than the batch size is decoded in pieces.
+    let (res, _) = run(&e, with(n_ctx - base - 10)).await;
+    res.unwrap();
+}
+
+#[tokio::test]
+async fn empty_prompts_are_handled() {
+    let e = engine();
+    let (res, _) = run(&e, request("", max(5))).await;
+    res.unwrap();
+    let req = ChatRequest {
+        params: max(5),
+        ..Default::default()
+    };
+    let (res, _) = run(&e, req).await;
+    assert!(res.is_ok() || matches!(res, Err(Error::BadInput { .. })));
+}
+
+#[tokio::test]
+async fn base_model_uses_plain_format_and_says_so() {
+    let e = LocalEngine::load(&fixture("tiny-llama-base.gguf"), opts()).unwrap();
+    assert!(!e.has_chat_template());
+    assert!(
+        e.notes().iter().any(|n| n.contains("no chat template")),
+        "{:?}",
+        e.notes()
+    );
+    let (res, evs) = run(&e, request("Hello", max(16))).await;
+    res.unwrap();
+    assert!(matches!(evs.last(), Some(Event::Done { .. })));
+}
+
+#[tokio::test]
+async fn stop_strings_end_generation() {
+    let e = engine();
+    let (_, evs) = run(&e, request("Talk.", max(60))).await;
+    let text = text_of(&evs);
+    // Stop at the second character of the free-running output.
+    let stop: String = text.chars().skip(1).take(1).collect();
+    let params = GenParams {
+        stop: vec![stop.clone()],
+        ..max(60)
+    };
+    let (res, evs) = run(&e, request("Talk.", params)).await;
+    res.unwrap();
+    let cut = text_of(&evs);
+    assert!(!cut.contains(&stop), "{cut:?} contains {stop:?}");
+    assert!(text.starts_with(&cut));
+    assert_eq!(
+        evs.last(),
+        Some(&Event::Done {
+            finish_reason: Some("stop".into())
+        })
+    );
+}
+
+#[tokio::test]
+async fn dropped_receiver_stops_generation() {
+    let e = engine();
+    let (tx, mut rx) = mpsc::channel(1);
+    let task = e.stream(request("Go on.", max(200)), tx);
+    let reader = async {
+        let first = rx.recv().await;
+        drop(rx);
+        first
+    };
+    let (res, first) = tokio::join!(task, reader);
+    assert!(matches!(first, Some(Event::Text(_))));
+    assert!(matches!(res, Err(Error::Interrupted)), "{res:?}");
+}
+
+#[test]
+fn engine_is_shared_across_threads() {
+    let e = std::sync::Arc::new(engine());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let a = run(&e, request("one", max(8)));
+        let b = run(&e, request("two", max(8)));
+        let ((ra, _), (rb, _)) = tokio::join!(a, b);
+        ra.unwrap();
+        rb.unwrap();
+    });
+}
+
+/// A real model, when one is given: `AVA_TEST_MODEL=/tmp/models/SmolLM2-135M-Instruct.Q4_1.gguf`.
+#[tokio::test]
+async fn real_model_summary() {
+    let Some(path) = std::env::var_os("AVA_TEST_MODEL") else {
+        eprintln!("skipping: AVA_TEST_MODEL not set");
+        return;
+    };
+    let e = LocalEngine::load(
+        std::path::Path::new(&path),
+        LocalOptions {
+            ctx_size: Some(2048),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for n in e.notes() {
+        eprintln!("note: {n}");
+    }
+    let doc = "On 3 March 2024 at 14:20 a silver Opel Astra, registration WX 12345, was \
+               reported stolen from the car park on Marszałkowska Street in Warsaw. The owner, \
+               Jan Kowalski, left the car unlocked for ten minutes. CCTV shows two men in dark \
+               jackets driving away towards Praga.";
+    let req = ChatRequest {
+        messages: vec![
+            Message::system("Summarize the report in one sentence."),
+            Message::user(doc),
+        ],
+        params: max(80),
+        ..Default::default()
+    };
+    let (res, evs) = run(&e, req).await;
+    res.unwrap();
+    let text = text_of(&evs);
+    eprintln!("summary: {text}");
+    assert!(!text.trim().is_empty());
+
+    let req = ChatRequest {
+        messages: vec![Message::user(format!(
+            "Extract the car make and the owner's name as JSON.\n\n{doc}"
+        ))],
+        params: max(120),
+        schema: Some(json!({
+            "type": "object",
+            "properties": {"make": {"type": "string"}, "owner": {"type": "string"}},
+            "required": ["make", "owner"],
+            "additionalProperties": false
+        })),
+        ..Default::default()
+    };
+    let (res, evs) = run(&e, req).await;
+    let text = text_of(&evs);
+    eprintln!("json: {text}");
+    res.unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(v["make"].is_string() && v["owner"].is_string());
+}
