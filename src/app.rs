@@ -26,7 +26,12 @@ impl Context {
         let config = config::resolve(&global)?;
         let status = Status::new(global.quiet, global.verbose);
         let store = TemplateStore::new(global.template_dir.clone());
-        Ok(Self { config, status, store, global })
+        Ok(Self {
+            config,
+            status,
+            store,
+            global,
+        })
     }
 
     pub fn base_params(&self) -> GenParams {
@@ -60,7 +65,9 @@ pub fn choose_engine(ctx: &Context) -> Result<Choice> {
         }),
         Some("local") => local_choice(ctx, true),
         Some("builtin") => Ok(Choice {
-            engine: Arc::new(crate::engine::builtin::BuiltinEngine::with_region(&s.region)?),
+            engine: Arc::new(crate::engine::builtin::BuiltinEngine::with_region(
+                &s.region,
+            )?),
             reason: format!("provider set by {}", ctx.config.source_of("provider")),
             fallback: false,
         }),
@@ -72,7 +79,9 @@ pub fn choose_engine(ctx: &Context) -> Result<Choice> {
         _ => match local_choice(ctx, false) {
             Ok(c) => Ok(c),
             Err(why) => Ok(Choice {
-                engine: Arc::new(crate::engine::builtin::BuiltinEngine::with_region(&s.region)?),
+                engine: Arc::new(crate::engine::builtin::BuiltinEngine::with_region(
+                    &s.region,
+                )?),
                 reason: format!("{why}; using the built-in engine (no model)"),
                 fallback: true,
             }),
@@ -85,12 +94,22 @@ const DEFAULT_OPENAI_URL: &str = "https://api.openai.com/v1";
 fn openai_engine(ctx: &Context) -> Result<crate::engine::openai::OpenAiEngine> {
     use crate::engine::openai::{OpenAiConfig, OpenAiEngine};
     let s = &ctx.config.settings;
-    let base_url = s.base_url.clone().unwrap_or_else(|| DEFAULT_OPENAI_URL.into());
+    let base_url = s
+        .base_url
+        .clone()
+        .unwrap_or_else(|| DEFAULT_OPENAI_URL.into());
     let model = s.model.clone().unwrap_or_else(|| {
-        if base_url == DEFAULT_OPENAI_URL { "gpt-4o-mini".into() } else { "default".into() }
+        if base_url == DEFAULT_OPENAI_URL {
+            "gpt-4o-mini".into()
+        } else {
+            "default".into()
+        }
     });
     let key_source = s.api_key.as_ref().map(|_| {
-        ctx.config.source_of("api_key").trim_start_matches("env ").to_string()
+        ctx.config
+            .source_of("api_key")
+            .trim_start_matches("env ")
+            .to_string()
     });
     let cfg = OpenAiConfig {
         base_url,
@@ -115,7 +134,11 @@ fn local_choice(ctx: &Context, explicit: bool) -> std::result::Result<Choice, Er
             match crate::models::resolve(m) {
                 Ok(p) => p,
                 Err(e) if explicit => return Err(e),
-                Err(_) => return Err(Error::EngineUnavailable(format!("no local model named {m:?}"))),
+                Err(_) => {
+                    return Err(Error::EngineUnavailable(format!(
+                        "no local model named {m:?}"
+                    )));
+                }
             }
         }
         _ => match crate::models::default_model()? {
@@ -129,14 +152,22 @@ fn local_choice(ctx: &Context, explicit: bool) -> std::result::Result<Choice, Er
     };
     let engine = LocalEngine::load(
         &path,
-        LocalOptions { ctx_size: s.ctx_size, threads: s.threads, verbose: ctx.status.verbose },
+        LocalOptions {
+            ctx_size: s.ctx_size,
+            threads: s.threads,
+            verbose: ctx.status.verbose,
+        },
     )?;
     for note in engine.notes() {
         ctx.status.warn(&note);
     }
     Ok(Choice {
         engine: Arc::new(engine),
-        reason: if explicit { "provider local".into() } else { "no server configured; local model installed".into() },
+        reason: if explicit {
+            "provider local".into()
+        } else {
+            "no server configured; local model installed".into()
+        },
         fallback: false,
     })
 }
@@ -192,18 +223,29 @@ pub async fn run(cli: Cli) -> Result<i32> {
             doctor(&ctx).await
         }
         Command::Summarize(a) => {
-            let job = Job::Summarize { length: a.length, format: a.format.as_str().into(), lang: a.lang };
+            let job = Job::Summarize {
+                length: a.length,
+                format: a.format.as_str().into(),
+                lang: a.lang,
+            };
             run_job(cli.global, job, a.files).await
         }
         Command::Translate(a) => {
             let glossary = match &a.glossary {
                 Some(p) => Some(std::fs::read_to_string(p).map_err(|e| match e.kind() {
                     std::io::ErrorKind::NotFound => Error::InputNotFound { path: p.clone() },
-                    _ => Error::InputUnreadable { path: p.clone(), source: e },
+                    _ => Error::InputUnreadable {
+                        path: p.clone(),
+                        source: e,
+                    },
                 })?),
                 None => None,
             };
-            let job = Job::Translate { to: a.to, from: a.from, glossary };
+            let job = Job::Translate {
+                to: a.to,
+                from: a.from,
+                glossary,
+            };
             run_job(cli.global, job, a.files).await
         }
         Command::Process(a) => {
@@ -215,7 +257,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
             let template = match (a.template, a.prompt) {
                 (Some(t), _) => TemplateRef::Named(t),
                 (None, Some(p)) => TemplateRef::Inline(p),
-                (None, None) => return Err(Error::Usage("give --template NAME or --prompt TEXT".into())),
+                (None, None) => {
+                    return Err(Error::Usage("give --template NAME or --prompt TEXT".into()));
+                }
             };
             run_job(cli.global, Job::Process { template, vars }, a.files).await
         }
@@ -245,12 +289,23 @@ async fn run_job(global: GlobalOpts, job: Job, files: Vec<String>) -> Result<i32
     let choice = choose_engine(&ctx)?;
     let engine = choice.engine.clone();
     if choice.fallback {
-        ctx.status.note(&format!("engine: {} ({})", engine.name(), choice.reason));
+        ctx.status
+            .note(&format!("engine: {} ({})", engine.name(), choice.reason));
     } else {
-        ctx.status.verbose(&format!("engine: {} model {} ({})", engine.name(), engine.model(), choice.reason));
+        ctx.status.verbose(&format!(
+            "engine: {} model {} ({})",
+            engine.name(),
+            engine.model(),
+            choice.reason
+        ));
     }
     let target = Target::from_arg(ctx.global.output.as_deref());
-    let mut sink = Sink::new(ctx.global.json, !ctx.global.no_stream, target, inputs.len() > 1)?;
+    let mut sink = Sink::new(
+        ctx.global.json,
+        !ctx.global.no_stream,
+        target,
+        inputs.len() > 1,
+    )?;
     let base = ctx.base_params();
 
     let mut failures: Vec<Error> = Vec::new();
@@ -305,7 +360,11 @@ async fn run_one(
     let outcome = {
         let stream = sink.streams() && !structured;
         task::execute(engine, prepared.request.clone(), |t| {
-            if stream { sink.text(t) } else { sink.text_quiet(t) }
+            if stream {
+                sink.text(t)
+            } else {
+                sink.text_quiet(t)
+            }
         })
         .await?
     };
@@ -315,10 +374,19 @@ async fn run_one(
         return Err(Error::Truncated(format!(
             "{}: the answer reached the token limit{} and is incomplete; raise --max-tokens",
             doc.name,
-            prepared.request.params.max_tokens.map(|m| format!(" ({m})")).unwrap_or_default()
+            prepared
+                .request
+                .params
+                .max_tokens
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default()
         )));
     }
-    let value = if structured { Some(task::parse_json_answer(&outcome.text)?) } else { None };
+    let value = if structured {
+        Some(task::parse_json_answer(&outcome.text)?)
+    } else {
+        None
+    };
     let rec = Record {
         file: doc.name.clone(),
         task: job.kind().into(),
@@ -345,28 +413,48 @@ fn config_command(global: &GlobalOpts, c: ConfigCmd) -> Result<i32> {
         }
         ConfigCmd::Show => {
             let r = config::resolve(global)?;
-            let state = if r.config_file_exists { "" } else { " (not present)" };
+            let state = if r.config_file_exists {
+                ""
+            } else {
+                " (not present)"
+            };
             eprintln!("# config file: {}{state}", r.config_file.display());
             if let Some(p) = &r.profile {
                 eprintln!("# profile: {p}");
             }
             let rows = r.show();
             let w = rows.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
-            let vw = rows.iter().map(|(_, v, _)| v.len()).max().unwrap_or(0).min(48);
+            let vw = rows
+                .iter()
+                .map(|(_, v, _)| v.len())
+                .max()
+                .unwrap_or(0)
+                .min(48);
             for (k, v, src) in rows {
                 println!("{k:<w$}  {v:<vw$}  # {src}");
             }
         }
         ConfigCmd::Init => {
-            let path = global.config.clone().unwrap_or_else(crate::paths::config_file);
+            let path = global
+                .config
+                .clone()
+                .unwrap_or_else(crate::paths::config_file);
             if path.exists() {
-                return Err(Error::Usage(format!("{} already exists; not overwriting it", path.display())));
+                return Err(Error::Usage(format!(
+                    "{} already exists; not overwriting it",
+                    path.display()
+                )));
             }
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|source| Error::Output { path: dir.into(), source })?;
+                std::fs::create_dir_all(dir).map_err(|source| Error::Output {
+                    path: dir.into(),
+                    source,
+                })?;
             }
-            std::fs::write(&path, config::STARTER_CONFIG)
-                .map_err(|source| Error::Output { path: path.clone(), source })?;
+            std::fs::write(&path, config::STARTER_CONFIG).map_err(|source| Error::Output {
+                path: path.clone(),
+                source,
+            })?;
             println!("{}", path.display());
         }
     }
@@ -382,9 +470,19 @@ fn templates_command(ctx: &Context, t: TemplatesCmd) -> Result<i32> {
                 let shadow = if i.overrides.is_empty() {
                     String::new()
                 } else {
-                    format!(" (overrides {})", i.overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", "))
+                    format!(
+                        " (overrides {})",
+                        i.overrides
+                            .iter()
+                            .map(|o| o.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 };
-                println!("{:<w$}  {}  [{}{}]", i.name, i.description, i.origin, shadow);
+                println!(
+                    "{:<w$}  {}  [{}{}]",
+                    i.name, i.description, i.origin, shadow
+                );
             }
         }
         TemplatesCmd::Show { name } => {
@@ -416,22 +514,78 @@ async fn models_command(m: ModelsCmd) -> Result<i32> {
 
 async fn doctor(ctx: &Context) -> Result<i32> {
     let s = &ctx.config.settings;
-    println!("config file:   {}{}", ctx.config.config_file.display(), if ctx.config.config_file_exists { "" } else { " (not present)" });
-    println!("provider:      {} [{}]", s.provider.as_deref().unwrap_or("(auto)"), ctx.config.source_of("provider"));
-    println!("base_url:      {} [{}]", s.base_url.as_deref().unwrap_or("(none)"), ctx.config.source_of("base_url"));
-    println!("api key:       {}", if s.api_key.is_some() { format!("set [{}]", ctx.config.source_of("api_key")) } else { "not set".into() });
-    println!("local engine:  {}", if cfg!(feature = "local") { "built in" } else { "not built (cargo feature `local`)" });
+    println!(
+        "config file:   {}{}",
+        ctx.config.config_file.display(),
+        if ctx.config.config_file_exists {
+            ""
+        } else {
+            " (not present)"
+        }
+    );
+    println!(
+        "provider:      {} [{}]",
+        s.provider.as_deref().unwrap_or("(auto)"),
+        ctx.config.source_of("provider")
+    );
+    println!(
+        "base_url:      {} [{}]",
+        s.base_url.as_deref().unwrap_or("(none)"),
+        ctx.config.source_of("base_url")
+    );
+    println!(
+        "api key:       {}",
+        if s.api_key.is_some() {
+            format!("set [{}]", ctx.config.source_of("api_key"))
+        } else {
+            "not set".into()
+        }
+    );
+    println!(
+        "local engine:  {}",
+        if cfg!(feature = "local") {
+            "built in"
+        } else {
+            "not built (cargo feature `local`)"
+        }
+    );
     match crate::models::default_model().ok().flatten() {
         Some(m) => println!("default model: {}", m.name),
         None => println!("default model: none installed"),
     }
     match choose_engine(ctx) {
         Ok(c) => {
-            println!("engine:        {} model {} ({})", c.engine.name(), c.engine.model(), c.reason);
+            println!(
+                "engine:        {} model {} ({})",
+                c.engine.name(),
+                c.engine.model(),
+                c.reason
+            );
             let model_free = c.engine.name() == "builtin";
-            println!("  summarize:   {}", if model_free { "built-in extractive summary" } else { "model" });
-            println!("  translate:   {}", if model_free { "unavailable (needs a model)" } else { "model" });
-            println!("  process:     {}", if model_free { "deterministic templates only (entities, iocs)" } else { "all templates" });
+            println!(
+                "  summarize:   {}",
+                if model_free {
+                    "built-in extractive summary"
+                } else {
+                    "model"
+                }
+            );
+            println!(
+                "  translate:   {}",
+                if model_free {
+                    "unavailable (needs a model)"
+                } else {
+                    "model"
+                }
+            );
+            println!(
+                "  process:     {}",
+                if model_free {
+                    "deterministic templates only (entities, iocs)"
+                } else {
+                    "all templates"
+                }
+            );
         }
         Err(e) => println!("engine:        unavailable: {e}"),
     }

@@ -241,13 +241,13 @@ pub fn resolve_with(flags: &GlobalOpts, env: &BTreeMap<String, String>) -> Resul
             file: config_file.display().to_string(),
             reason: e.to_string(),
         })?;
-    if let Some(p) = &settings.provider {
-        if !["openai", "local", "builtin"].contains(&p.as_str()) {
-            return Err(Error::Config {
-                file: sources.get("provider").cloned().unwrap_or_default(),
-                reason: format!("unknown provider {p:?} (openai, local, builtin)"),
-            });
-        }
+    if let Some(p) = &settings.provider
+        && !["openai", "local", "builtin"].contains(&p.as_str())
+    {
+        return Err(Error::Config {
+            file: sources.get("provider").cloned().unwrap_or_default(),
+            reason: format!("unknown provider {p:?} (openai, local, builtin)"),
+        });
     }
     Ok(Resolved {
         settings,

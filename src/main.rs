@@ -4,7 +4,10 @@ use clap::Parser;
 fn main() {
     let cli = ava::cli::Cli::parse();
     let status = ava::sink::Status::new(cli.global.quiet, cli.global.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             status.error(&format!("cannot start the async runtime: {e}"));

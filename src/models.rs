@@ -446,7 +446,7 @@ pub fn parse_gguf_header<R: Read + Seek>(r: R, size: u64) -> Result<GgufInfo, Gg
         let ty = r.u32(&tname)?;
         let offset = r.u64(&tname)?;
         if let Some((block, bytes)) = ggml_block(ty) {
-            if ne0 % block != 0 {
+            if !ne0.is_multiple_of(block) {
                 return Err(GgufError::Corrupt(format!(
                     "{tname}: row of {ne0} is not a multiple of the block size {block}"
                 )));

@@ -160,9 +160,9 @@ impl Sink {
             let sep = if self.docs_done > 0 { "\n" } else { "" };
             let head = format!("==> {name} <==");
             if self.color {
-                write!(self.out, "{sep}{}\n", head.bold())?;
+                writeln!(self.out, "{sep}{}", head.bold())?;
             } else {
-                write!(self.out, "{sep}{head}\n")?;
+                writeln!(self.out, "{sep}{head}")?;
             }
         }
         Ok(())

@@ -70,7 +70,10 @@ fn stdin_is_read_when_piped() {
 #[test]
 fn missing_file_exits_66_with_one_line() {
     let home = tempfile::tempdir().unwrap();
-    let out = ava(home.path()).args(["summarize", "nope.txt"]).assert().code(66);
+    let out = ava(home.path())
+        .args(["summarize", "nope.txt"])
+        .assert()
+        .code(66);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("nope.txt: no such file"), "{err}");
     assert!(!err.contains("panicked"));
@@ -91,8 +94,18 @@ fn empty_and_binary_inputs_exit_65() {
     let home = tempfile::tempdir().unwrap();
     let empty = write(home.path(), "empty.txt", b"\n\n");
     let bin = write(home.path(), "x.bin", b"\x7fELF\0\0\x01\x02");
-    ava(home.path()).arg("summarize").arg(&empty).assert().code(65).stderr(predicate::str::contains("empty"));
-    ava(home.path()).arg("summarize").arg(&bin).assert().code(65).stderr(predicate::str::contains("binary"));
+    ava(home.path())
+        .arg("summarize")
+        .arg(&empty)
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("empty"));
+    ava(home.path())
+        .arg("summarize")
+        .arg(&bin)
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("binary"));
 }
 
 #[test]
@@ -124,7 +137,11 @@ fn invalid_utf8_is_decoded_with_a_warning() {
 #[test]
 fn translate_without_a_model_exits_69_and_says_how_to_get_one() {
     let home = tempfile::tempdir().unwrap();
-    let f = write(home.path(), "s.txt", "Świadek widział mężczyznę.\n".as_bytes());
+    let f = write(
+        home.path(),
+        "s.txt",
+        "Świadek widział mężczyznę.\n".as_bytes(),
+    );
     ava(home.path())
         .args(["translate", "--to", "en"])
         .arg(&f)
@@ -201,7 +218,11 @@ fn several_files_are_headed_and_json_is_ndjson() {
         .assert()
         .success()
         .stdout(predicate::str::contains("==> ").count(2));
-    let out = ava(home.path()).args(["summarize", "--json"]).args([&a, &b]).assert().success();
+    let out = ava(home.path())
+        .args(["summarize", "--json"])
+        .args([&a, &b])
+        .assert()
+        .success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2);
@@ -224,7 +245,10 @@ fn one_failing_file_does_not_stop_the_batch() {
         .assert()
         .code(1);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    let recs: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let recs: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(recs.len(), 2);
     assert!(recs[0]["output"].is_string());
     assert_eq!(recs[1]["exit_code"], 66);
@@ -234,7 +258,12 @@ fn one_failing_file_does_not_stop_the_batch() {
 fn output_dir_gets_one_file_per_input() {
     let home = tempfile::tempdir().unwrap();
     let a = write(home.path(), "a.txt", REPORT.as_bytes());
-    ava(home.path()).args(["summarize", "-o", "out/"]).arg(&a).assert().success().stdout(predicate::str::is_empty());
+    ava(home.path())
+        .args(["summarize", "-o", "out/"])
+        .arg(&a)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
     let written = std::fs::read_to_string(home.path().join("out/a.summary.md")).unwrap();
     assert!(written.contains("[L"));
 }
@@ -243,7 +272,11 @@ fn output_dir_gets_one_file_per_input() {
 fn malformed_config_names_file_and_line_and_exits_78() {
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.path().join("config")).unwrap();
-    std::fs::write(home.path().join("config/config.toml"), "model = \"x\"\ntimeout = = 2\n").unwrap();
+    std::fs::write(
+        home.path().join("config/config.toml"),
+        "model = \"x\"\ntimeout = = 2\n",
+    )
+    .unwrap();
     ava(home.path())
         .args(["config", "show"])
         .assert()
@@ -262,7 +295,12 @@ fn config_show_masks_the_key_and_names_sources() {
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(!stdout.contains("secret-value"), "{stdout}");
     assert!(stdout.contains("env OPENAI_API_KEY"), "{stdout}");
-    assert!(stdout.lines().any(|l| l.starts_with("model") && l.contains("m1") && l.contains("--model")), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("model") && l.contains("m1") && l.contains("--model")),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -304,20 +342,36 @@ fn templates_list_show_and_user_override() {
 fn no_input_on_a_terminal_is_a_usage_error_not_a_hang() {
     // Without a TTY, an absent stdin is empty input: refused as such.
     let home = tempfile::tempdir().unwrap();
-    ava(home.path()).arg("summarize").write_stdin("").assert().code(65);
+    ava(home.path())
+        .arg("summarize")
+        .write_stdin("")
+        .assert()
+        .code(65);
 }
 
 #[test]
 fn completions_and_man_page_are_generated() {
     let home = tempfile::tempdir().unwrap();
-    ava(home.path()).args(["completions", "bash"]).assert().success().stdout(predicate::str::contains("summarize"));
-    ava(home.path()).arg("man").assert().success().stdout(predicate::str::contains(".TH"));
+    ava(home.path())
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("summarize"));
+    ava(home.path())
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH"));
 }
 
 #[test]
 fn help_documents_exit_codes_and_bad_flags_exit_2() {
     let home = tempfile::tempdir().unwrap();
-    ava(home.path()).arg("--help").assert().success().stdout(predicate::str::contains("77"));
+    ava(home.path())
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("77"));
     ava(home.path()).arg("--no-such-flag").assert().code(2);
 }
 
@@ -325,8 +379,16 @@ fn help_documents_exit_codes_and_bad_flags_exit_2() {
 fn global_options_work_before_and_after_the_subcommand() {
     let home = tempfile::tempdir().unwrap();
     let f = write(home.path(), "r.txt", REPORT.as_bytes());
-    ava(home.path()).args(["--provider", "builtin", "summarize"]).arg(&f).assert().success();
-    ava(home.path()).args(["summarize", "--provider", "builtin"]).arg(&f).assert().success();
+    ava(home.path())
+        .args(["--provider", "builtin", "summarize"])
+        .arg(&f)
+        .assert()
+        .success();
+    ava(home.path())
+        .args(["summarize", "--provider", "builtin"])
+        .arg(&f)
+        .assert()
+        .success();
 }
 
 #[test]

@@ -407,9 +407,13 @@ async fn real_model_summary() {
 
     let req = ChatRequest {
         messages: vec![Message::user(format!(
-            "Extract the car make and the owner's name as JSON.\n\n{doc}"
+            "{doc}\n\nWhat is the car make and the owner's name? Reply with JSON only, \
+             like {{\"make\": \"...\", \"owner\": \"...\"}}."
         ))],
-        params: max(120),
+        params: GenParams {
+            temperature: Some(0.0),
+            ..max(120)
+        },
         schema: Some(json!({
             "type": "object",
             "properties": {"make": {"type": "string"}, "owner": {"type": "string"}},
@@ -424,4 +428,57 @@ async fn real_model_summary() {
     res.unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert!(v["make"].is_string() && v["owner"].is_string());
+}
+
+/// Rough throughput on a real model: `AVA_TEST_MODEL=… cargo test --release --test
+/// local_engine bench -- --ignored --nocapture` (bench/local_engine.sh wraps it).
+#[tokio::test]
+#[ignore]
+async fn bench_real_model_throughput() {
+    let Some(path) = std::env::var_os("AVA_TEST_MODEL") else {
+        eprintln!("skipping: AVA_TEST_MODEL not set");
+        return;
+    };
+    let e = LocalEngine::load(
+        std::path::Path::new(&path),
+        LocalOptions {
+            ctx_size: Some(2048),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let doc = "The suspect was seen near the station at noon. ".repeat(40);
+    let req = ChatRequest {
+        messages: vec![Message::system("Summarize."), Message::user(doc)],
+        params: GenParams {
+            max_tokens: Some(64),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (tx, mut rx) = mpsc::channel(1024);
+    let start = std::time::Instant::now();
+    let collect = async {
+        let mut first = None;
+        let mut evs = Vec::new();
+        while let Some(ev) = rx.recv().await {
+            if first.is_none() && matches!(ev, Event::Text(_)) {
+                first = Some(start.elapsed());
+            }
+            evs.push(ev);
+        }
+        (first, evs)
+    };
+    let (res, (first, evs)) = tokio::join!(e.stream(req, tx), collect);
+    res.unwrap();
+    let total = start.elapsed();
+    let (p, c) = usage_of(&evs);
+    let first = first.unwrap_or(total);
+    let decode = (total - first).as_secs_f64();
+    eprintln!(
+        "prompt: {p} tokens, {:.1} tok/s (time to first token {:.2}s); decode: {c} tokens, {:.1} tok/s",
+        p as f64 / first.as_secs_f64(),
+        first.as_secs_f64(),
+        c.saturating_sub(1) as f64 / decode.max(1e-9),
+    );
 }

@@ -274,8 +274,14 @@ const DOT: &str = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))";
 /// An at sign, plain or defanged.
 const AT: &str = r"(?:@|\[@\]|\(@\)|\[at\]|\(at\)|\{at\})";
 
+/// Compile a built-in pattern. `\b` is made ASCII-only: a Unicode word boundary sends the
+/// regex engine to its slowest matcher on any non-ASCII text (five times slower on Polish),
+/// and where a non-ASCII letter could touch a match the extractor checks the neighbour itself.
 fn pattern(template: &str) -> Regex {
-    let source = template.replace("<DOT>", DOT).replace("<AT>", AT);
+    let source = template
+        .replace("<DOT>", DOT)
+        .replace("<AT>", AT)
+        .replace(r"\b", r"(?-u:\b)");
     // The patterns are constants; a typo must fail every test run, not hide.
     Regex::new(&source).unwrap_or_else(|e| panic!("built-in pattern {template:?}: {e}"))
 }
@@ -316,7 +322,7 @@ static URL_WWW: LazyLock<Regex> = LazyLock::new(|| {
 
 static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     pattern(&format!(
-        r"(?i)\b[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}\-]*(?:<DOT>[\p{{L}}\p{{N}}\-]+)*<DOT>\p{{L}}{{2,24}}\b(?:/{URL_BODY}*)?"
+        r"(?i)[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}\-]*(?:<DOT>[\p{{L}}\p{{N}}\-]+)*<DOT>\p{{L}}{{2,24}}\b(?:/{URL_BODY}*)?"
     ))
 });
 
@@ -333,9 +339,13 @@ const KNOWN_TLDS: &[&str] = &[
 ];
 
 fn find_urls(text: &str, out: &mut Vec<Found>) {
+    // Boundaries in the patterns are ASCII-only (see `pattern`), so a match may start inside a
+    // word that has non-ASCII letters.
+    let glued =
+        |start: usize| char_before(text, start).is_some_and(|c| c.is_alphanumeric() || c == '_');
     for m in URL_SCHEME.find_iter(text).chain(URL_WWW.find_iter(text)) {
         let end = m.start() + trim_url_tail(m.as_str());
-        if end <= m.start() {
+        if end <= m.start() || glued(m.start()) {
             continue;
         }
         out.push(Found {
@@ -358,6 +368,7 @@ fn find_urls(text: &str, out: &mut Vec<Found>) {
             || before.ends_with('.')
             || before.ends_with('/')
             || before.ends_with('-')
+            || glued(m.start())
         {
             continue;
         }
@@ -550,6 +561,61 @@ fn find_phones(text: &str, region: Option<phonenumber::country::Id>, out: &mut V
 
 const MAX_PHONE_PIECES: usize = 6;
 
+/// Labels of numbers that have a phone number's length but are not one: Polish REGON and
+/// PESEL have 9 and 11 digits, and many account, order and case numbers 9 to 12.
+const IDENTIFIER_WORDS: &[&str] = &[
+    "regon",
+    "pesel",
+    "nip",
+    "krs",
+    "vat",
+    "ein",
+    "ssn",
+    "id",
+    "dowód",
+    "dowodu",
+    "paszport",
+    "paszportu",
+    "passport",
+    "konto",
+    "konta",
+    "rachunek",
+    "rachunku",
+    "account",
+    "acct",
+    "faktura",
+    "faktury",
+    "invoice",
+    "zamówienie",
+    "zamówienia",
+    "order",
+    "sygn",
+    "sygnatura",
+    "akt",
+    "ref",
+    "case",
+    "sprawa",
+    "sprawy",
+    "imei",
+    "serial",
+    "seryjny",
+    "vin",
+    "kod",
+    "zip",
+];
+
+/// Whether the word just before `at` (skipping "nr", "no", "#", ":") names an identifier.
+fn labelled_as_identifier(text: &str, at: usize) -> bool {
+    let before = lower_context_before(text, at, 32);
+    before
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
+        .find(|w| !matches!(*w, "" | "nr" | "no" | "numer" | "number" | "num"))
+        .is_some_and(|w| IDENTIFIER_WORDS.contains(&w))
+}
+
 fn phone_left_boundary(text: &str, start: usize) -> bool {
     !char_before(text, start).is_some_and(|c| {
         c.is_alphanumeric()
@@ -594,7 +660,7 @@ fn phone_number(
     if s.contains('.') && s.split('.').count() <= 4 {
         return None;
     }
-    if preceded_by_version_word(text, start) {
+    if preceded_by_version_word(text, start) || labelled_as_identifier(text, start) {
         return None;
     }
     // Account and card numbers are grouped in fours; an IBAN opens with "PL61 ".
@@ -620,7 +686,93 @@ fn phone_number(
     if !number.is_valid() {
         return None;
     }
-    Some(number.format().mode(phonenumber::Mode::E164).to_string())
+    let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+    // Tables of numbers hold many digit runs that happen to be valid numbers ("74606 8271").
+    // People group a phone number the way its country formats it, or mark it as a phone.
+    let national = number
+        .format()
+        .mode(phonenumber::Mode::National)
+        .to_string();
+    let country_digits = number.code().value().to_string().len();
+    let nsn_digits = e164.len().saturating_sub(1 + country_digits);
+    let grouped_as_national = digit_breaks(s)
+        .into_iter()
+        .filter(|&b| b < nsn_digits)
+        .all(|b| digit_breaks(&national).contains(&b));
+    if !(international || grouped_as_national || labelled_as_phone(text, start)) {
+        return None;
+    }
+    Some(e164)
+}
+
+/// Where runs of digits break, as a count of digits from the end: "600 123 456" → [6, 3].
+fn digit_breaks(s: &str) -> Vec<usize> {
+    let total = s.chars().filter(char::is_ascii_digit).count();
+    let mut seen = 0;
+    let mut in_digits = false;
+    let mut breaks = Vec::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits && seen > 0 {
+                breaks.push(total - seen);
+            }
+            seen += 1;
+            in_digits = true;
+        } else {
+            in_digits = false;
+        }
+    }
+    breaks
+}
+
+/// Words that announce a phone number, in the languages case material comes in.
+const PHONE_WORDS: &[&str] = &[
+    "tel",
+    "telefon",
+    "telefonu",
+    "telefonem",
+    "telefonie",
+    "phone",
+    "mobile",
+    "mob",
+    "cell",
+    "kom",
+    "komórka",
+    "komórkowy",
+    "komórkowego",
+    "fax",
+    "faks",
+    "handy",
+    "tél",
+    "téléphone",
+    "portable",
+    "teléfono",
+    "móvil",
+    "celular",
+    "call",
+    "sms",
+    "whatsapp",
+    "signal",
+    "telegram",
+    "viber",
+    "numer",
+    "number",
+    "nr",
+    "no",
+    "zadzwonić",
+    "dzwonił",
+    "dzwoniła",
+    "ruf",
+    "rufnummer",
+];
+
+fn labelled_as_phone(text: &str, at: usize) -> bool {
+    lower_context_before(text, at, 32)
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
+        .any(|w| PHONE_WORDS.contains(&w))
 }
 
 fn is_date(c: &regex::Captures<'_>) -> bool {
@@ -646,6 +798,7 @@ fn find_ipv4(text: &str, out: &mut Vec<Found>) {
         };
         if before.ends_with('.')
             || before.ends_with(|c: char| c.is_alphanumeric())
+            || after.starts_with(|c: char| c.is_alphanumeric())
             || dotted_digit(after)
         {
             continue;
@@ -841,16 +994,55 @@ fn card_number(s: &str) -> Option<String> {
     if digits.bytes().all(|b| b == digits.as_bytes()[0]) {
         return None;
     }
+    // Cards are printed in fours (Amex and Diners 4-6-5 / 4-6-4); other groupings are
+    // account numbers or table columns that happen to pass Luhn.
+    let groups: Vec<usize> = s
+        .split([' ', '-'])
+        .filter(|g| !g.is_empty())
+        .map(str::len)
+        .collect();
+    let grouped = match groups.split_last() {
+        None => false,
+        Some((_, [])) => true,
+        Some((last, init)) => {
+            init.iter().all(|&g| g == 4) && (1..=4).contains(last)
+                || groups == [4, 6, 5]
+                || groups == [4, 6, 4]
+        }
+    };
+    if !grouped {
+        return None;
+    }
     let prefix = |n: usize| digits[..n].parse::<u32>().unwrap_or(0);
-    let known = digits.starts_with('4') // Visa
-        || (51..=55).contains(&prefix(2)) || (2221..=2720).contains(&prefix(4)) // Mastercard
-        || matches!(prefix(2), 34 | 37) // Amex
-        || matches!(prefix(2), 36 | 38 | 39) || (300..=305).contains(&prefix(3)) // Diners
-        || digits.starts_with("6011") || digits.starts_with("65") || (644..=649).contains(&prefix(3)) // Discover
-        || (3528..=3589).contains(&prefix(4)) // JCB
-        || digits.starts_with("62") // UnionPay
-        || digits.starts_with("50") || (56..=69).contains(&prefix(2)); // Maestro
-    known.then_some(digits)
+    let len = digits.len();
+    let schemes: [(bool, &[usize]); 8] = [
+        (digits.starts_with('4'), &[13, 16, 19]), // Visa
+        (
+            (51..=55).contains(&prefix(2)) || (2221..=2720).contains(&prefix(4)),
+            &[16],
+        ), // Mastercard
+        (matches!(prefix(2), 34 | 37), &[15]),    // Amex
+        (
+            matches!(prefix(2), 36 | 38 | 39) || (300..=305).contains(&prefix(3)),
+            &[14, 15, 16, 17, 18, 19],
+        ), // Diners
+        (
+            digits.starts_with("6011")
+                || digits.starts_with("65")
+                || (644..=649).contains(&prefix(3)),
+            &[16, 17, 18, 19],
+        ), // Discover
+        ((3528..=3589).contains(&prefix(4)), &[16, 17, 18, 19]), // JCB
+        (digits.starts_with("62"), &[16, 17, 18, 19]), // UnionPay
+        (
+            digits.starts_with("50") || (56..=69).contains(&prefix(2)),
+            &[13, 14, 15, 16, 17, 18, 19],
+        ), // Maestro
+    ];
+    schemes
+        .iter()
+        .any(|(prefix_ok, lengths)| *prefix_ok && lengths.contains(&len))
+        .then_some(digits)
 }
 
 fn luhn(digits: &str) -> bool {
@@ -987,6 +1179,18 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_neighbours_and_idn_domains() {
+        assert_eq!(
+            of_kind(
+                "Strona łódź.pl oraz żexample.com i ąhttp://x.pl",
+                EntityKind::Url
+            ),
+            ["łódź.pl", "żexample.com"]
+        );
+        assert!(of_kind("kod ą1.2.3.4 i 1.2.3.4ż", EntityKind::Ipv4).is_empty());
+    }
+
+    #[test]
     fn url_keeps_wikipedia_parentheses_and_contains_ips() {
         let t = "Link: https://en.wikipedia.org/wiki/Foo_(bar)) and http://10.0.0.1:8080/x.";
         let got = kinds(t);
@@ -1035,6 +1239,13 @@ mod tests {
             "timestamp 1700000000",
             "3.14159265",
             "12.34.56.78",
+            "REGON 146754432",
+            "PESEL: 85010112345",
+            "NIP 526-000-12-46",
+            "nr konta: 601 234 567",
+            "2025-11-27T14:30:00Z",
+            "epoch ms 1700000000123",
+            "7460 68271",
         ] {
             assert!(
                 of_kind(t, EntityKind::Phone).is_empty(),
@@ -1042,6 +1253,11 @@ mod tests {
                 kinds(t)
             );
         }
+        // Unusual grouping is still a phone when it is international or labelled as one.
+        assert_eq!(
+            of_kind("+48 221 234 567, tel. 7460 68271", EntityKind::Phone),
+            ["+48221234567", "+48746068271"]
+        );
         // A date next to a phone does not hide the phone.
         assert_eq!(
             of_kind("27.11.2025 600 123 456", EntityKind::Phone),
@@ -1151,6 +1367,12 @@ mod tests {
             ["4111111111111111", "5500000000000004"]
         );
         assert!(of_kind("4111 1111 1111 1112", EntityKind::PaymentCard).is_empty());
+        assert_eq!(
+            of_kind("Amex 3782 822463 10005", EntityKind::PaymentCard),
+            ["378282246310005"]
+        );
+        // Passes Luhn with a Visa prefix, but 15 digits in fives is not a card.
+        assert!(of_kind("49965 89978 28390", EntityKind::PaymentCard).is_empty());
         assert!(of_kind("0000 0000 0000 0000", EntityKind::PaymentCard).is_empty());
         assert_eq!(
             of_kind(

@@ -80,16 +80,35 @@ fn trim_span(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
 }
 
 fn cut_oversized(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
-    if end - start <= MAX_UNIT_BYTES || !text[start..end].contains('\n') {
+    if end - start <= MAX_UNIT_BYTES {
         return vec![(start, end)];
     }
-    let mut out = Vec::new();
+    let mut lines = Vec::new();
     let mut s = start;
     for (i, _) in text[start..end].match_indices('\n') {
-        out.push((s, start + i));
+        lines.push((s, start + i));
         s = start + i + 1;
     }
-    out.push((s, end));
+    lines.push((s, end));
+    // A line that is still too long (a text with no punctuation and no line breaks) is cut at
+    // the last space before the limit, or anywhere if it has none.
+    let mut out = Vec::new();
+    for (mut s, e) in lines {
+        while e - s > MAX_UNIT_BYTES {
+            let mut cut = s + MAX_UNIT_BYTES;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            if let Some(space) = text[s..cut].rfind(char::is_whitespace) {
+                if space > 0 {
+                    cut = s + space;
+                }
+            }
+            out.push((s, cut));
+            s = cut;
+        }
+        out.push((s, e));
+    }
     out
 }
 
@@ -502,15 +521,15 @@ const ORDINAL_NOUNS: &[&str] = &[
 const NON_FINAL: &[&str] = &[
     // English
     "mr", "mrs", "ms", "dr", "prof", "st", "sr", "gen", "col", "lt", "sgt", "capt", "cpt", "det",
-    "insp", "supt", "rev", "hon", "mt", "ft", "fig", "vs", "approx", "dept",
-    "cf", "ca", "no", "nos", "tel", "ext", // Polish
+    "insp", "supt", "rev", "hon", "mt", "ft", "fig", "vs", "approx", "dept", "cf", "ca", "no",
+    "nos", "tel", "ext", // Polish
     "ul", "al", "pl", "os", "nr", "godz", "tj", "np", "św", "im", "tzw", "ok", "ob", "obyw", "mjr",
     "kpt", "por", "ppor", "asp", "sierż", "mł", "nadkom", "podkom", "kom", "prok", "sędz", "mec",
     "adw", "dot", "ws", "wg", "ds", "pkt", "art", "ust", "par", "zob", "woj", "pow", "gm", "płk",
     "ppłk", "mgr", "inż", "hab", "lek", "ks", "bp", "ur", "zam", "sygn", "poz", "tab", "rys",
     "red", "tzn", "wyd", "oprac", "ozn", "m.in", "pn", "pd", "wsch", "zach", // German
-    "bzw", "hr", "hrn", "fr", "vgl", "ggf", "evtl", "inkl", "zzgl", "abs", "geb", "z.b",
-    "d.h", "u.a", "o.ä", "s.o", "s.u", // French
+    "bzw", "hr", "hrn", "fr", "vgl", "ggf", "evtl", "inkl", "zzgl", "abs", "geb", "z.b", "d.h",
+    "u.a", "o.ä", "s.o", "s.u", // French
     "mme", "mmes", "mlle", "mlles", "me", "mgr", "pr", "av", "bd", "n°", // Spanish
     "sra", "sras", "srta", "dña", "dn", "ud", "uds", "avda", "núm", "pág", "dra", "lic",
 ];
@@ -518,9 +537,8 @@ const NON_FINAL: &[&str] = &[
 /// Abbreviations that often close a sentence: before a capital they are taken as its end.
 const CAN_END: &[&str] = &[
     // Street types follow the name, so they end sentences: "…on Elm Ave. The…".
-    "ave", "rd", "blvd", "str",
-    "etc", "itd", "itp", "usw", "jr", "inc", "ltd", "co", "corp", "tys", "mln", "mld", "a.m",
-    "p.m", "cdn", "ff",
+    "ave", "rd", "blvd", "str", "etc", "itd", "itp", "usw", "jr", "inc", "ltd", "co", "corp", "tys",
+    "mln", "mld", "a.m", "p.m", "cdn", "ff",
 ];
 
 #[cfg(test)]
@@ -686,6 +704,55 @@ mod tests {
         for x in &s {
             assert_eq!(&t[x.byte_start..x.byte_end], x.text(t));
         }
+    }
+
+    #[test]
+    fn full_width_stop_then_latin_and_street_types() {
+        assert_eq!(split("逃げた。abc. Def"), ["逃げた。", "abc.", "Def"]);
+        assert_eq!(
+            split("Lights on Elm Ave. The snow fell. He lives in Haupt Str. 5 in Berlin."),
+            [
+                "Lights on Elm Ave.",
+                "The snow fell.",
+                "He lives in Haupt Str. 5 in Berlin."
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_are_ordered_and_keep_every_word(
+            s in "[a-zA-ZąęŻ0-9 .!?…\n\"():,;。-]{0,200}"
+        ) {
+            let sentences = split_sentences(&s);
+            let mut last_end = 0;
+            let mut kept = String::new();
+            for x in &sentences {
+                proptest::prop_assert!(last_end <= x.byte_start && x.byte_start < x.byte_end);
+                proptest::prop_assert!(x.line_start <= x.line_end);
+                proptest::prop_assert_eq!(x.text(&s), x.text(&s).trim());
+                kept.extend(x.text(&s).chars().filter(|c| c.is_alphanumeric()));
+                last_end = x.byte_end;
+            }
+            let all: String = s.chars().filter(|c| c.is_alphanumeric()).collect();
+            proptest::prop_assert_eq!(kept, all);
+        }
+    }
+
+    #[test]
+    fn unpunctuated_blob_is_cut_into_bounded_units() {
+        let blob = "słowo ".repeat(2000);
+        let s = split_sentences(&blob);
+        assert!(s.len() > 10);
+        assert!(
+            s.iter()
+                .all(|x| x.byte_end - x.byte_start <= MAX_UNIT_BYTES)
+        );
+        let words: usize = s
+            .iter()
+            .map(|x| x.text(&blob).split_whitespace().count())
+            .sum();
+        assert_eq!(words, 2000);
     }
 
     #[test]

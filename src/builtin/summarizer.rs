@@ -547,6 +547,29 @@ mod tests {
         assert!(a.windows(2).all(|w| w[0].line_start < w[1].line_start));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_gives_ordered_in_range_summaries(
+            words in proptest::collection::vec(
+                "(police|car|bank|van|cash|Mr\\.|r\\.|ul\\.|\\.|\\n|\\n\\n|- |[0-9]{1,4}|ąę)",
+                0..120,
+            ),
+            first_line in 1usize..1000,
+        ) {
+            let text = words.join(" ");
+            let total_lines = text.matches('\n').count() + 1;
+            let chosen = summarize(&text, first_line, Length::Medium);
+            proptest::prop_assert!(chosen.len() <= 12);
+            for c in &chosen {
+                proptest::prop_assert!(first_line <= c.line_start && c.line_start <= c.line_end);
+                proptest::prop_assert!(c.line_end < first_line + total_lines);
+                proptest::prop_assert!(!c.text.contains('\n'));
+                proptest::prop_assert!((0.0..=1.0).contains(&c.score));
+            }
+            proptest::prop_assert!(chosen.windows(2).all(|w| w[0].byte_start < w[1].byte_start));
+        }
+    }
+
     #[test]
     fn scales_to_large_inputs() {
         // 20 000 sentences; quadratic work would take minutes.

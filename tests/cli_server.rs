@@ -1,0 +1,227 @@
+//! The real binary against a loopback OpenAI-compatible server speaking real SSE.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{MockServer, Reply};
+use predicates::prelude::*;
+use std::path::Path;
+
+const KEY: &str = "sk-test-abcdef0123456789";
+
+fn ava(home: &Path, server: &MockServer) -> Command {
+    let mut cmd = Command::cargo_bin("ava").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AVA_CONFIG_DIR", home.join("config"))
+        .env("AVA_DATA_DIR", home.join("data"))
+        .env("AVA_BASE_URL", server.url())
+        .env("AVA_MODEL", "mock-model")
+        .current_dir(home);
+    cmd
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn streamed_summary_arrives_in_order_and_request_carries_the_rendered_template() {
+    let server = MockServer::start(vec![Reply::stream(&[
+        "The ", "suspect ", "fled ", "north.",
+    ])]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(
+        home.path(),
+        "r.txt",
+        "Witness saw {{ 7*7 }} men near Harbour Street.\n",
+    );
+    ava(home.path(), &server)
+        .env("OPENAI_API_KEY", KEY)
+        .args(["summarize", "--length", "short"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stdout("The suspect fled north.\n");
+    let req = server.last_chat().unwrap();
+    assert_eq!(req.body["model"], "mock-model");
+    assert_eq!(req.body["stream"], true);
+    // The document is a value: template syntax inside it reaches the model literally.
+    assert!(req.contains("{{ 7*7 }} men near Harbour Street"));
+    assert_eq!(
+        req.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert!(
+        !req.raw_body.contains(KEY),
+        "the key must never be in the body"
+    );
+}
+
+#[test]
+fn pipeline_translate_then_summarize_over_stdin() {
+    let server = MockServer::start(vec![Reply::echo()]);
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path(), &server)
+        .args(["translate", "--to", "en"])
+        .write_stdin("Świadek widział mężczyznę.\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Świadek widział mężczyznę."));
+    let req = server.last_chat().unwrap();
+    let prompt = common::mock_openai::all_message_text(&req.body);
+    assert!(
+        prompt.contains("English"),
+        "target language is in the prompt: {prompt}"
+    );
+}
+
+#[test]
+fn cut_stream_keeps_partial_output_and_exits_75() {
+    let server = MockServer::start(vec![
+        Reply::stream(&["Partial ", "answer ", "never ", "ends"]).cut_after(2),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Some report.\n");
+    ava(home.path(), &server)
+        .arg("summarize")
+        .arg(&f)
+        .assert()
+        .code(75)
+        .stdout(predicate::str::starts_with("Partial answer"))
+        .stderr(predicate::str::contains("cut off"));
+}
+
+#[test]
+fn answer_stopped_by_max_tokens_is_not_passed_off_as_complete() {
+    let server = MockServer::start(vec![
+        Reply::stream(&["One ", "two"]).finish_reason("length"),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Some report.\n");
+    ava(home.path(), &server)
+        .args(["summarize", "--max-tokens", "2"])
+        .arg(&f)
+        .assert()
+        .code(75)
+        .stdout(predicate::str::contains("One two"))
+        .stderr(predicate::str::contains("token limit"));
+}
+
+#[test]
+fn rejected_key_exits_77_naming_the_variable_not_the_key() {
+    let server = MockServer::start(vec![Reply::error(401, "Incorrect API key provided")]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Some report.\n");
+    let out = ava(home.path(), &server)
+        .env("OPENAI_API_KEY", KEY)
+        .arg("summarize")
+        .arg(&f)
+        .assert()
+        .code(77);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("OPENAI_API_KEY"), "{err}");
+    assert!(!err.contains(KEY), "{err}");
+}
+
+#[test]
+fn unknown_model_exits_69_naming_it() {
+    let server = MockServer::start(vec![Reply::error(404, "model not found")]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Some report.\n");
+    ava(home.path(), &server)
+        .arg("summarize")
+        .arg(&f)
+        .assert()
+        .code(69)
+        .stderr(predicate::str::contains("mock-model"));
+}
+
+#[test]
+fn overloaded_server_is_retried_then_gives_up_with_75() {
+    let server = MockServer::start(vec![Reply::error(503, "overloaded")]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Some report.\n");
+    let cfg = home.path().join("c.toml");
+    std::fs::write(&cfg, "retries = 2\n").unwrap();
+    ava(home.path(), &server)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("summarize")
+        .arg(&f)
+        .assert()
+        .code(75);
+    assert_eq!(server.chat_requests().len(), 3, "one try and two retries");
+}
+
+#[test]
+fn server_that_goes_silent_hits_the_idle_timeout() {
+    let server = MockServer::start(vec![
+        Reply::stream(&["Start ", "of ", "answer"]).hang_after(1),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Some report.\n");
+    ava(home.path(), &server)
+        .args(["--timeout", "0.5", "summarize"])
+        .arg(&f)
+        .assert()
+        .failure()
+        .stdout(predicate::str::starts_with("Start"))
+        .stderr(predicate::str::contains("no data"));
+}
+
+#[test]
+fn unreachable_server_exits_69() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Some report.\n");
+    let mut cmd = Command::cargo_bin("ava").unwrap();
+    cmd.env_clear()
+        .env("AVA_CONFIG_DIR", home.path().join("config"))
+        .env("AVA_DATA_DIR", home.path().join("data"))
+        .args([
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/v1"),
+            "summarize",
+        ])
+        .arg(&f)
+        .assert()
+        .code(69)
+        .stderr(predicate::str::contains("cannot reach"));
+}
+
+#[test]
+fn schema_template_gets_json_and_invalid_json_exits_65() {
+    let good = r#"{"people":[{"value":"Anna Kowalska"}],"organizations":[],"locations":[],"phones":[],"emails":[],"ibans":[],"crypto_wallets":[],"dates":[],"amounts":[],"urls":[]}"#;
+    let server = MockServer::start(vec![Reply::text(good), Reply::text("{not json")]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Anna Kowalska called.\n");
+    let out = ava(home.path(), &server)
+        .args(["process", "--template", "entities", "--json"])
+        .arg(&f)
+        .assert()
+        .success();
+    let rec: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(rec["output"]["people"][0]["value"], "Anna Kowalska");
+    assert!(
+        server
+            .last_chat()
+            .unwrap()
+            .body
+            .get("response_format")
+            .is_some()
+    );
+    ava(home.path(), &server)
+        .args(["process", "--template", "entities"])
+        .arg(&f)
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("not valid JSON"));
+}
