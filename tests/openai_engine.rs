@@ -557,7 +557,7 @@ fn post_raw(server: &MockServer, body: &str) -> std::net::TcpStream {
     let mut conn = std::net::TcpStream::connect(server.addr()).unwrap();
     write!(
         conn,
-        "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n\
          Content-Length: {}\r\n\r\n{body}",
         body.len()
     )

@@ -99,10 +99,10 @@ fn cut_oversized(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
             while !text.is_char_boundary(cut) {
                 cut -= 1;
             }
-            if let Some(space) = text[s..cut].rfind(char::is_whitespace) {
-                if space > 0 {
-                    cut = s + space;
-                }
+            if let Some(space) = text[s..cut].rfind(char::is_whitespace)
+                && space > 0
+            {
+                cut = s + space;
             }
             out.push((s, cut));
             s = cut;
