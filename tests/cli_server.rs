@@ -225,3 +225,43 @@ fn schema_template_gets_json_and_invalid_json_exits_65() {
         .code(65)
         .stderr(predicate::str::contains("not valid JSON"));
 }
+
+#[test]
+fn ctrl_c_stops_generation_keeps_output_and_exits_130() {
+    let server = MockServer::start(vec![
+        Reply::stream(&["First ", "words ", "then ", "a ", "long ", "wait"]).hang_after(2),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Some report.\n");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ava"))
+        .env_clear()
+        .env("AVA_CONFIG_DIR", home.path().join("config"))
+        .env("AVA_DATA_DIR", home.path().join("data"))
+        .env("AVA_BASE_URL", server.url())
+        .arg("summarize")
+        .arg(&f)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the partial answer is on stdout, so the interrupt lands mid-generation.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 64];
+    while !String::from_utf8_lossy(&seen).contains("First words") {
+        let n = std::io::Read::read(&mut stdout, &mut buf).unwrap();
+        assert!(n > 0, "ava ended before streaming");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        server.wait_for_disconnects(1, std::time::Duration::from_secs(5)),
+        "the server sees the connection closed"
+    );
+}
