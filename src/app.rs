@@ -382,10 +382,11 @@ async fn run_one(
                 .unwrap_or_default()
         )));
     }
-    let value = if structured {
-        Some(task::parse_json_answer(&outcome.text)?)
+    let (value, outcome) = if structured {
+        let (v, o) = checked_answer(ctx, engine, &prepared.request, outcome).await?;
+        (Some(v), o)
     } else {
-        None
+        (None, outcome)
     };
     let rec = Record {
         file: doc.name.clone(),
@@ -403,6 +404,42 @@ async fn run_one(
         ctx.status.note(&format!("wrote {}", path.display()));
     }
     Ok(())
+}
+
+/// How many times a model is asked to repair JSON that fails its schema.
+const SCHEMA_REPAIRS: usize = 2;
+
+/// Validate a structured answer; ask the model to repair it (with the validation errors) a
+/// bounded number of times; never pass invalid JSON off as a result.
+async fn checked_answer(
+    ctx: &Context,
+    engine: &dyn Engine,
+    req: &crate::engine::ChatRequest,
+    mut outcome: task::Outcome,
+) -> Result<(serde_json::Value, task::Outcome)> {
+    let mut req = req.clone();
+    let mut attempt = 0;
+    loop {
+        match task::check_answer(&outcome.text, req.schema.as_ref()) {
+            Ok(v) => return Ok((v, outcome)),
+            Err(problems) if attempt < SCHEMA_REPAIRS && engine.name() != "builtin" => {
+                ctx.status.warn(&format!(
+                    "the answer does not match the template's schema ({}); asking the model to correct it",
+                    problems.first().map(String::as_str).unwrap_or("invalid")
+                ));
+                req = task::repair_messages(&req, &outcome.text, &problems);
+                outcome = task::execute(engine, req.clone(), |_| Ok(())).await?;
+                attempt += 1;
+            }
+            Err(problems) => {
+                return Err(Error::InvalidOutput(format!(
+                    "the answer is not valid JSON for the template's schema after {} attempt(s): {}; nothing was written as a result",
+                    attempt + 1,
+                    problems.join("; ")
+                )));
+            }
+        }
+    }
 }
 
 fn config_command(global: &GlobalOpts, c: ConfigCmd) -> Result<i32> {

@@ -280,6 +280,51 @@ pub fn parse_json_answer(text: &str) -> Result<serde_json::Value> {
     })
 }
 
+/// Check a structured answer: it must be JSON and, when the template declares a schema,
+/// conform to it. On failure, the reasons are returned so they can be fed back to the model.
+pub fn check_answer(
+    text: &str,
+    schema: Option<&serde_json::Value>,
+) -> std::result::Result<serde_json::Value, Vec<String>> {
+    let value = parse_json_answer(text).map_err(|e| vec![e.to_string()])?;
+    let Some(schema) = schema else {
+        return Ok(value);
+    };
+    let validator = match jsonschema::validator_for(schema) {
+        Ok(v) => v,
+        Err(e) => return Err(vec![format!("the template's JSON Schema is invalid: {e}")]),
+    };
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .take(10)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            if at.is_empty() {
+                e.to_string()
+            } else {
+                format!("at {at}: {e}")
+            }
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The follow-up turn that asks a model to repair an answer that failed `check_answer`.
+pub fn repair_messages(req: &ChatRequest, answer: &str, problems: &[String]) -> ChatRequest {
+    let mut next = req.clone();
+    next.messages
+        .push(crate::engine::Message::assistant(answer));
+    next.messages.push(crate::engine::Message::user(format!(
+        "Your answer is not valid for the required JSON Schema:\n- {}\nReply again with the corrected JSON only, no commentary.",
+        problems.join("\n- ")
+    )));
+    next
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,6 +340,20 @@ mod tests {
             parse_json_answer("{\"a\":"),
             Err(Error::InvalidOutput(_))
         ));
+    }
+
+    #[test]
+    fn answers_are_checked_against_the_schema() {
+        let schema = serde_json::json!({
+            "type": "object",
+            "required": ["people"],
+            "properties": {"people": {"type": "array", "items": {"type": "string"}}}
+        });
+        assert!(check_answer(r#"{"people":["Anna"]}"#, Some(&schema)).is_ok());
+        let errs = check_answer(r#"{"people":[3]}"#, Some(&schema)).unwrap_err();
+        assert!(errs[0].contains("/people/0"), "{errs:?}");
+        assert!(check_answer(r#"{"persons":[]}"#, Some(&schema)).is_err());
+        assert!(check_answer("not json", Some(&schema)).is_err());
     }
 
     #[test]

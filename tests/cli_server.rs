@@ -265,3 +265,27 @@ fn ctrl_c_stops_generation_keeps_output_and_exits_130() {
         "the server sees the connection closed"
     );
 }
+
+#[test]
+fn answer_failing_the_schema_is_repaired_with_the_errors_fed_back() {
+    let bad = r#"{"people":"Anna Kowalska"}"#;
+    let good = r#"{"people":[{"value":"Anna Kowalska"}],"organizations":[],"locations":[],"phones":[],"emails":[],"ibans":[],"crypto_wallets":[],"dates":[],"amounts":[],"urls":[]}"#;
+    let server = MockServer::start(vec![Reply::text(bad), Reply::text(good)]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Anna Kowalska called.\n");
+    let out = ava(home.path(), &server)
+        .args(["process", "--template", "entities", "--json"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("schema"));
+    let rec: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(rec["output"]["people"][0]["value"], "Anna Kowalska");
+    let reqs = server.chat_requests();
+    assert_eq!(reqs.len(), 2);
+    let retry = common::mock_openai::all_message_text(&reqs[1].body);
+    assert!(
+        retry.contains("/people"),
+        "validation errors are fed back: {retry}"
+    );
+}
