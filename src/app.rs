@@ -173,13 +173,10 @@ fn local_choice(ctx: &Context, explicit: bool) -> std::result::Result<Choice, Er
 }
 
 #[cfg(not(feature = "local"))]
-fn local_choice(_ctx: &Context, explicit: bool) -> std::result::Result<Choice, Error> {
-    let msg = "this ava was built without the local engine (cargo feature `local`)";
-    if explicit {
-        Err(Error::EngineUnavailable(msg.into()))
-    } else {
-        Err(Error::EngineUnavailable(msg.into()))
-    }
+fn local_choice(_ctx: &Context, _explicit: bool) -> std::result::Result<Choice, Error> {
+    Err(Error::EngineUnavailable(
+        "this ava was built without the local engine (cargo feature `local`)".into(),
+    ))
 }
 
 /// `ava chat [FILE…]`, or `ava` alone with a terminal on stdin, runs the REPL; these are the
