@@ -1,6 +1,11 @@
 //! Model-free text analysis used by the built-in engine: extractive summaries and
 //! deterministic pattern extraction. Everything here is a pure function of its input.
 
+pub mod amounts;
+pub mod dates;
+pub mod domains;
 pub mod patterns;
+pub mod plates;
+pub mod scan;
 pub mod sentences;
 pub mod summarizer;

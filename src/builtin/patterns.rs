@@ -1,19 +1,34 @@
-//! Deterministic entity extraction: e-mail addresses, URLs, phone numbers, IP addresses, IBANs,
-//! payment cards and cryptocurrency addresses, each with its exact location in the source.
+//! Deterministic entity extraction: e-mail addresses, URLs, bare domains, phone numbers, IP
+//! addresses and CIDR ranges, IBANs, payment cards, cryptocurrency addresses, transaction and
+//! file hashes, dates and times, amounts of money and vehicle plates, each with its exact
+//! location in the source.
 //!
 //! Regular expressions only find *candidates*; a candidate becomes an entity when it passes
 //! the check its kind has: libphonenumber metadata for phones, mod-97 and the national BBAN
-//! format for IBANs, Luhn for cards, Base58Check / Bech32 / EIP-55 for crypto addresses,
-//! octet ranges for IPs. Look-alikes are rejected explicitly: dates, times, version strings
-//! ("version 1.2.3.4") and grouped account numbers are not phones or IPs.
+//! format for IBANs, Luhn for cards, Base58Check / Bech32 / EIP-55 / Keccak checksums for crypto
+//! addresses, octet ranges for IPs, the calendar for dates, a known TLD for bare domains, a
+//! label before it for a plate. Look-alikes are rejected explicitly: dates, times, version
+//! strings ("version 1.2.3.4", "1.2.3.4-beta") and grouped account numbers are not phones or
+//! IPs; file names ("report.pdf") and abbreviations ("m.in.") are not domains; IPs, versions
+//! and phone numbers are not dates.
 //!
 //! Defanged indicators as threat reports write them (`hxxp://`, `example[.]com`, `user[@]host`)
 //! are found and refanged in [`Entity::normalized`].
 //!
 //! Where candidates overlap, one reading wins, in this order: URL with a scheme or "www.",
-//! e-mail, bare domain, IBAN, crypto address, payment card, IPv6, IPv4, phone. The one exception
-//! is that an e-mail address or IP inside a URL is reported as well as the URL.
+//! e-mail, bare domain, IBAN, crypto address or hash, payment card, CIDR range, IPv6, IPv4,
+//! date, amount, plate, phone, time. The one exception is that an e-mail address or IP inside
+//! a URL is reported as well as the URL.
+//!
+//! Dates, amounts, plates and the TLD list live in their own modules ([`super::dates`],
+//! [`super::amounts`], [`super::plates`], [`super::domains`]); this one finds the rest and
+//! decides between overlapping readings. Patterns for kinds that hold a digit run only in the
+//! stretches of text [`super::scan`] marks around digits, so the cost of the many patterns
+//! grows with the numbers in a text rather than with all of it.
 
+use super::dates::{self, DateOrder};
+use super::scan::{self, Regions, Window, find_in};
+use super::{amounts, domains, plates};
 use iban::IbanLike;
 use regex::Regex;
 use serde::Serialize;
@@ -33,9 +48,40 @@ pub enum EntityKind {
     PaymentCard,
     Bitcoin,
     Ethereum,
+    Domain,
+    Cidr,
+    Monero,
+    EthTx,
+    Hash,
+    Date,
+    Time,
+    Amount,
+    Plate,
 }
 
 impl EntityKind {
+    /// Every kind, in the order the variants are declared.
+    pub const ALL: [EntityKind; 18] = [
+        EntityKind::Email,
+        EntityKind::Url,
+        EntityKind::Phone,
+        EntityKind::Ipv4,
+        EntityKind::Ipv6,
+        EntityKind::Iban,
+        EntityKind::PaymentCard,
+        EntityKind::Bitcoin,
+        EntityKind::Ethereum,
+        EntityKind::Domain,
+        EntityKind::Cidr,
+        EntityKind::Monero,
+        EntityKind::EthTx,
+        EntityKind::Hash,
+        EntityKind::Date,
+        EntityKind::Time,
+        EntityKind::Amount,
+        EntityKind::Plate,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EntityKind::Email => "email",
@@ -47,7 +93,47 @@ impl EntityKind {
             EntityKind::PaymentCard => "payment_card",
             EntityKind::Bitcoin => "bitcoin",
             EntityKind::Ethereum => "ethereum",
+            EntityKind::Domain => "domain",
+            EntityKind::Cidr => "cidr",
+            EntityKind::Monero => "monero",
+            EntityKind::EthTx => "eth_tx",
+            EntityKind::Hash => "hash",
+            EntityKind::Date => "date",
+            EntityKind::Time => "time",
+            EntityKind::Amount => "amount",
+            EntityKind::Plate => "plate",
         }
+    }
+}
+
+/// A name that is not one of [`EntityKind::as_str`]'s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEntityKind(pub String);
+
+impl std::fmt::Display for UnknownEntityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = EntityKind::ALL.iter().map(|k| k.as_str()).collect();
+        write!(
+            f,
+            "unknown entity kind {:?}: expected one of {}",
+            self.0,
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownEntityKind {}
+
+impl std::str::FromStr for EntityKind {
+    type Err = UnknownEntityKind;
+
+    /// The names [`EntityKind::as_str`] gives, in any letter case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let name = s.trim();
+        EntityKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(name))
+            .ok_or_else(|| UnknownEntityKind(s.to_string()))
     }
 }
 
@@ -72,7 +158,25 @@ pub struct Entity {
     ///   26 digits) is reported as its `PL` IBAN when the default region is PL;
     /// - payment_card: digits only; a masked number ("4111 11** **** 1111") keeps `*` for each
     ///   hidden digit;
-    /// - bitcoin: as written (Bech32 lowercase); ethereum: lowercase.
+    /// - bitcoin: as written (Bech32 lowercase); ethereum: lowercase; monero: as written;
+    /// - domain: a bare domain name (no scheme, no path), refanged and lowercase; a bare name
+    ///   followed by a path ("example.com/login") is a url;
+    /// - cidr: the network's address in canonical text form, "/", the prefix length
+    ///   (`10.0.0.0/8`, `2001:db8::/32`);
+    /// - eth_tx: `0x` and 64 hex digits, lowercase;
+    /// - hash: 32, 40, 64 or 128 hex digits (MD5, SHA-1, SHA-256 or a Bitcoin transaction id,
+    ///   SHA-512), lowercase; only single-case runs with both letters and digits, since a hash
+    ///   has both and a run of digits is a number;
+    /// - date: ISO 8601 (`2026-03-12`, or `2026-03-14T21:03` with a time, `…:44Z` with
+    ///   seconds and zone as written). A numeric date with "/" or "-" whose first two numbers
+    ///   could both be the month (`12/03/2026`) is read day-first unless the default region
+    ///   writes month-first (US, its territories, the Philippines); with an unknown region or
+    ///   CA it is left as written. Dotted dates are always day-first;
+    /// - time: `HH:MM` or `HH:MM:SS` on the 24-hour clock;
+    /// - amount: the number with "." as decimal mark and no grouping, any "mln" / "million" /
+    ///   "tys." multiplied out, a space and the ISO 4217 code (`1500000 PLN`, `2500.00 EUR`,
+    ///   `0.5 BTC`); decimals are kept as written;
+    /// - plate: uppercase without spaces or dashes (`WA12345`).
     pub normalized: String,
     /// Absolute 1-based line (the `first_line` given to [`extract`] is the text's first line).
     pub line: usize,
@@ -95,18 +199,55 @@ fn parse_region(region: &str) -> Option<phonenumber::country::Id> {
 /// All entities in `text`, in document order. `first_line` is the absolute line number of the
 /// text's first line; `default_region` (e.g. "PL") is how phone numbers written without a
 /// country code are read — with an unknown region only international numbers are found.
+///
+/// The region also decides how an ambiguous date such as `12/03/2026` is read (see
+/// [`Entity::normalized`]).
 pub fn extract(text: &str, first_line: usize, default_region: &str) -> Vec<Entity> {
     let region = parse_region(default_region);
+    let regions = scan::regions(text);
     let mut found = Vec::new();
-    find_urls(text, &mut found);
-    find_emails(text, &mut found);
-    find_ibans(text, region, &mut found);
+    find_urls(text, &regions, &mut found);
+    find_emails(text, &regions, &mut found);
+    find_ibans(text, &regions, region, &mut found);
     find_crypto(text, &mut found);
-    find_cards(text, &mut found);
-    find_ipv6(text, &mut found);
-    find_ipv4(text, &mut found);
-    find_phones(text, region, &mut found);
-    let accepted = resolve_overlaps(text.len(), found);
+    find_hashes(text, &regions, &mut found);
+    find_cards(text, &regions, &mut found);
+    find_ipv6(text, &regions, &mut found);
+    find_ipv4(text, &regions, &mut found);
+    let order = DateOrder::for_region(region.as_ref().map(AsRef::<str>::as_ref));
+    let hits = [
+        (
+            EntityKind::Date,
+            RANK_DATE,
+            dates::find_dates(text, &regions.numeric, order),
+        ),
+        (
+            EntityKind::Amount,
+            RANK_AMOUNT,
+            amounts::find_amounts(text, &regions.numeric),
+        ),
+        (EntityKind::Plate, RANK_PLATE, plates::find_plates(text)),
+    ];
+    for (kind, rank, hits) in hits {
+        found.extend(hits.into_iter().map(|h| h.into_found(kind, rank)));
+    }
+    // Phones and times rank last, so everything else is settled before they are looked
+    // for, and candidates on bytes already taken skip their costly checks.
+    let mut owners = Owners::new(text.len());
+    owners.accept(found);
+    let mut phones = Vec::new();
+    find_phones(text, &regions, region, &owners, &mut phones);
+    owners.accept(phones);
+    let times = dates::find_times(text, &regions.numeric, |start, end| {
+        owners.is_free(start, end)
+    });
+    owners.accept(
+        times
+            .into_iter()
+            .map(|h| h.into_found(EntityKind::Time, RANK_TIME))
+            .collect(),
+    );
+    let accepted = owners.into_accepted();
 
     // Entities come in document order, so lines and columns are counted in one pass rather
     // than from each line's start (a minified log is one very long line).
@@ -180,8 +321,77 @@ pub fn group_entities(entities: &[Entity]) -> Vec<EntityGroup> {
     groups
 }
 
+/// Payment card number for display: the first six and last four digits (the issuer and the
+/// number's end, as receipts print them), `*` for the rest. Numbers too short to hide
+/// anything that way keep only their last four. Takes [`Entity::normalized`]; masks already
+/// there stay.
+pub fn mask_card(normalized: &str) -> String {
+    let len = normalized.chars().count();
+    // Six and four shown need at least one digit between them to hide.
+    let head = if len > 6 + 4 { 6 } else { 0 };
+    normalized
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i < head || i + 4 >= len { c } else { '*' })
+        .collect()
+}
+
+/// The normalized form of `value` if the whole of it (trimmed) is one valid entity of `kind`,
+/// read with `default_region` as [`extract`] reads text. For checking what a language model
+/// says it found: `normalize_as(EntityKind::Phone, "601 234 567", "PL")` is
+/// `Some("+48601234567")`, `normalize_as(EntityKind::Iban, "PL00 1234", "PL")` is `None`.
+///
+/// Checks that need words around a value in running text do not apply: a plate needs no
+/// "nr rej." before it, and a phone number no particular grouping.
+pub fn normalize_as(kind: EntityKind, value: &str, default_region: &str) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match kind {
+        EntityKind::Plate => return plates::normalize_plate(value),
+        EntityKind::Phone => {
+            let region = parse_region(default_region);
+            if DATE_LIKE.captures_iter(value).any(|c| is_date(&c)) {
+                return None;
+            }
+            let number = phonenumber::parse(region, value).ok()?;
+            let digits = value.chars().filter(char::is_ascii_digit).count();
+            let allowed = |c: char| c.is_ascii_digit() || " \t\u{A0}+()-./".contains(c);
+            if !number.is_valid() || digits < 7 || !value.chars().all(allowed) {
+                return None;
+            }
+            return Some(number.format().mode(phonenumber::Mode::E164).to_string());
+        }
+        _ => {}
+    }
+    extract(value, 1, default_region)
+        .into_iter()
+        .find(|e| e.kind == kind && e.byte_start == 0 && e.byte_end == value.len())
+        .map(|e| e.normalized)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Candidates and overlap resolution
+
+/// A match found by one of the extractor modules: its byte span and normalized form.
+pub(super) struct Hit {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) normalized: String,
+}
+
+impl Hit {
+    fn into_found(self, kind: EntityKind, rank: u8) -> Found {
+        Found {
+            kind,
+            start: self.start,
+            end: self.end,
+            normalized: self.normalized,
+            rank,
+        }
+    }
+}
 
 #[derive(Debug)]
 struct Found {
@@ -199,50 +409,80 @@ const RANK_DOMAIN: u8 = 2;
 const RANK_IBAN: u8 = 3;
 const RANK_CRYPTO: u8 = 4;
 const RANK_CARD: u8 = 5;
-const RANK_IPV6: u8 = 6;
-const RANK_IPV4: u8 = 7;
-const RANK_PHONE: u8 = 8;
+const RANK_CIDR: u8 = 6;
+const RANK_IPV6: u8 = 7;
+const RANK_IPV4: u8 = 8;
+const RANK_DATE: u8 = 9;
+const RANK_AMOUNT: u8 = 10;
+const RANK_PLATE: u8 = 11;
+const RANK_PHONE: u8 = 12;
+const RANK_TIME: u8 = 13;
 
-fn resolve_overlaps(len: usize, mut found: Vec<Found>) -> Vec<Found> {
-    found.sort_by(|a, b| {
-        (a.rank, a.start, b.end - b.start).cmp(&(b.rank, b.start, a.end - a.start))
-    });
-    // Which entity owns each byte: 0 free, 1 a URL, 2 anything else. Linear in the text,
-    // where comparing every pair of candidates would not be.
-    const FREE: u8 = 0;
-    const IN_URL: u8 = 1;
-    const TAKEN: u8 = 2;
-    let mut owner = vec![FREE; len];
-    let mut accepted = Vec::new();
-    for f in found {
-        let span = &owner[f.start..f.end];
-        let free = span.iter().all(|&o| o == FREE);
-        let nested = matches!(
-            f.kind,
-            EntityKind::Email | EntityKind::Ipv4 | EntityKind::Ipv6
-        ) && span.iter().all(|&o| o == IN_URL);
-        if !(free || nested) {
-            continue;
-        }
-        if free {
-            let mark = if f.kind == EntityKind::Url {
-                IN_URL
-            } else {
-                TAKEN
-            };
-            owner[f.start..f.end].iter_mut().for_each(|o| *o = mark);
-        }
-        accepted.push(f);
-    }
-    accepted.sort_by_key(|f| (f.start, f.rank));
-    accepted
+/// Which entity owns each byte of the text: a byte map rather than comparisons between
+/// candidates, so resolving overlaps stays linear in the text.
+struct Owners {
+    owner: Vec<u8>,
+    accepted: Vec<Found>,
 }
 
-fn char_before(text: &str, at: usize) -> Option<char> {
+const FREE: u8 = 0;
+const IN_URL: u8 = 1;
+const TAKEN: u8 = 2;
+
+impl Owners {
+    fn new(len: usize) -> Self {
+        Owners {
+            owner: vec![FREE; len],
+            accepted: Vec::new(),
+        }
+    }
+
+    fn is_free(&self, start: usize, end: usize) -> bool {
+        self.owner[start..end].iter().all(|&o| o == FREE)
+    }
+
+    /// Take the candidates that fit, best rank first, then earliest, then longest. Batches
+    /// must come in rank order: a later batch never displaces an earlier one.
+    fn accept(&mut self, mut found: Vec<Found>) {
+        found.sort_by(|a, b| {
+            (a.rank, a.start, b.end - b.start).cmp(&(b.rank, b.start, a.end - a.start))
+        });
+        for f in found {
+            let span = &self.owner[f.start..f.end];
+            let free = span.iter().all(|&o| o == FREE);
+            let nested = matches!(
+                f.kind,
+                EntityKind::Email | EntityKind::Ipv4 | EntityKind::Ipv6
+            ) && span.iter().all(|&o| o == IN_URL);
+            if !(free || nested) {
+                continue;
+            }
+            if free {
+                let mark = if f.kind == EntityKind::Url {
+                    IN_URL
+                } else {
+                    TAKEN
+                };
+                self.owner[f.start..f.end]
+                    .iter_mut()
+                    .for_each(|o| *o = mark);
+            }
+            self.accepted.push(f);
+        }
+    }
+
+    /// Accepted entities in document order.
+    fn into_accepted(mut self) -> Vec<Found> {
+        self.accepted.sort_by_key(|f| (f.start, f.rank));
+        self.accepted
+    }
+}
+
+pub(super) fn char_before(text: &str, at: usize) -> Option<char> {
     text[..at].chars().next_back()
 }
 
-fn char_after(text: &str, at: usize) -> Option<char> {
+pub(super) fn char_after(text: &str, at: usize) -> Option<char> {
     text[at..].chars().next()
 }
 
@@ -277,7 +517,7 @@ const AT: &str = r"(?:@|\[@\]|\(@\)|\[at\]|\(at\)|\{at\})";
 /// Compile a built-in pattern. `\b` is made ASCII-only: a Unicode word boundary sends the
 /// regex engine to its slowest matcher on any non-ASCII text (five times slower on Polish),
 /// and where a non-ASCII letter could touch a match the extractor checks the neighbour itself.
-fn pattern(template: &str) -> Regex {
+pub(super) fn pattern(template: &str) -> Regex {
     let source = template
         .replace("<DOT>", DOT)
         .replace("<AT>", AT)
@@ -296,10 +536,6 @@ fn refang_at(s: &str) -> String {
     static ATS: LazyLock<Regex> =
         LazyLock::new(|| pattern(r"(?i)\[@\]|\(@\)|\[at\]|\(at\)|\{at\}"));
     ATS.replace_all(s, "@").into_owned()
-}
-
-fn is_defanged(s: &str) -> bool {
-    refang_at(&refang_dots(s)) != s
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,19 +562,7 @@ static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-/// Top-level domains common enough in case material that a bare "name.tld" is taken for a
-/// domain. File extensions that are also TLDs ("rs", "py", "sh", "md") and "in" (Polish
-/// "m.in.") are left out.
-const KNOWN_TLDS: &[&str] = &[
-    "com", "net", "org", "info", "biz", "io", "eu", "pl", "de", "fr", "es", "it", "uk", "ru", "ua",
-    "by", "cz", "sk", "lt", "lv", "ee", "at", "ch", "nl", "be", "se", "dk", "fi", "no", "gov",
-    "edu", "mil", "int", "co", "us", "ca", "cn", "jp", "br", "ro", "hu", "bg", "gr", "pt", "ie",
-    "su", "kz", "onion", "xyz", "top", "online", "site", "shop", "club", "app", "dev", "me", "tk",
-    "ml", "ga", "cf", "gq", "cc", "ws", "tv", "ly", "su", "to", "gg", "link", "live", "store",
-    "tech", "website", "space", "icu", "vip", "win", "bid", "loan", "work",
-];
-
-fn find_urls(text: &str, out: &mut Vec<Found>) {
+fn find_urls(text: &str, regions: &Regions, out: &mut Vec<Found>) {
     // Boundaries in the patterns are ASCII-only (see `pattern`), so a match may start inside a
     // word that has non-ASCII letters.
     let glued =
@@ -356,9 +580,17 @@ fn find_urls(text: &str, out: &mut Vec<Found>) {
             rank: RANK_URL,
         });
     }
-    for m in DOMAIN.find_iter(text) {
+    for m in find_in(&DOMAIN, text, regions.dotted.iter().cloned()) {
         let end = m.start() + trim_url_tail(m.as_str());
         let value = &text[m.start()..end];
+        let host = value.split('/').next().unwrap_or(value);
+        // The pattern admits no other brackets than a defanged dot's.
+        let defanged = host.contains(['[', '(', '{']);
+        let tld = host.rsplit(['.', ']', ')', '}']).next().unwrap_or("");
+        // Most candidates are file names and sentence breaks, which the TLD settles cheapest.
+        if !domains::plausible_tld(tld, usize::MAX, defanged) {
+            continue;
+        }
         let before = lower_context_before(text, m.start(), 4);
         // The domain of an e-mail address, or a piece of a longer dotted name.
         if before.ends_with('@')
@@ -372,23 +604,52 @@ fn find_urls(text: &str, out: &mut Vec<Found>) {
         {
             continue;
         }
-        let host = value.split('/').next().unwrap_or(value);
-        let plain = refang_dots(host).to_lowercase();
-        let labels: Vec<&str> = plain.split('.').collect();
-        let tld = labels.last().copied().unwrap_or("");
-        let known =
-            KNOWN_TLDS.contains(&tld) && labels.first().is_some_and(|l| l.chars().count() >= 2);
-        if !(is_defanged(host) || known) {
+        // "jan.kowalski@…", "john.doe[at]…": the local part of an e-mail address.
+        let rest = lower_context_after(text, end, 4);
+        if ["@", "[@]", "(at)", "[at]"]
+            .iter()
+            .any(|at| rest.starts_with(at))
+        {
             continue;
         }
+        let plain = if defanged {
+            refang_dots(host)
+        } else {
+            host.to_string()
+        };
+        let labels = plain.split('.').count();
+        // "m.in.", "e.g.": one-letter first labels are abbreviations.
+        let first_ok = plain
+            .split('.')
+            .next()
+            .is_some_and(|l| l.chars().count() >= 2);
+        if !first_ok || !domains::plausible_tld(tld, labels, defanged) {
+            continue;
+        }
+        let bare = host.len() == value.len();
         out.push(Found {
-            kind: EntityKind::Url,
+            kind: if bare {
+                EntityKind::Domain
+            } else {
+                EntityKind::Url
+            },
             start: m.start(),
             end,
-            normalized: normalize_url(value),
+            normalized: if bare {
+                plain.to_lowercase()
+            } else {
+                normalize_url(value)
+            },
             rank: RANK_DOMAIN,
         });
     }
+}
+
+/// Up to `n` chars after `at`, lowercased.
+fn lower_context_after(text: &str, at: usize, n: usize) -> String {
+    let after = &text[at..];
+    let end = after.char_indices().nth(n).map_or(after.len(), |(i, _)| i);
+    after[..end].to_lowercase()
 }
 
 /// Length of `url` without trailing punctuation that belongs to the sentence.
@@ -447,8 +708,8 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-fn find_emails(text: &str, out: &mut Vec<Found>) {
-    for m in EMAIL.find_iter(text) {
+fn find_emails(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+    for m in find_in(&EMAIL, text, regions.at.iter().cloned()) {
         if char_after(text, m.end()).is_some_and(|c| c.is_alphanumeric()) {
             continue;
         }
@@ -482,7 +743,7 @@ const VERSION_WORDS: &[&str] = &[
     "revision", "firmware", "fw", "kernel", "sdk", "api", "os", "ios", "android",
 ];
 
-fn preceded_by_version_word(text: &str, at: usize) -> bool {
+pub(super) fn preceded_by_version_word(text: &str, at: usize) -> bool {
     let before = lower_context_before(text, at, 16);
     let trimmed = before.trim_end_matches([' ', '\t', '.', ':', '-', '\u{A0}']);
     VERSION_WORDS.iter().any(|w| {
@@ -493,8 +754,15 @@ fn preceded_by_version_word(text: &str, at: usize) -> bool {
     })
 }
 
-fn find_phones(text: &str, region: Option<phonenumber::country::Id>, out: &mut Vec<Found>) {
-    for m in PHONE_CANDIDATE.find_iter(text) {
+fn find_phones(
+    text: &str,
+    regions: &Regions,
+    region: Option<phonenumber::country::Id>,
+    owners: &Owners,
+    out: &mut Vec<Found>,
+) {
+    let windows = numeric(regions, |w| w.run >= 7);
+    for m in find_in(&PHONE_CANDIDATE, text, windows) {
         // Pieces are the whitespace-separated parts; a phone is a run of whole pieces.
         let mut pieces: Vec<(usize, usize)> = Vec::new();
         let mut piece_start: Option<usize> = None;
@@ -544,6 +812,10 @@ fn find_phones(text: &str, region: Option<phonenumber::country::Id>, out: &mut V
                     continue;
                 }
                 let (start, end) = (pieces[first].0, pieces[first + len - 1].1);
+                // Part of a date, an amount, an IBAN…: it could not win the overlap.
+                if !owners.is_free(start, end) {
+                    continue;
+                }
                 if let Some(e164) = phone_number(text, start, end, region) {
                     taken[range].iter_mut().for_each(|t| *t = true);
                     out.push(Found {
@@ -787,8 +1059,9 @@ fn is_date(c: &regex::Captures<'_>) -> bool {
 static IPV4: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)\b\d{1,3}<DOT>\d{1,3}<DOT>\d{1,3}<DOT>\d{1,3}\b"));
 
-fn find_ipv4(text: &str, out: &mut Vec<Found>) {
-    for m in IPV4.find_iter(text) {
+fn find_ipv4(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+    let windows = numeric(regions, |w| w.digits >= 4 && (w.dots >= 3 || w.brackets));
+    for m in find_in(&IPV4, text, windows) {
         // Part of a longer dotted number: an OID, a version "1.2.3.4.5".
         let before = &text[..m.start()];
         let after = &text[m.end()..];
@@ -803,6 +1076,11 @@ fn find_ipv4(text: &str, out: &mut Vec<Found>) {
         {
             continue;
         }
+        // "1.2.3.4-beta", "10.0.0.1-rc2": a pre-release tag makes it a version.
+        let mut tail = after.chars();
+        if tail.next() == Some('-') && tail.next().is_some_and(char::is_alphabetic) {
+            continue;
+        }
         if preceded_by_version_word(text, m.start()) {
             continue;
         }
@@ -811,6 +1089,7 @@ fn find_ipv4(text: &str, out: &mut Vec<Found>) {
         let Ok(ip) = plain.parse::<Ipv4Addr>() else {
             continue;
         };
+        push_cidr(text, m.end(), 32, &ip.to_string(), m.start(), out);
         out.push(Found {
             kind: EntityKind::Ipv4,
             start: m.start(),
@@ -821,12 +1100,51 @@ fn find_ipv4(text: &str, out: &mut Vec<Found>) {
     }
 }
 
+/// A CIDR range when "/prefix" follows the address ending at `end`. The address itself is
+/// pushed too: inside a URL ("http://10.0.0.1/24") the range loses to the URL, the address
+/// does not, and elsewhere the range outranks the address.
+fn push_cidr(text: &str, end: usize, max: u32, ip: &str, start: usize, out: &mut Vec<Found>) {
+    let rest = &text[end..];
+    let Some(digits) = rest.strip_prefix('/') else {
+        return;
+    };
+    let len = digits.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=3).contains(&len) || glued_after_number(&digits[len..]) {
+        return;
+    }
+    let Ok(prefix) = digits[..len].parse::<u32>() else {
+        return;
+    };
+    // "/08" is nobody's prefix length.
+    if prefix > max || (len > 1 && digits.starts_with('0')) {
+        return;
+    }
+    out.push(Found {
+        kind: EntityKind::Cidr,
+        start,
+        end: end + 1 + len,
+        normalized: format!("{ip}/{prefix}"),
+        rank: RANK_CIDR,
+    });
+}
+
+/// Whether `rest`, the text after a number, continues it: a word, or "." / "," / "/" and a
+/// digit.
+fn glued_after_number(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => true,
+        Some('.' | ',' | '/' | ':') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
 static IPV6: LazyLock<Regex> = LazyLock::new(|| {
     pattern(r"(?i)(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4})")
 });
 
-fn find_ipv6(text: &str, out: &mut Vec<Found>) {
-    for m in IPV6.find_iter(text) {
+fn find_ipv6(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+    for m in find_in(&IPV6, text, numeric(regions, |w| w.colons >= 2)) {
         if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || c == ':') {
             continue;
         }
@@ -845,6 +1163,7 @@ fn find_ipv6(text: &str, out: &mut Vec<Found>) {
         let Ok(ip) = candidate.parse::<Ipv6Addr>() else {
             continue;
         };
+        push_cidr(text, end, 128, &ip.to_string(), m.start(), out);
         out.push(Found {
             kind: EntityKind::Ipv6,
             start: m.start(),
@@ -863,8 +1182,14 @@ static IBAN_CANDIDATE: LazyLock<Regex> =
 
 static NRB_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b\d{2}(?:[ \u{A0}]?\d){24}\b"));
 
-fn find_ibans(text: &str, region: Option<phonenumber::country::Id>, out: &mut Vec<Found>) {
-    for (start, end, iban) in scan_prefixes(&IBAN_CANDIDATE, text, |s| valid_iban(s, "")) {
+fn find_ibans(
+    text: &str,
+    regions: &Regions,
+    region: Option<phonenumber::country::Id>,
+    out: &mut Vec<Found>,
+) {
+    let windows = numeric(regions, |w| w.digits >= 8);
+    for (start, end, iban) in scan_prefixes(&IBAN_CANDIDATE, text, windows, |s| valid_iban(s, "")) {
         out.push(Found {
             kind: EntityKind::Iban,
             start,
@@ -874,7 +1199,7 @@ fn find_ibans(text: &str, region: Option<phonenumber::country::Id>, out: &mut Ve
         });
     }
     if region == Some(phonenumber::country::Id::PL) {
-        for m in NRB_CANDIDATE.find_iter(text) {
+        for m in find_in(&NRB_CANDIDATE, text, numeric(regions, |w| w.run >= 26)) {
             if let Some(iban) = valid_iban(m.as_str(), "PL") {
                 out.push(Found {
                     kind: EntityKind::Iban,
@@ -895,28 +1220,45 @@ fn find_ibans(text: &str, region: Option<phonenumber::country::Id>, out: &mut Ve
 fn scan_prefixes(
     re: &Regex,
     text: &str,
+    windows: impl Iterator<Item = std::ops::Range<usize>>,
     check: impl Fn(&str) -> Option<String>,
 ) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
-    let mut pos = 0;
-    while let Some(m) = re.find_at(text, pos) {
-        match longest_prefix(m.as_str(), &check) {
-            Some((len, value)) => {
-                out.push((m.start(), m.start() + len, value));
-                pos = m.start() + len;
+    for window in windows {
+        let base = window.start;
+        let hay = &text[window];
+        let mut pos = 0;
+        while let Some(m) = re.find_at(hay, pos) {
+            match longest_prefix(m.as_str(), &check) {
+                Some((len, value)) => {
+                    out.push((base + m.start(), base + m.start() + len, value));
+                    pos = m.start() + len;
+                }
+                None => {
+                    pos = m.start()
+                        + m.as_str()
+                            .find(char::is_whitespace)
+                            .unwrap_or(m.as_str().len());
+                }
             }
-            None => {
-                pos = m.start()
-                    + m.as_str()
-                        .find(char::is_whitespace)
-                        .unwrap_or(m.as_str().len());
+            if pos >= hay.len() {
+                break;
             }
-        }
-        if pos >= text.len() {
-            break;
         }
     }
     out
+}
+
+/// The numeric windows `wanted` accepts: those that hold enough of what a pattern needs.
+fn numeric(
+    regions: &Regions,
+    wanted: impl Fn(&Window) -> bool,
+) -> impl Iterator<Item = std::ops::Range<usize>> {
+    regions
+        .numeric
+        .iter()
+        .filter(move |w| wanted(w))
+        .map(Window::range)
 }
 
 /// The longest prefix of `s` that ends before a space (or at the end) and passes `check`.
@@ -945,8 +1287,9 @@ static CARD_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b\d(?:[ \-]
 static MASKED_CARD: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)(?:[0-9*x•]{4}[ \-]?){3}\d{4}\b"));
 
-fn find_cards(text: &str, out: &mut Vec<Found>) {
-    for (start, end, digits) in scan_prefixes(&CARD_CANDIDATE, text, card_number) {
+fn find_cards(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+    let windows = numeric(regions, |w| w.run >= 13);
+    for (start, end, digits) in scan_prefixes(&CARD_CANDIDATE, text, windows, card_number) {
         if char_before(text, start).is_some_and(|c| matches!(c, '-' | '.' | '/' | '+')) {
             continue;
         }
@@ -958,7 +1301,7 @@ fn find_cards(text: &str, out: &mut Vec<Found>) {
             rank: RANK_CARD,
         });
     }
-    for m in MASKED_CARD.find_iter(text) {
+    for m in find_in(&MASKED_CARD, text, numeric(regions, |w| w.digits >= 4)) {
         if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || c == '*') {
             continue;
         }
@@ -1102,6 +1445,91 @@ fn find_crypto(text: &str, out: &mut Vec<Found>) {
             push(EntityKind::Ethereum, m, m.as_str().to_lowercase());
         }
     }
+    for m in MONERO.find_iter(text) {
+        if monero_ok(m.as_str()) {
+            push(EntityKind::Monero, m, m.as_str().to_string());
+        }
+    }
+}
+
+static MONERO: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"\b[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?\b"));
+
+/// A mainnet Monero address: standard (network byte 18), subaddress (42) or integrated (19,
+/// with an 8-byte payment id), whose last four bytes are the start of the Keccak-256 of the
+/// rest.
+fn monero_ok(address: &str) -> bool {
+    use sha3::{Digest, Keccak256};
+    let Some(data) = monero_base58_decode(address) else {
+        return false;
+    };
+    let expected_len = match data.first() {
+        Some(18 | 42) => 69,
+        Some(19) => 77,
+        _ => return false,
+    };
+    if data.len() != expected_len {
+        return false;
+    }
+    let (body, checksum) = data.split_at(data.len() - 4);
+    Keccak256::digest(body)[..4] == *checksum
+}
+
+/// Monero's Base58: blocks of 8 bytes encoded as 11 characters each, the last block shorter,
+/// so unlike Bitcoin's the length of the text fixes the length of the data.
+fn monero_base58_decode(s: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    // Characters in a block of 0..=8 bytes.
+    const ENCODED: [usize; 9] = [0, 2, 3, 5, 6, 7, 9, 10, 11];
+    let mut out = Vec::with_capacity(s.len() * 8 / 11 + 8);
+    for block in s.as_bytes().chunks(11) {
+        let bytes = ENCODED.iter().position(|&n| n == block.len())?;
+        let mut value: u128 = 0;
+        for &c in block {
+            let digit = ALPHABET.iter().position(|&a| a == c)?;
+            value = value * 58 + digit as u128;
+        }
+        if bytes < 16 && value >> (8 * bytes) != 0 {
+            return None;
+        }
+        out.extend_from_slice(&value.to_be_bytes()[16 - bytes..]);
+    }
+    Some(out)
+}
+
+static HEX_RUN: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b(?:0x)?[0-9a-fA-F]{32,128}\b"));
+
+/// Ethereum transaction hashes (`0x` and 64 hex digits) and bare hex digests.
+fn find_hashes(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+    for m in find_in(&HEX_RUN, text, numeric(regions, |w| w.longest >= 32)) {
+        let s = m.as_str();
+        if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric())
+            || char_after(text, m.end()).is_some_and(|c| c.is_alphanumeric())
+        {
+            continue;
+        }
+        let (kind, hex) = match s.strip_prefix("0x") {
+            // 40 digits after "0x" are an Ethereum address, checked in `find_crypto`.
+            Some(hex) if hex.len() == 64 => (EntityKind::EthTx, hex),
+            Some(_) => continue,
+            None if matches!(s.len(), 32 | 40 | 64 | 128) => (EntityKind::Hash, s),
+            None => continue,
+        };
+        let has_letter = hex.bytes().any(|b| b.is_ascii_alphabetic());
+        let has_digit = hex.bytes().any(|b| b.is_ascii_digit());
+        let lower = hex.bytes().any(|b| b.is_ascii_lowercase());
+        let upper = hex.bytes().any(|b| b.is_ascii_uppercase());
+        if kind == EntityKind::Hash && !(has_letter && has_digit) || lower && upper {
+            continue;
+        }
+        out.push(Found {
+            kind,
+            start: m.start(),
+            end: m.end(),
+            normalized: s.to_ascii_lowercase(),
+            rank: RANK_CRYPTO,
+        });
+    }
 }
 
 /// EIP-55: a mixed-case address encodes a checksum in its capitals; single-case addresses
@@ -1157,6 +1585,7 @@ mod tests {
             ]
         );
         assert!(of_kind(t, EntityKind::Url).is_empty(), "{:?}", kinds(t));
+        assert!(of_kind(t, EntityKind::Domain).is_empty(), "{:?}", kinds(t));
         assert!(of_kind("no at sign: user.example.com@", EntityKind::Email).is_empty());
     }
 
@@ -1170,10 +1599,9 @@ mod tests {
                 "https://example.com/a/b?x=1",
                 "https://evil.example.net/payload.exe",
                 "www.policja.pl",
-                "bad-site.xyz",
-                "sklep.pl",
             ]
         );
+        assert_eq!(of_kind(t, EntityKind::Domain), ["bad-site.xyz", "sklep.pl"]);
         let e = extract(t, 1, "PL");
         assert_eq!(e[0].value, "https://Example.COM/a/b?x=1");
     }
@@ -1183,7 +1611,7 @@ mod tests {
         assert_eq!(
             of_kind(
                 "Strona łódź.pl oraz żexample.com i ąhttp://x.pl",
-                EntityKind::Url
+                EntityKind::Domain
             ),
             ["łódź.pl", "żexample.com"]
         );
@@ -1439,9 +1867,485 @@ mod tests {
         assert_eq!(groups[1].kind, EntityKind::Email);
     }
 
+    fn spans(text: &str) -> Vec<(EntityKind, usize, usize, String)> {
+        extract(text, 1, "PL")
+            .into_iter()
+            .inspect(|e| assert_eq!(&text[e.byte_start..e.byte_end], e.value, "{e:?}"))
+            .map(|e| (e.kind, e.line, e.column, e.value))
+            .collect()
+    }
+
+    #[test]
+    fn bare_domains_plain_and_defanged() {
+        let t = "Serwer evil-site[.]com, phish(.)example(.)org, Sklep.PL i mail.google.com; \
+                 zob. gov.uk oraz bad{.}co.";
+        assert_eq!(
+            of_kind(t, EntityKind::Domain),
+            [
+                "evil-site.com",
+                "phish.example.org",
+                "sklep.pl",
+                "mail.google.com",
+                "gov.uk",
+                "bad.co"
+            ]
+        );
+        // A bare name with a path is a URL; no domain is reported inside a URL or an e-mail.
+        let t =
+            "zob. example.com/login, https://policja.pl/x, jan@firma.pl, jan.nowak[at]firma[.]de";
+        assert_eq!(of_kind(t, EntityKind::Domain), Vec::<String>::new());
+        assert_eq!(
+            of_kind(t, EntityKind::Url),
+            ["example.com/login", "https://policja.pl/x"]
+        );
+    }
+
+    #[test]
+    fn domains_reject_files_abbreviations_numbers_and_versions() {
+        for t in [
+            "plik report.pdf i photo.jpg",
+            "archive.zip, setup.exe, main.rs, script.py, notes.md, lib.so",
+            "e.g. this, i.e. that, m.in. to, ul. Długa, tzw. sprawa",
+            "kwota 3.14 i 2.50",
+            "wersja 1.2.3, v2.0.1-beta, node v18.17.1",
+            "He went home.It was late.Then he left.",
+            "config.yaml data.json index.html style.css",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Domain).is_empty() && of_kind(t, EntityKind::Url).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+        // A file-extension TLD counts when the name is defanged or has more labels.
+        assert_eq!(
+            of_kind("c2 evil[.]rs, shop.example.ai", EntityKind::Domain),
+            ["evil.rs", "shop.example.ai"]
+        );
+    }
+
+    #[test]
+    fn cidr_ranges() {
+        let t = "Blokada 10.0.0.0/8, 192.168.1.10/24 i 2001:db8::/32; host 10.1.2.3.";
+        assert_eq!(
+            kinds(t),
+            [
+                (EntityKind::Cidr, "10.0.0.0/8".to_string()),
+                (EntityKind::Cidr, "192.168.1.10/24".to_string()),
+                (EntityKind::Cidr, "2001:db8::/32".to_string()),
+                (EntityKind::Ipv4, "10.1.2.3".to_string()),
+            ]
+        );
+        // Prefix too long, a fraction after, a path in a URL.
+        assert_eq!(
+            of_kind("10.0.0.0/33", EntityKind::Cidr),
+            Vec::<String>::new()
+        );
+        assert_eq!(of_kind("10.0.0.0/33", EntityKind::Ipv4), ["10.0.0.0"]);
+        assert!(of_kind("1.2.3.4/5/6", EntityKind::Cidr).is_empty());
+        assert_eq!(
+            kinds("http://10.0.0.1/24"),
+            [
+                (EntityKind::Url, "http://10.0.0.1/24".to_string()),
+                (EntityKind::Ipv4, "10.0.0.1".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn versions_and_dates_are_not_ips() {
+        for t in [
+            "version 1.2.3.4-beta",
+            "1.2.3.4-rc1",
+            "build 10.0.19041.1",
+            "v1.2.3.4/8",
+            "12.03.2026",
+            "2026.03.12.1",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Ipv4).is_empty() && of_kind(t, EntityKind::Cidr).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+        // An address range is not a pre-release tag.
+        assert_eq!(
+            of_kind("10.0.0.1-10.0.0.9", EntityKind::Ipv4),
+            ["10.0.0.1", "10.0.0.9"]
+        );
+    }
+
+    const XMR: &str = "4BJHitCigGy6giuYsJFP26KGkTKiQDJ6HJP1pan2ir2CCV8Twc2WWmo4fu1NVXt8XLGYAkjo5cJ3yH68Lfz9ZXEUJ9MeqPW";
+    const XMR_SUB: &str = "86iQTnEqQ9mXJFvBvbY3KU5do5Jh2NCkpTcZsw3TMZ6oKNJhELvAreZFQ1p8EknRRTKPp2vg9fJvy47Q4ARVChjLMuUAFQJ";
+    const XMR_INTEGRATED: &str = "4BUqMSeJfNQGudzEJNvzQ2LXh4tbUdW4YCM7mq55edxBT7t1297vwCMZSnJwGvEKEKbH8hGmhZZAGhdHbp2te6AA38ZMi4knaCKLprMPni";
+
+    #[test]
+    fn monero_addresses() {
+        let t = format!("XMR: {XMR}, sub {XMR_SUB}; integrated {XMR_INTEGRATED}.");
+        assert_eq!(
+            of_kind(&t, EntityKind::Monero),
+            [XMR, XMR_SUB, XMR_INTEGRATED]
+        );
+        // One character changed.
+        let bad = XMR.replace("qPW", "qPX");
+        assert!(kinds(&bad).is_empty(), "{:?}", kinds(&bad));
+        assert!(kinds(&XMR[..94]).is_empty());
+    }
+
+    #[test]
+    fn transaction_and_file_hashes() {
+        let tx = "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060";
+        let sha256 = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855";
+        let t = format!(
+            "tx {tx}; plik sha256 {sha256}, md5 d41d8cd98f00b204e9800998ecf8427e, \
+             sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709."
+        );
+        assert_eq!(
+            kinds(&t),
+            [
+                (EntityKind::EthTx, tx.to_string()),
+                (EntityKind::Hash, sha256.to_lowercase()),
+                (
+                    EntityKind::Hash,
+                    "d41d8cd98f00b204e9800998ecf8427e".to_string()
+                ),
+                (
+                    EntityKind::Hash,
+                    "da39a3ee5e6b4b0d3255bfef95601890afd80709".to_string()
+                ),
+            ]
+        );
+        for t in [
+            // An Ethereum address, valid or not, is never a hash.
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",
+            // Digits only, mixed case, odd lengths, glued to a word.
+            "12345678901234567890123456789012",
+            "d41d8cd98f00b204E9800998ecf8427e",
+            "d41d8cd98f00b204e9800998ecf8427",
+            "d41d8cd98f00b204e9800998ecf8427eab",
+            "md5=xd41d8cd98f00b204e9800998ecf8427e",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Hash).is_empty() && of_kind(t, EntityKind::EthTx).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+    }
+
+    #[test]
+    fn dates_in_five_languages() {
+        let t = "12.03.2026, 12.03.2026 r., 2026-03-12, 12/03/2026, 14 March 2026, \
+                 March 14, 2026, 14 marca 2026 r., 14 pazdziernika 2025, 3 września 2025, \
+                 14. März 2026, 14 mars 2026, 14 de marzo de 2026, 1er août 2025, 2 Dec 2025";
+        assert_eq!(
+            of_kind(t, EntityKind::Date),
+            [
+                "2026-03-12",
+                "2026-03-12",
+                "2026-03-12",
+                "2026-03-12",
+                "2026-03-14",
+                "2026-03-14",
+                "2026-03-14",
+                "2025-10-14",
+                "2025-09-03",
+                "2026-03-14",
+                "2026-03-14",
+                "2026-03-14",
+                "2025-08-01",
+                "2025-12-02",
+            ]
+        );
+        let polish_months = "stycznia lutego marca kwietnia maja czerwca lipca sierpnia \
+                             września października listopada grudnia";
+        for (i, month) in polish_months.split_whitespace().enumerate() {
+            assert_eq!(
+                of_kind(&format!("dnia 1 {month} 2026 r."), EntityKind::Date),
+                [format!("2026-{:02}-01", i + 1)],
+                "{month}"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_with_times() {
+        let t = "12.03.2026 r. o godz. 21:03; 2026-03-12T21:03:44Z; 14 March 2026 at 9:40 pm; \
+                 am 14. März 2026 um 21:03 Uhr; 12.03.2026 godz. 21.03; 14/03/2026, 08:15";
+        assert_eq!(
+            of_kind(t, EntityKind::Date),
+            [
+                "2026-03-12T21:03",
+                "2026-03-12T21:03:44Z",
+                "2026-03-14T21:40",
+                "2026-03-14T21:03",
+                "2026-03-12T21:03",
+                "2026-03-14T08:15",
+            ]
+        );
+        assert!(of_kind(t, EntityKind::Time).is_empty(), "{:?}", kinds(t));
+        let e = extract("Dnia 12.03.2026 r. o godz. 21:03 zatrzymano", 1, "PL");
+        assert_eq!(e[0].value, "12.03.2026 r. o godz. 21:03");
+        // A dotted number after a date is an amount, not a time.
+        assert_eq!(
+            kinds("12.03.2026 12.50 zł"),
+            [
+                (EntityKind::Date, "2026-03-12".to_string()),
+                (EntityKind::Amount, "12.50 PLN".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn date_order_follows_the_region() {
+        let date = |region: &str| -> Vec<String> {
+            extract("on 12/03/2026", 1, region)
+                .into_iter()
+                .map(|e| e.normalized)
+                .collect()
+        };
+        assert_eq!(date("PL"), ["2026-03-12"]);
+        assert_eq!(date("GB"), ["2026-03-12"]);
+        assert_eq!(date("US"), ["2026-12-03"]);
+        assert_eq!(date("ZZ"), ["12/03/2026"]);
+    }
+
+    #[test]
+    fn invalid_dates_and_look_alikes() {
+        for t in [
+            "31.02.2026",
+            "29.02.2025",
+            "32.01.2026",
+            "12.13.2026 ",
+            "31 kwietnia 2026",
+            "2026-02-30",
+            "13/13/2026",
+            "wersja 1.12.2026",
+            "10.0.19041.1",
+            "192.168.10.20",
+            "1.12.03.2026",
+            "12.03.20261",
+            "tel. 600-12-2026",
+            "timestamp 1700000000",
+            "serial 2026-03-12-0042",
+            "IMG_2026-03-12.jpg",
+            "12-03/2026",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Date).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+    }
+
+    #[test]
+    fn times_alone() {
+        assert_eq!(
+            of_kind(
+                "o godz. 21.03, at 9:40 pm, um 7:05 Uhr, [23:59:01] user",
+                EntityKind::Time
+            ),
+            ["21:03", "21:40", "07:05", "23:59:01"]
+        );
+        for t in [
+            "John 3:16",
+            "ratio 2:1",
+            "24:00",
+            "12:60",
+            "kwota 12.50 zł",
+            "ok. 3.45 km",
+            "MAC 00:1A:2B:3C:4D:5E",
+            "10:20:30:40",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Time).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+    }
+
+    #[test]
+    fn amounts_of_money() {
+        let t = "Ukradł $1 million, 15 000 zł, €2,500, 2.500,00 EUR, 1,5 mln zł, 100 USD, \
+                 PLN 100, £30, 50 tys. zł, BTC 0.5, 0.5 BTC, 15\u{A0}000,50 zł, 1\u{202F}200 €, \
+                 12,99 złotych, 2 Mio. Euro.";
+        assert_eq!(
+            of_kind(t, EntityKind::Amount),
+            [
+                "1000000 USD",
+                "15000 PLN",
+                "2500 EUR",
+                "2500.00 EUR",
+                "1500000 PLN",
+                "100 USD",
+                "100 PLN",
+                "30 GBP",
+                "50000 PLN",
+                "0.5 BTC",
+                "0.5 BTC",
+                "15000.50 PLN",
+                "1200 EUR",
+                "12.99 PLN",
+                "2000000 EUR",
+            ]
+        );
+        assert!(of_kind(t, EntityKind::Phone).is_empty(), "{:?}", kinds(t));
+        for t in [
+            "3,5 km",
+            "100 zło",
+            "PLN100x",
+            "BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            "rok 2025",
+            "usd 100",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Amount).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+    }
+
+    #[test]
+    fn plates_need_a_label() {
+        let t = "Pojazd o nr rej. WA 12345 oraz samochód na tablicach rejestracyjnych KR 5TX12 i \
+                 WE-1234K. The car with registration number AB12 CDE. Kennzeichen: B-AB 1234. \
+                 immatriculation AB-123-CD; matrícula 1234 BCD.";
+        assert_eq!(
+            of_kind(t, EntityKind::Plate),
+            [
+                "WA12345", "KR5TX12", "WE1234K", "AB12CDE", "BAB1234", "AB123CD", "1234BCD"
+            ]
+        );
+        for t in [
+            "Model WA 12345 bez etykiety",
+            "registration took place in 2025",
+            "plate number 12345",
+            "nr rej. nieznany, VIN WVWZZZ1JZXW000001",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Plate).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+        // Eight characters at most: the model after the plate is not part of it.
+        assert_eq!(
+            of_kind("nr rej. WA 12345 VIN ABC", EntityKind::Plate),
+            ["WA12345"]
+        );
+    }
+
+    #[test]
+    fn spans_of_new_kinds() {
+        let t = "Łódź, 14 marca 2026 r.\nŻółć: kwota 1,5 mln zł, evil[.]com i 10.0.0.0/8;\n  nr rej. WA 12345";
+        assert_eq!(
+            spans(t),
+            [
+                (EntityKind::Date, 1, 7, "14 marca 2026 r.".to_string()),
+                (EntityKind::Amount, 2, 13, "1,5 mln zł".to_string()),
+                (EntityKind::Domain, 2, 25, "evil[.]com".to_string()),
+                (EntityKind::Cidr, 2, 38, "10.0.0.0/8".to_string()),
+                (EntityKind::Plate, 3, 11, "WA 12345".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn card_masking() {
+        assert_eq!(mask_card("4111111111111111"), "411111******1111");
+        assert_eq!(mask_card("378282246310005"), "378282*****0005");
+        assert_eq!(mask_card("************4242"), "************4242");
+        assert_eq!(mask_card("1234567890"), "******7890");
+        assert_eq!(mask_card("123"), "123");
+    }
+
+    #[test]
+    fn normalizing_claimed_values() {
+        let n = |kind, v: &str| normalize_as(kind, v, "PL");
+        assert_eq!(
+            n(EntityKind::Phone, " 601 234 567 ").as_deref(),
+            Some("+48601234567")
+        );
+        assert_eq!(n(EntityKind::Phone, "12.03.2026"), None);
+        assert_eq!(n(EntityKind::Phone, "call 601 234 567"), None);
+        assert_eq!(
+            n(EntityKind::Iban, "PL61 1090 1014 0000 0712 1981 2874").as_deref(),
+            Some("PL61109010140000071219812874")
+        );
+        assert_eq!(
+            n(EntityKind::Iban, "PL62 1090 1014 0000 0712 1981 2874"),
+            None
+        );
+        assert_eq!(
+            n(EntityKind::Date, "14 marca 2026").as_deref(),
+            Some("2026-03-14")
+        );
+        assert_eq!(n(EntityKind::Date, "31.02.2026"), None);
+        assert_eq!(
+            n(EntityKind::Amount, "1,5 mln zł").as_deref(),
+            Some("1500000 PLN")
+        );
+        assert_eq!(n(EntityKind::Plate, "wa 12345").as_deref(), Some("WA12345"));
+        assert_eq!(n(EntityKind::Plate, "hello"), None);
+        assert_eq!(
+            n(EntityKind::Domain, "Example[.]COM").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(n(EntityKind::Domain, "jan@example.com"), None);
+        assert_eq!(
+            n(EntityKind::Email, "Jan@Example.com").as_deref(),
+            Some("jan@example.com")
+        );
+        assert_eq!(n(EntityKind::Ipv4, "10.0.0.1").as_deref(), Some("10.0.0.1"));
+        // Part of the value is not the whole of it.
+        assert_eq!(n(EntityKind::Ipv4, "10.0.0.1 and more"), None);
+        assert_eq!(n(EntityKind::Ipv4, "http://10.0.0.1/"), None);
+        assert_eq!(n(EntityKind::Url, ""), None);
+    }
+
+    #[test]
+    fn kinds_parse_from_their_names() {
+        for kind in EntityKind::ALL {
+            assert_eq!(kind.as_str().parse::<EntityKind>(), Ok(kind));
+            let json = serde_json::to_string(&kind).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+        assert_eq!("ETH_TX".parse::<EntityKind>(), Ok(EntityKind::EthTx));
+        let err = "sha256".parse::<EntityKind>().err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("sha256") && e.contains("eth_tx")));
+    }
+
+    #[test]
+    fn mixed_report_finds_each_kind_once() {
+        let t = "W dniu 14 marca 2026 r. o godz. 21:03 ujawniono przelew 15 000 zł z konta \
+                 PL61 1090 1014 0000 0712 1981 2874 na portfel 0.5 BTC. Sprawca (tel. 600 123 456, \
+                 jan@example.com) logował się z 192.168.1.10 do hxxps://evil[.]example[.]net/login \
+                 oraz evil-shop[.]xyz; pojazd nr rej. WA 12345. Plik raport.pdf, wersja 1.2.3.4.";
+        let got: Vec<EntityKind> = extract(t, 1, "PL").into_iter().map(|e| e.kind).collect();
+        assert_eq!(
+            got,
+            [
+                EntityKind::Date,
+                EntityKind::Amount,
+                EntityKind::Iban,
+                EntityKind::Amount,
+                EntityKind::Phone,
+                EntityKind::Email,
+                EntityKind::Ipv4,
+                EntityKind::Url,
+                EntityKind::Domain,
+                EntityKind::Plate,
+            ]
+        );
+    }
+
     proptest::proptest! {
         #[test]
-        fn never_panics_and_spans_are_exact(s in r"[0-9 +()./:\-a-zA-Z@\[\]ąłŻ\n]{0,80}") {
+        fn never_panics_and_spans_are_exact(s in r"[0-9 +()./:,\-a-zA-Z@\[\]ąłŻ€$£ zł\n]{0,80}") {
             for e in extract(&s, 1, "PL") {
                 proptest::prop_assert_eq!(&s[e.byte_start..e.byte_end], e.value.as_str());
             }

@@ -1,0 +1,340 @@
+//! Amounts of money with their currency: `$1 million`, `15 000 zł`, `€2,500`, `2.500,00 EUR`,
+//! `1,5 mln zł`, `PLN 100`, `50 tys. zł`, `0.5 BTC`.
+//!
+//! A number without a currency next to it is not an amount. Both decimal conventions are read:
+//! with both "." and "," in a number the last one is the decimal mark; with one of them once,
+//! it is a thousands separator when exactly three digits follow and the number does not start
+//! with 0 ("2,500", "2.500"), otherwise the decimal mark ("1,5", "12.50"). Crypto-currency
+//! amounts are fractions more often than thousands, so there a lone separator is always
+//! decimal. Spaces (plain, no-break, thin, narrow no-break) and apostrophes group thousands.
+
+use super::patterns::{Hit, pattern};
+use super::scan::{Window, find_in};
+use std::sync::LazyLock;
+
+/// A number as written: digits grouped by spaces, dots, commas or apostrophes.
+const NUMBER: &str = r"\d{1,3}(?:[ \u{A0}\u{2009}\u{202F}]\d{3})+(?:[.,]\d{1,2})?|\d{1,3}(?:[.,'’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
+
+/// Words that multiply a number, longest first within each power of ten.
+const MULTIPLIERS: &[(&str, usize)] = &[
+    ("tysięcy", 3),
+    ("tysiące", 3),
+    ("tysiąca", 3),
+    ("tysiecy", 3),
+    ("thousand", 3),
+    ("tys", 3),
+    ("tsd", 3),
+    ("k", 3),
+    ("milionów", 6),
+    ("milionow", 6),
+    ("miliony", 6),
+    ("miliona", 6),
+    ("milion", 6),
+    ("millions", 6),
+    ("million", 6),
+    ("millones", 6),
+    ("millón", 6),
+    ("millon", 6),
+    ("mln", 6),
+    ("mio", 6),
+    ("mn", 6),
+    ("m", 6),
+    ("miliardów", 9),
+    ("miliardow", 9),
+    ("miliardy", 9),
+    ("miliarda", 9),
+    ("miliard", 9),
+    ("milliards", 9),
+    ("milliard", 9),
+    ("billions", 9),
+    ("billion", 9),
+    ("mld", 9),
+    ("mrd", 9),
+    ("bn", 9),
+];
+
+/// Currency signs and ISO codes that may stand before or after the number.
+const SIGNS: &[(&str, &str)] = &[
+    ("US$", "USD"),
+    ("C$", "CAD"),
+    ("A$", "AUD"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("¥", "JPY"),
+    ("₿", "BTC"),
+    ("₽", "RUB"),
+    ("₴", "UAH"),
+    ("₹", "INR"),
+    ("₺", "TRY"),
+];
+
+const CODES: &[&str] = &[
+    "PLN", "EUR", "USD", "GBP", "CHF", "CZK", "UAH", "RUB", "BYN", "SEK", "NOK", "DKK", "HUF",
+    "RON", "BGN", "TRY", "JPY", "CNY", "CAD", "AUD", "BTC", "ETH", "XMR", "LTC", "USDT", "USDC",
+];
+
+/// Currency words written after the number, lowercase.
+const WORDS: &[(&str, &str)] = &[
+    ("złotych", "PLN"),
+    ("złotego", "PLN"),
+    ("złote", "PLN"),
+    ("złoty", "PLN"),
+    ("zlotych", "PLN"),
+    ("zł", "PLN"),
+    ("zl", "PLN"),
+    ("euros", "EUR"),
+    ("euro", "EUR"),
+    ("dolarów", "USD"),
+    ("dolarow", "USD"),
+    ("dolary", "USD"),
+    ("dolara", "USD"),
+    ("dollars", "USD"),
+    ("dollar", "USD"),
+    ("dólares", "USD"),
+    ("funtów", "GBP"),
+    ("funtow", "GBP"),
+    ("pounds", "GBP"),
+    ("franków", "CHF"),
+    ("frankow", "CHF"),
+    ("bitcoins", "BTC"),
+    ("bitcoinów", "BTC"),
+    ("bitcoin", "BTC"),
+    ("kč", "CZK"),
+    ("hrywien", "UAH"),
+    ("rubli", "RUB"),
+];
+
+const CRYPTO: &[&str] = &["BTC", "ETH", "XMR", "LTC", "USDT", "USDC"];
+
+fn alternation(items: impl Iterator<Item = &'static str>) -> String {
+    let mut items: Vec<&str> = items.collect();
+    items.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+    items
+        .into_iter()
+        .map(regex::escape)
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+static AMOUNT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let signs = alternation(SIGNS.iter().map(|(s, _)| *s));
+    let codes = alternation(CODES.iter().copied());
+    let words = alternation(WORDS.iter().map(|(w, _)| *w));
+    let mult = alternation(MULTIPLIERS.iter().map(|(m, _)| *m));
+    let gap = r"[ \u{A0}\u{2009}\u{202F}]?";
+    pattern(&format!(
+        r"(?:(?P<pre>{signs}|\b(?:{codes})\b){gap}(?P<n1>{NUMBER})(?:{gap}(?P<m1>(?i:{mult}))\b\.?)?|\b(?P<n2>{NUMBER})(?:{gap}(?P<m2>(?i:{mult}))\b\.?)?{gap}(?P<post>{signs}|\b(?:{codes})\b|(?i:{words})))"
+    ))
+});
+
+/// Amounts of money in the `windows` of `text`, normalized as "<number> <ISO code>".
+pub(super) fn find_amounts(text: &str, windows: &[Window]) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for m in find_in(&AMOUNT, text, windows.iter().map(Window::range)) {
+        let Some((number_at, number, mult, currency)) = amount_parts(m.as_str()) else {
+            continue;
+        };
+        let Some(code) = currency_code(currency) else {
+            continue;
+        };
+        if glued(text, m.start() + number_at, m.end()) {
+            continue;
+        }
+        let exponent = mult.map_or(Some(0), multiplier);
+        let Some(exponent) = exponent else { continue };
+        let Some(value) = parse_number(number, CRYPTO.contains(&code), exponent) else {
+            continue;
+        };
+        out.push(Hit {
+            start: m.start(),
+            end: m.end(),
+            normalized: format!("{value} {code}"),
+        });
+    }
+    out
+}
+
+/// A match of [`AMOUNT`] taken apart: where its number starts, the number, the multiplier
+/// word and the currency as written. Read off the match rather than from captures, which cost
+/// more than the search; the pattern has already fixed the shape.
+fn amount_parts(written: &str) -> Option<(usize, &str, Option<&str>, &str)> {
+    let is_gap = |c: char| matches!(c, ' ' | '\u{A0}' | '\u{2009}' | '\u{202F}');
+    let in_number =
+        |c: char| c.is_ascii_digit() || is_gap(c) || matches!(c, '.' | ',' | '\'' | '’');
+    let leading_currency = if written.starts_with(|c: char| c.is_ascii_digit()) {
+        None
+    } else {
+        SIGNS
+            .iter()
+            .map(|(s, _)| *s)
+            .chain(CODES.iter().copied())
+            .filter(|s| written.starts_with(s))
+            .max_by_key(|s| s.len())
+    };
+    let number_at = leading_currency.map_or(0, |c| {
+        c.len() + written[c.len()..].len() - written[c.len()..].trim_start_matches(is_gap).len()
+    });
+    let after_currency = &written[number_at..];
+    let number_len = after_currency
+        .find(|c: char| !in_number(c))
+        .unwrap_or(after_currency.len());
+    let number = after_currency[..number_len].trim_end_matches(|c: char| !c.is_ascii_digit());
+    let rest = after_currency[number.len()..].trim_start_matches(is_gap);
+    // A multiplier is the word after the number, when it is one: "mln zł", "Mio. Euro".
+    let word_len = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    let (mult, rest) = match multiplier(&rest[..word_len]) {
+        Some(_) => (
+            Some(&rest[..word_len]),
+            rest[word_len..]
+                .trim_start_matches('.')
+                .trim_start_matches(is_gap),
+        ),
+        None => (None, rest),
+    };
+    let currency = match leading_currency {
+        Some(c) if rest.is_empty() => c,
+        Some(_) => return None,
+        None => rest,
+    };
+    (!number.is_empty()).then_some((number_at, number, mult, currency))
+}
+
+/// Whether the number starting at `number_start` continues a longer number or word, or the
+/// match ending at `end` runs on ("100 zło…", "PLN 100abc").
+fn glued(text: &str, number_start: usize, end: usize) -> bool {
+    let mut before = text[..number_start].chars().rev();
+    let glued_before = match before.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => true,
+        Some('.' | ',') => before.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    let mut after = text[end..].chars();
+    let glued_after = match after.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => true,
+        Some('.' | ',') => after.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    glued_before || glued_after
+}
+
+fn currency_code(written: &str) -> Option<&'static str> {
+    if let Some(&(_, code)) = SIGNS.iter().find(|(s, _)| *s == written) {
+        return Some(code);
+    }
+    if let Some(code) = CODES.iter().find(|c| **c == written) {
+        return Some(*code);
+    }
+    let lower = written.to_lowercase();
+    WORDS
+        .iter()
+        .find(|(w, _)| *w == lower)
+        .map(|&(_, code)| code)
+}
+
+fn multiplier(word: &str) -> Option<usize> {
+    let lower = word.to_lowercase();
+    MULTIPLIERS
+        .iter()
+        .find(|(m, _)| *m == lower)
+        .map(|&(_, e)| e)
+}
+
+/// Plain decimal form of a written number times 10^`exponent`: "2.500,00" → "2500.00",
+/// "1,5" × 10^6 → "1500000". Without a multiplier the decimals stay as written.
+pub(super) fn parse_number(
+    written: &str,
+    lone_is_decimal: bool,
+    exponent: usize,
+) -> Option<String> {
+    let marks: Vec<(usize, char)> = written
+        .char_indices()
+        .filter(|(_, c)| !c.is_ascii_digit())
+        .collect();
+    let dots = marks.iter().filter(|(_, c)| *c == '.').count();
+    let commas = marks.iter().filter(|(_, c)| *c == ',').count();
+    let decimal_at = match marks.last() {
+        None => None,
+        Some(&(i, c @ ('.' | ','))) => {
+            let after = &written[i + 1..];
+            let lone = if c == '.' { dots == 1 } else { commas == 1 };
+            let other_before = marks[..marks.len() - 1].iter().any(|&(_, m)| m != c);
+            if other_before {
+                // "2.500,00", "1 500,50", "1,500.25": the last mark is the decimal one.
+                Some(i)
+            } else if !lone {
+                // "1.500.000": thousands only.
+                None
+            } else if lone_is_decimal
+                || after.len() != 3
+                || written.starts_with('0')
+                || exponent > 0
+            {
+                Some(i)
+            } else {
+                None
+            }
+        }
+        Some(_) => None,
+    };
+    let (int_part, frac_part) = match decimal_at {
+        Some(i) => (&written[..i], &written[i + 1..]),
+        None => (written, ""),
+    };
+    let int_digits: String = int_part.chars().filter(char::is_ascii_digit).collect();
+    let frac_digits: String = frac_part.chars().filter(char::is_ascii_digit).collect();
+    if int_digits.is_empty() {
+        return None;
+    }
+    let (int_digits, frac_digits) = if exponent == 0 {
+        (int_digits, frac_digits)
+    } else {
+        let shifted = frac_digits.len().min(exponent);
+        let mut int = int_digits + &frac_digits[..shifted];
+        int.extend(std::iter::repeat_n('0', exponent - shifted));
+        let frac = frac_digits[shifted..].trim_end_matches('0').to_string();
+        (int, frac)
+    };
+    let int_digits = match int_digits.trim_start_matches('0') {
+        "" => "0",
+        trimmed => trimmed,
+    };
+    Some(if frac_digits.is_empty() {
+        int_digits.to_string()
+    } else {
+        format!("{int_digits}.{frac_digits}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_both_conventions() {
+        let p = |s: &str| parse_number(s, false, 0);
+        assert_eq!(p("2.500,00").as_deref(), Some("2500.00"));
+        assert_eq!(p("2,500.00").as_deref(), Some("2500.00"));
+        assert_eq!(p("2,500").as_deref(), Some("2500"));
+        assert_eq!(p("2.500").as_deref(), Some("2500"));
+        assert_eq!(p("1.500.000").as_deref(), Some("1500000"));
+        assert_eq!(p("1,5").as_deref(), Some("1.5"));
+        assert_eq!(p("12.50").as_deref(), Some("12.50"));
+        assert_eq!(p("0.500").as_deref(), Some("0.500"));
+        assert_eq!(p("15 000").as_deref(), Some("15000"));
+        assert_eq!(p("15\u{A0}000,50").as_deref(), Some("15000.50"));
+        assert_eq!(p("1'000'000").as_deref(), Some("1000000"));
+        assert_eq!(parse_number("1.500", true, 0).as_deref(), Some("1.500"));
+    }
+
+    #[test]
+    fn multipliers_shift_the_decimal_point() {
+        assert_eq!(parse_number("1,5", false, 6).as_deref(), Some("1500000"));
+        assert_eq!(parse_number("1", false, 6).as_deref(), Some("1000000"));
+        assert_eq!(parse_number("2.25", false, 3).as_deref(), Some("2250"));
+        assert_eq!(parse_number("1.2345", false, 3).as_deref(), Some("1234.5"));
+        assert_eq!(parse_number("0,5", false, 9).as_deref(), Some("500000000"));
+    }
+}

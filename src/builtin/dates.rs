@@ -1,0 +1,529 @@
+//! Dates and times of day as case material writes them, in English, Polish, German, French and
+//! Spanish: numeric (`12.03.2026`, `12.03.2026 r.`, `2026-03-12`, `12/03/2026`) or with the
+//! month named (`14 March 2026`, `March 14, 2026`, `14 marca 2026 r.`, `14. März 2026`,
+//! `14 mars 2026`, `14 de marzo de 2026`), each optionally followed by a time (`21:03`,
+//! `o godz. 21.03`, `9:40 pm`, `um 21:03 Uhr`, `T21:03:44Z`).
+//!
+//! A date is reported only when it exists (no 31 February) in 1900–2099, a time only with hours
+//! 0–23 and minutes 0–59. A time standing alone is reported when it cannot be a ratio or a
+//! verse number: two-digit hours ("21:03"), or a label ("godz. 9.40") or "am"/"pm"/"Uhr" after.
+
+use super::patterns::{Hit, char_after, char_before, pattern, preceded_by_version_word};
+use super::scan::{Window, find_in};
+use std::sync::LazyLock;
+
+/// How `12/03/2026` is read where both numbers could be the month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DateOrder {
+    DayFirst,
+    MonthFirst,
+    /// Unknown region: an ambiguous date is reported as written.
+    Unknown,
+}
+
+impl DateOrder {
+    /// Month first in the United States, its territories and the Pacific states that follow
+    /// its usage, and the Philippines; Canada writes both, so its ambiguous dates stay as
+    /// written; day first everywhere else.
+    pub(super) fn for_region(region: Option<&str>) -> DateOrder {
+        match region {
+            None | Some("CA") => DateOrder::Unknown,
+            Some("US" | "PR" | "GU" | "VI" | "AS" | "MP" | "UM" | "FM" | "MH" | "PW" | "PH") => {
+                DateOrder::MonthFirst
+            }
+            Some(_) => DateOrder::DayFirst,
+        }
+    }
+}
+
+/// Month names and abbreviations; Polish in the genitive a date uses ("14 marca"), with and
+/// without diacritics.
+const MONTHS: &[(&str, u32)] = &[
+    ("january", 1),
+    ("jan", 1),
+    ("stycznia", 1),
+    ("januar", 1),
+    ("jänner", 1),
+    ("janvier", 1),
+    ("janv", 1),
+    ("enero", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("lutego", 2),
+    ("februar", 2),
+    ("feber", 2),
+    ("février", 2),
+    ("fevrier", 2),
+    ("févr", 2),
+    ("fevr", 2),
+    ("febrero", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("marca", 3),
+    ("märz", 3),
+    ("maerz", 3),
+    ("marz", 3),
+    ("mär", 3),
+    ("mrz", 3),
+    ("mars", 3),
+    ("marzo", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("kwietnia", 4),
+    ("avril", 4),
+    ("avr", 4),
+    ("abril", 4),
+    ("may", 5),
+    ("maja", 5),
+    ("mai", 5),
+    ("mayo", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("czerwca", 6),
+    ("juni", 6),
+    ("juin", 6),
+    ("junio", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("lipca", 7),
+    ("juli", 7),
+    ("juillet", 7),
+    ("juil", 7),
+    ("julio", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("sierpnia", 8),
+    ("août", 8),
+    ("aout", 8),
+    ("agosto", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("września", 9),
+    ("wrzesnia", 9),
+    ("septembre", 9),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("października", 10),
+    ("pazdziernika", 10),
+    ("oktober", 10),
+    ("okt", 10),
+    ("octobre", 10),
+    ("octubre", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("listopada", 11),
+    ("novembre", 11),
+    ("noviembre", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("grudnia", 12),
+    ("dezember", 12),
+    ("dez", 12),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("déc", 12),
+    ("diciembre", 12),
+];
+
+fn month_number(name: &str) -> Option<u32> {
+    let name = name.trim_end_matches('.').to_lowercase();
+    MONTHS.iter().find(|(n, _)| *n == name).map(|&(_, m)| m)
+}
+
+fn month_alternation() -> String {
+    let mut names: Vec<&str> = MONTHS.iter().map(|(n, _)| *n).collect();
+    // Longest first, so "marca" is not cut to "mar".
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    names
+        .iter()
+        .map(|n| regex::escape(n))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+static NUMERIC_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    pattern(
+        r"\b(?:(\d{4})([-./])(\d{1,2})([-./])(\d{1,2})|(\d{1,2})([-./])(\d{1,2})([-./])(\d{4}))",
+    )
+});
+
+static NAMED_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let months = month_alternation();
+    pattern(&format!(
+        r"(?i)\b(?:(\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\s+|-)(?:de\s+)?({months})\.?,?(?:\s+|-)(?:de\s+|del\s+)?(\d{{4}})|({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}))"
+    ))
+});
+
+/// What may follow a date: the Polish "r." / "roku", then a time, ISO-style after "T" or after
+/// a space, a comma or a word for "at".
+static AFTER_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    pattern(
+        r"^(?i)(?P<year>\s*(?:r\.|roku\b))?(?:T(?P<ih>\d{2}):(?P<im>\d{2})(?::(?P<is>\d{2})(?:[.,]\d+)?)?(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?|(?:,?\s*(?P<kw>(?:o\s+)?godz(?:\.|inie|ina)?|o|at|um|à|a\s+las?|alle|ore)\s*|,\s*|\s+)(?P<h>\d{1,2})(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2}))?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*(?:Uhr\b|h\b))?)?",
+    )
+});
+
+/// A time on its own; whether it is one is decided by [`find_times`].
+static TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)(?P<kw>(?:\b(?:o\s+)?godz(?:\.|inie|ina)?|\bat|\bum|à|\ba\s+las?)\s*)?\b(?P<h>\d{1,2})(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2}))?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*Uhr\b)?",
+    )
+});
+
+/// Dates (with a following time when there is one) in the `windows` of `text`.
+pub(super) fn find_dates(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
+    let mut out = Vec::new();
+    // A numeric date has at least six digits ("1.2.2026"), a named one five ("1 May 2026").
+    let numeric = windows.iter().filter(|w| w.digits >= 6).map(Window::range);
+    for m in find_in(&NUMERIC_DATE, text, numeric) {
+        if glued_before(text, m.start()) || preceded_by_version_word(text, m.start()) {
+            continue;
+        }
+        // The pattern fixes the shape, three numbers and two separators, so they are read
+        // off the match rather than from captures, which cost more than the search.
+        let written = m.as_str();
+        let mut parts = written.split(['-', '.', '/']);
+        let mut seps = written.chars().filter(|c| matches!(c, '-' | '.' | '/'));
+        let (Some(a), Some(b), Some(c), Some(sep), Some(sep2)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            seps.next(),
+            seps.next(),
+        ) else {
+            continue;
+        };
+        let number = |p: &str| p.parse::<u32>().ok();
+        let (Some(x), Some(y), Some(z)) = (number(a), number(b), number(c)) else {
+            continue;
+        };
+        if sep != sep2 {
+            continue;
+        }
+        let iso = if a.len() == 4 {
+            if !valid_date(x, y, z) {
+                continue;
+            }
+            Some(format!("{x:04}-{y:02}-{z:02}"))
+        } else {
+            let day_first = valid_date(z, y, x).then(|| format!("{z:04}-{y:02}-{x:02}"));
+            let month_first = valid_date(z, x, y).then(|| format!("{z:04}-{x:02}-{y:02}"));
+            // Dots are a day-first convention everywhere; slashes and dashes depend on who
+            // wrote the date.
+            match (day_first, month_first) {
+                (None, None) => continue,
+                (Some(dm), None) => Some(dm),
+                (None, Some(md)) if sep != '.' => Some(md),
+                (None, Some(_)) => continue,
+                (Some(dm), Some(md)) if dm == md || sep == '.' => Some(dm),
+                (Some(dm), Some(md)) => match order {
+                    DateOrder::DayFirst => Some(dm),
+                    DateOrder::MonthFirst => Some(md),
+                    DateOrder::Unknown => None,
+                },
+            }
+        };
+        // `None` here is a real but ambiguous date: reported as written.
+        if let Some(hit) = finish(text, m.start(), m.end(), iso) {
+            out.push(hit);
+        }
+    }
+    let named = windows.iter().filter(|w| w.digits >= 5).map(Window::range);
+    for m in find_in(&NAMED_DATE, text, named) {
+        let Some((day, month, year)) = named_parts(m.as_str()) else {
+            continue;
+        };
+        if !valid_date(year, month, day) || glued_before(text, m.start()) {
+            continue;
+        }
+        if let Some(hit) = finish(
+            text,
+            m.start(),
+            m.end(),
+            Some(format!("{year:04}-{month:02}-{day:02}")),
+        ) {
+            out.push(hit);
+        }
+    }
+    out
+}
+
+/// Day, month and year of a match of [`NAMED_DATE`], read from its runs of digits and letters:
+/// the year has four digits, the day one or two, and the month is the first word that names
+/// one ("de" and "1er"'s "er" do not).
+fn named_parts(written: &str) -> Option<(u32, u32, u32)> {
+    let (mut day, mut month, mut year) = (None, None, None);
+    let mut rest = written;
+    while let Some(first) = rest.chars().next() {
+        let class = |c: char| {
+            if c.is_ascii_digit() {
+                1
+            } else if c.is_alphabetic() {
+                2
+            } else {
+                0
+            }
+        };
+        let kind = class(first);
+        let len = rest.find(|c: char| class(c) != kind).unwrap_or(rest.len());
+        let run = &rest[..len];
+        match kind {
+            1 if run.len() == 4 => year = run.parse().ok(),
+            1 if day.is_none() => day = run.parse().ok(),
+            2 if month.is_none() => month = month_number(run),
+            _ => {}
+        }
+        rest = &rest[len..];
+    }
+    Some((day?, month?, year?))
+}
+
+/// Whether the match at `start` continues something before it: a word, or a longer dotted
+/// or dashed number ("1.12.03.2026", "v2.1.12.2026").
+fn glued_before(text: &str, start: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    match before.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => true,
+        Some('.' | '-' | '/' | ':' | ',') => before.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// Whether a match ending at `end` runs on into a word or a longer number.
+fn glued_after(text: &str, end: usize) -> bool {
+    let mut after = text[end..].chars();
+    match after.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => true,
+        Some('.' | '-' | '/' | ':' | ',') => after.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// The date at `start..end` extended by "r." and a time when they follow; `iso` is the date's
+/// ISO form, or `None` to report the whole as written.
+fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<Hit> {
+    let mut stop = end;
+    let mut normalized = iso;
+    // Most dates are followed by neither "r." nor a time; only a digit or the first letter of
+    // a word that leads to one is worth the captures.
+    let next = text[end..]
+        .trim_start_matches([' ', ',', '\t', '\u{A0}'])
+        .chars()
+        .next();
+    let may_go_on = next.is_some_and(|c| {
+        c.is_ascii_digit()
+            || matches!(
+                c.to_ascii_lowercase(),
+                'r' | 'o' | 'g' | 'a' | 'u' | 't' | 'à'
+            )
+    });
+    if !may_go_on {
+        return (!glued_after(text, stop)).then(|| Hit {
+            start,
+            end: stop,
+            normalized: normalized.unwrap_or_else(|| text[start..stop].to_string()),
+        });
+    }
+    if let Some(c) = AFTER_DATE.captures(&text[end..]) {
+        if let Some(year) = c.name("year") {
+            stop = end + year.end();
+        }
+        let time = time_of(&c, "ih", "im", "is")
+            .map(|t| (t, c.name("tz").map_or("", |z| z.as_str())))
+            .or_else(|| {
+                let dotted = c.name("sep").is_some_and(|s| s.as_str() == ".");
+                // "12.03.2026 12.50 zł": a dotted time needs a word such as "godz." before it.
+                if dotted && c.name("kw").is_none() {
+                    return None;
+                }
+                let hour = time_of(&c, "h", "m", "s")?;
+                Some((with_meridiem(&hour, &c)?, ""))
+            });
+        if let Some((time, zone)) = time
+            && let Some(whole) = c.get(0)
+            && !glued_after(text, end + whole.end())
+        {
+            stop = end + whole.end();
+            normalized = normalized.map(|d| format!("{d}T{time}{}", zone.to_uppercase()));
+        }
+    }
+    if glued_after(text, stop) {
+        return None;
+    }
+    Some(Hit {
+        start,
+        end: stop,
+        normalized: normalized.unwrap_or_else(|| text[start..stop].to_string()),
+    })
+}
+
+/// "HH:MM" or "HH:MM:SS" from the named groups, if they hold a time of day.
+fn time_of(c: &regex::Captures<'_>, h: &str, m: &str, s: &str) -> Option<String> {
+    let hour: u32 = c.name(h)?.as_str().parse().ok()?;
+    let minute: u32 = c.name(m)?.as_str().parse().ok()?;
+    if hour > 23 || minute > 59 {
+        return None;
+    }
+    match c.name(s) {
+        Some(sec) => {
+            let second: u32 = sec.as_str().parse().ok()?;
+            (second <= 59).then(|| format!("{hour:02}:{minute:02}:{second:02}"))
+        }
+        None => Some(format!("{hour:02}:{minute:02}")),
+    }
+}
+
+/// `hhmm` on the 24-hour clock, given the "am"/"pm" the capture may carry.
+fn with_meridiem(hhmm: &str, c: &regex::Captures<'_>) -> Option<String> {
+    let Some(ampm) = c.name("ampm") else {
+        return Some(hhmm.to_string());
+    };
+    let hour: u32 = hhmm.get(..2)?.parse().ok()?;
+    if !(1..=12).contains(&hour) {
+        return None;
+    }
+    let pm = ampm.as_str().trim().to_ascii_lowercase().starts_with('p');
+    let hour = match (pm, hour) {
+        (false, 12) => 0,
+        (false, h) => h,
+        (true, 12) => 12,
+        (true, h) => h + 12,
+    };
+    Some(format!("{hour:02}{}", &hhmm[2..]))
+}
+
+/// Times of day standing alone, normalized "HH:MM" or "HH:MM:SS" on the 24-hour clock.
+/// `free(start, end)` says whether that span is still unclaimed: most candidates are parts of
+/// dates and IPs, and are dropped before their captures are computed.
+pub(super) fn find_times(
+    text: &str,
+    windows: &[Window],
+    free: impl Fn(usize, usize) -> bool,
+) -> Vec<Hit> {
+    let mut out = Vec::new();
+    let windows = windows
+        .iter()
+        .filter(|w| w.digits >= 3 && (w.colons > 0 || w.dots > 0 || w.h))
+        .map(Window::range);
+    for m in find_in(&TIME, text, windows) {
+        if !free(m.start(), m.end()) {
+            continue;
+        }
+        let Some(c) = TIME.captures_at(text, m.start()) else {
+            continue;
+        };
+        let Some(h) = c.name("h") else {
+            continue;
+        };
+        let label = c.name("kw").map(|k| k.as_str().trim().to_lowercase());
+        let marked = c.name("ampm").is_some() || c.name("uhr").is_some();
+        let dotted = c.name("sep").is_some_and(|s| s.as_str() == ".");
+        // "3:16" is as likely a verse or a score as a time, and "9.40" a decimal, unless a word
+        // around says it is a time; "at 3.45" is still a distance.
+        let accepted = if dotted {
+            marked || label.is_some_and(|l| l.contains("godz") || l == "um")
+        } else {
+            marked || label.is_some() || h.as_str().len() == 2
+        };
+        if !accepted {
+            continue;
+        }
+        if glued_before(text, h.start()) || glued_after(text, m.end()) {
+            continue;
+        }
+        if char_before(text, h.start()) == Some(':') || char_after(text, m.end()) == Some(':') {
+            continue;
+        }
+        let Some(hhmm) = time_of(&c, "h", "m", "s") else {
+            continue;
+        };
+        let Some(normalized) = with_meridiem(&hhmm, &c) else {
+            continue;
+        };
+        out.push(Hit {
+            start: h.start(),
+            end: m.end(),
+            normalized,
+        });
+    }
+    out
+}
+
+fn valid_date(year: u32, month: u32, day: u32) -> bool {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1900..=2099).contains(&year) && (1..=days).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates(text: &str, order: DateOrder) -> Vec<(String, String)> {
+        find_dates(text, &super::super::scan::regions(text).numeric, order)
+            .into_iter()
+            .map(|h| (text[h.start..h.end].to_string(), h.normalized))
+            .collect()
+    }
+
+    fn iso(text: &str) -> Vec<String> {
+        find_dates(
+            text,
+            &super::super::scan::regions(text).numeric,
+            DateOrder::DayFirst,
+        )
+        .into_iter()
+        .map(|h| h.normalized)
+        .collect()
+    }
+
+    #[test]
+    fn calendar_checks() {
+        assert!(valid_date(2024, 2, 29));
+        assert!(!valid_date(2026, 2, 29));
+        assert!(!valid_date(1900, 2, 29));
+        assert!(valid_date(2000, 2, 29));
+        assert!(!valid_date(2026, 4, 31));
+        assert!(!valid_date(2026, 13, 1));
+        assert!(!valid_date(2026, 1, 0));
+        assert!(!valid_date(1899, 1, 1));
+    }
+
+    #[test]
+    fn meridiem() {
+        assert_eq!(iso("March 14, 2026 at 12:05 am"), ["2026-03-14T00:05"]);
+        assert_eq!(iso("March 14, 2026 at 12:05 pm"), ["2026-03-14T12:05"]);
+        // "13 pm" is no time; the date stands alone.
+        assert_eq!(
+            dates("March 14, 2026 at 13:05 pm", DateOrder::DayFirst),
+            [("March 14, 2026".to_string(), "2026-03-14".to_string())]
+        );
+    }
+
+    #[test]
+    fn ambiguous_order_follows_the_region() {
+        let t = "12/03/2026";
+        assert_eq!(iso(t), ["2026-03-12"]);
+        assert_eq!(dates(t, DateOrder::MonthFirst)[0].1, "2026-12-03");
+        assert_eq!(dates(t, DateOrder::Unknown)[0].1, "12/03/2026");
+        // A day above 12 settles it whatever the region.
+        assert_eq!(dates("03/14/2026", DateOrder::DayFirst)[0].1, "2026-03-14");
+        assert_eq!(
+            dates("14/03/2026", DateOrder::MonthFirst)[0].1,
+            "2026-03-14"
+        );
+        // Dots are day-first even in the US.
+        assert_eq!(
+            dates("12.03.2026", DateOrder::MonthFirst)[0].1,
+            "2026-03-12"
+        );
+    }
+}
