@@ -191,13 +191,39 @@ impl Sink {
         Ok(())
     }
 
-    /// Finish the answer. `value` is the parsed result for structured answers.
-    /// Returns the path written, if the answer went to its own file.
-    pub fn finish(&mut self, rec: &Record, value: Option<&Value>) -> Result<Option<PathBuf>> {
+    /// With one file per input: the finished output of an earlier run for `input`, if any.
+    /// Outputs are renamed into place only when complete, so an existing one is whole.
+    pub fn existing_output(&self, input: &str, task: &str) -> Option<PathBuf> {
+        let Target::Dir(dir) = &self.target else {
+            return None;
+        };
+        let prefix = output_name(input, task, "");
+        std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ext = name.strip_prefix(&prefix)?;
+            (!ext.is_empty() && !ext.contains(".tmp")).then(|| e.path())
+        })
+    }
+
+    /// Whether no answer has been finished yet (a CSV header goes only before the first).
+    pub fn is_first(&self) -> bool {
+        self.docs_done == 0
+    }
+
+    /// Finish the answer. `value` is the parsed result for structured answers; `shown`, if
+    /// given, is how it is presented outside `--json` (text and file extension), instead of
+    /// pretty-printed JSON. Returns the path written, if the answer went to its own file.
+    pub fn finish(
+        &mut self,
+        rec: &Record,
+        value: Option<&Value>,
+        shown: Option<(&str, &str)>,
+    ) -> Result<Option<PathBuf>> {
         self.docs_done += 1;
-        let body = match value {
-            Some(v) => serde_json::to_string_pretty(v).unwrap_or_default() + "\n",
-            None => self.current.clone(),
+        let body = match (value, shown) {
+            (_, Some((text, _))) => text.to_string(),
+            (Some(v), None) => serde_json::to_string_pretty(v).unwrap_or_default() + "\n",
+            (None, None) => self.current.clone(),
         };
         if self.json {
             let line = record_json(
@@ -219,7 +245,11 @@ impl Sink {
         if !body.ends_with('\n') {
             body.push('\n');
         }
-        let ext = if value.is_some() { "json" } else { "md" };
+        let ext = match (value, shown) {
+            (_, Some((_, ext))) => ext,
+            (Some(_), None) => "json",
+            (None, None) => "md",
+        };
         self.emit(rec, &body, ext)
     }
 
@@ -335,7 +365,7 @@ mod tests {
             task: "summary".into(),
             ..Default::default()
         };
-        let path = sink.finish(&rec, None).unwrap().unwrap();
+        let path = sink.finish(&rec, None, None).unwrap().unwrap();
         assert_eq!(path, dir.path().join("report.summary.md"));
         assert_eq!(std::fs::read_to_string(path).unwrap(), "Short answer\n");
     }

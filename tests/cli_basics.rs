@@ -189,10 +189,60 @@ fn process_entities_runs_on_the_builtin_engine_as_json() {
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     let rec: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(rec["engine"], "builtin");
-    let text = rec["output"].to_string();
-    assert!(text.contains("+48601234567"), "{text}");
-    assert!(text.contains("jan.nowak@example.pl"), "{text}");
-    assert!(text.contains("PL61109010140000071219812874"), "{text}");
+    assert_eq!(rec["version"], 1);
+    let entities = rec["output"]["entities"].as_array().unwrap();
+    let found: Vec<(&str, &str, u64, u64)> = entities
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap(),
+                e["value"].as_str().unwrap(),
+                e["occurrences"][0]["line"].as_u64().unwrap(),
+                e["occurrences"][0]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("phone", "+48601234567", 1, 12),
+            ("email", "jan.nowak@example.pl", 1, 40),
+            ("iban", "PL61109010140000071219812874", 2, 6),
+        ]
+    );
+    assert!(
+        entities
+            .iter()
+            .all(|e| e["verified"] == true && e["grounded"] == true)
+    );
+}
+
+#[test]
+fn entities_as_text_by_default_when_piped_is_json() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(
+        home.path(),
+        "chat.txt",
+        b"Ring 601 234 567\nor 601-234-567.\n",
+    );
+    let out = ava(home.path())
+        .args(["process", "--template", "entities", "--format", "text"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "people, organisations and places need a model",
+        ));
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert_eq!(text, "phone (1)\n  +48601234567  L1 L2\n");
+    // Not a terminal and no --format: the JSON report, for the next tool in the pipe.
+    let out = ava(home.path())
+        .args(["process", "--template", "entities"])
+        .arg(&f)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["entities"][0]["count"], 2);
 }
 
 #[test]

@@ -209,7 +209,11 @@ fn schema_template_gets_json_and_invalid_json_exits_65() {
         .assert()
         .success();
     let rec: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(rec["output"]["people"][0]["value"], "Anna Kowalska");
+    let person = &rec["output"]["entities"][0];
+    assert_eq!(person["kind"], "person");
+    assert_eq!(person["value"], "Anna Kowalska");
+    assert_eq!(person["grounded"], true);
+    assert_eq!(person["occurrences"][0]["line"], 1);
     assert!(
         server
             .last_chat()
@@ -280,12 +284,114 @@ fn answer_failing_the_schema_is_repaired_with_the_errors_fed_back() {
         .success()
         .stderr(predicate::str::contains("schema"));
     let rec: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(rec["output"]["people"][0]["value"], "Anna Kowalska");
+    assert_eq!(rec["output"]["entities"][0]["value"], "Anna Kowalska");
     let reqs = server.chat_requests();
     assert_eq!(reqs.len(), 2);
     let retry = common::mock_openai::all_message_text(&reqs[1].body);
     assert!(
         retry.contains("/people"),
         "validation errors are fed back: {retry}"
+    );
+}
+
+fn entities_answer(people: &[&str], phones: &[&str]) -> String {
+    let items = |vs: &[&str]| {
+        vs.iter()
+            .map(|v| serde_json::json!({ "value": v }))
+            .collect::<Vec<_>>()
+    };
+    serde_json::json!({
+        "people": items(people), "organizations": [], "locations": [], "phones": items(phones),
+        "emails": [], "ibans": [], "crypto_wallets": [], "dates": [], "amounts": [], "urls": []
+    })
+    .to_string()
+}
+
+#[test]
+fn model_and_pattern_entities_merge_and_invented_ones_are_marked_ungrounded() {
+    let answer = entities_answer(&["Anna Kowalska", "Marek Wiśniewski"], &["601 234 567"]);
+    let server = MockServer::start(vec![Reply::text(&answer)]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(
+        home.path(),
+        "r.txt",
+        "Notatka służbowa.\nAnna Kowalska podała numer +48 601 234 567.\n",
+    );
+    let out = ava(home.path(), &server)
+        .args(["process", "--template", "entities", "--json"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("do not occur in the document"));
+    let rec: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let entities = rec["output"]["entities"].as_array().unwrap();
+    let by_value = |v: &str| {
+        entities
+            .iter()
+            .find(|e| e["value"] == v)
+            .unwrap_or_else(|| panic!("{v} missing: {entities:#?}"))
+    };
+    let phone = by_value("+48601234567");
+    assert_eq!(phone["found_by"], serde_json::json!(["pattern", "model"]));
+    assert_eq!(phone["occurrences"][0]["text"], "+48 601 234 567");
+    assert_eq!(phone["occurrences"][0]["line"], 2);
+    assert_eq!(by_value("Anna Kowalska")["grounded"], true);
+    let ghost = by_value("Marek Wiśniewski");
+    assert_eq!(ghost["grounded"], false);
+    assert_eq!(ghost["occurrences"], serde_json::json!([]));
+    assert!(rec["warnings"].to_string().contains("grounded"));
+}
+
+#[test]
+fn a_model_that_never_produces_valid_json_fails_after_bounded_repairs() {
+    let server = MockServer::start(vec![
+        Reply::text("Sure! Here are the entities: Anna."),
+        Reply::text("{\"people\": 5}"),
+        Reply::text("[]"),
+        Reply::text("never asked"),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Anna Kowalska called.\n");
+    ava(home.path(), &server)
+        .args(["process", "--template", "entities", "--json"])
+        .arg(&f)
+        .assert()
+        .code(65)
+        .stdout(predicate::str::contains("\"error\""))
+        .stdout(predicate::str::contains("\"entities\"").not())
+        .stderr(predicate::str::contains("after 3 attempt(s)"));
+    assert_eq!(server.chat_requests().len(), 3);
+}
+
+#[test]
+fn entity_rows_as_csv_with_one_header_for_several_files() {
+    let server = MockServer::start(vec![
+        Reply::text(&entities_answer(&["Anna Kowalska"], &[])),
+        Reply::text(&entities_answer(&[], &[])),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let a = write(home.path(), "a.txt", "Anna Kowalska, tel. 601 234 567.\n");
+    let b = write(home.path(), "b.txt", "Write to x@example.org, please.\n");
+    let out = ava(home.path(), &server)
+        .args(["process", "--template", "entities", "--format", "csv"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success();
+    let csv = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let lines: Vec<&str> = csv.lines().filter(|l| !l.starts_with("==>")).collect();
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("file,kind")).count(),
+        1,
+        "{csv}"
+    );
+    assert!(csv.contains(",phone,+48601234567,601 234 567,1,"), "{csv}");
+    assert!(
+        csv.contains(",person,Anna Kowalska,Anna Kowalska,1,1,0,13,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",email,x@example.org,x@example.org,1,10,"),
+        "{csv}"
     );
 }

@@ -157,7 +157,8 @@ fn free_text_on_the_builtin_engine_is_a_clear_error() {
     let mut s = home.spawn(&["report.txt"]);
     say(&mut s, "Who reported the theft?", "cannot chat");
     prompt(&mut s);
-    say(&mut s, "/process entities", "{");
+    // Entities as the grouped report, with the line each was found on.
+    say(&mut s, "/process entities", "2024-03-12  L1");
     prompt(&mut s);
     exits_cleanly(s);
 }
@@ -302,7 +303,10 @@ fn piped_stdin_answers_each_line() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stdout.contains("[L"), "stdout: {stdout}\nstderr: {stderr}");
-    assert!(stdout.contains('{'), "entities after the errors: {stdout}");
+    assert!(
+        stdout.contains("plate (1)\n  WX12345  L2"),
+        "entities after the errors: {stdout}"
+    );
     assert!(stderr.contains("cannot chat"), "{stderr}");
     assert!(stderr.contains("unknown command /nosuch"), "{stderr}");
     assert!(!stdout.contains("> "), "no prompt when piped: {stdout}");

@@ -3,50 +3,17 @@
 //!
 //! - [`Intent::Summarize`]: an extractive summary, one `Event::Text` per sentence, each line
 //!   ending in its source line reference: `The suspect fled on foot. [L12]` or `[L12-13]`.
-//! - [`Intent::Extract`]: one JSON document, described at [`ExtractReport`].
 //! - [`Intent::Chat`], [`Intent::Translate`]: [`Error::EngineUnavailable`] naming how to get a
 //!   model.
 
 use super::{ChatRequest, Engine, Event, EventSender, Intent};
-use crate::builtin::patterns::{self, EntityGroup};
+use crate::builtin::patterns;
 use crate::builtin::summarizer;
 use crate::error::{Error, Result};
 use futures_util::future::BoxFuture;
-use serde::Serialize;
 
 const TRANSLATE_UNAVAILABLE: &str = "translation needs a language model: run `ava models import FILE.gguf` to install a local model, or configure a server with --base-url / AVA_BASE_URL";
 const CHAT_UNAVAILABLE: &str = "answering free-form questions needs a language model: run `ava models import FILE.gguf` to install a local model, or configure a server with --base-url / AVA_BASE_URL";
-
-/// The answer to [`Intent::Extract`], pretty-printed JSON:
-///
-/// ```json
-/// {
-///   "entities": [
-///     {
-///       "kind": "phone",
-///       "normalized": "+48600123456",
-///       "count": 2,
-///       "occurrences": [
-///         { "value": "600 123 456", "line": 12, "column": 7 },
-///         { "value": "+48 600-123-456", "line": 30, "column": 1 }
-///       ]
-///     }
-///   ]
-/// }
-/// ```
-///
-/// - `kind`: `email`, `url`, `phone`, `ipv4`, `ipv6`, `iban`, `payment_card`, `bitcoin`,
-///   `ethereum`.
-/// - `normalized`: the canonical value entities are grouped by (E.164 phone, refanged URL,
-///   compact IBAN…; see [`patterns::Entity::normalized`]).
-/// - `occurrences`: every place it was found, in document order, with the text as written;
-///   `line` is absolute (the intent's `first_line` is the text's first line), `column` is
-///   1-based in characters.
-/// - Entities are listed in order of their first occurrence. No entities: `"entities": []`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExtractReport {
-    pub entities: Vec<EntityGroup>,
-}
 
 #[derive(Debug, Clone)]
 pub struct BuiltinEngine {
@@ -101,18 +68,6 @@ impl BuiltinEngine {
                 })
                 .await
             }
-            Intent::Extract { text, first_line } => {
-                let region = self.default_region.clone();
-                let report = run_blocking(move || ExtractReport {
-                    entities: patterns::group_entities(&patterns::extract(
-                        &text, first_line, &region,
-                    )),
-                })
-                .await?;
-                let json = serde_json::to_string_pretty(&report)
-                    .map_err(|e| Error::Engine(format!("encoding extracted entities: {e}")))?;
-                Ok(vec![json + "\n"])
-            }
             Intent::Translate => Err(Error::EngineUnavailable(TRANSLATE_UNAVAILABLE.to_string())),
             Intent::Chat => Err(Error::EngineUnavailable(CHAT_UNAVAILABLE.to_string())),
         }
@@ -155,7 +110,7 @@ impl Engine for BuiltinEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Length, complete};
+    use crate::engine::Length;
     use tokio::sync::mpsc;
 
     fn request(intent: Intent) -> ChatRequest {
@@ -224,51 +179,6 @@ mod tests {
             assert!(line.contains(" [L1"), "{line:?}");
             assert_eq!(line.matches('\n').count(), 1);
         }
-    }
-
-    #[tokio::test]
-    async fn extract_returns_grouped_json() {
-        let text = "Kontakt: jan@example.com, tel. 600 123 456.\n\
-                    Ponownie: +48 600-123-456, IP 192.168.0.1\n";
-        let out = complete(
-            &BuiltinEngine::new(),
-            request(Intent::Extract {
-                text: text.to_string(),
-                first_line: 5,
-            }),
-        )
-        .await
-        .expect("extract");
-        let json: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-        let entities = json["entities"].as_array().expect("entities array");
-        assert_eq!(entities.len(), 3);
-        assert_eq!(entities[0]["kind"], "email");
-        assert_eq!(entities[0]["normalized"], "jan@example.com");
-        assert_eq!(entities[1]["kind"], "phone");
-        assert_eq!(entities[1]["normalized"], "+48600123456");
-        assert_eq!(entities[1]["count"], 2);
-        assert_eq!(
-            entities[1]["occurrences"],
-            serde_json::json!([
-                {"value": "600 123 456", "line": 5, "column": 32},
-                {"value": "+48 600-123-456", "line": 6, "column": 11},
-            ])
-        );
-        assert_eq!(entities[2]["kind"], "ipv4");
-    }
-
-    #[tokio::test]
-    async fn extract_without_entities_is_an_empty_list() {
-        let out = complete(
-            &BuiltinEngine::new(),
-            request(Intent::Extract {
-                text: "nothing here".to_string(),
-                first_line: 1,
-            }),
-        )
-        .await
-        .expect("extract");
-        assert_eq!(out, "{\n  \"entities\": []\n}\n");
     }
 
     #[tokio::test]

@@ -437,6 +437,7 @@ impl Repl<'_> {
                 let job = Job::Process {
                     template: TemplateRef::Named(template.clone()),
                     vars,
+                    unmask_cards: false,
                 };
                 let docs = self.task_docs(&paths)?;
                 self.run_job(&job, docs, &format!("/process {template}"))?;
@@ -623,7 +624,11 @@ impl Repl<'_> {
             &prepared.template.hash[..12.min(prepared.template.hash.len())]
         ));
         let max_tokens = prepared.request.params.max_tokens;
-        let (res, shown) = self.generate(prepared.request, !prepared.structured);
+        let (res, shown) = if prepared.model_call {
+            self.generate(prepared.request.clone(), !prepared.structured)
+        } else {
+            (Ok(Outcome::default()), String::new())
+        };
         let outcome = match res {
             Ok(o) => o,
             Err(e) => {
@@ -638,8 +643,27 @@ impl Repl<'_> {
         };
         self.warn_if_cut(&outcome, max_tokens);
         let answer = if prepared.structured {
-            let value = task::parse_json_answer(&outcome.text)?;
-            let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
+            let value = if prepared.model_call {
+                Some(self.checked(&prepared.request, outcome)?)
+            } else {
+                None
+            };
+            let text = match (&prepared.extraction, value) {
+                (Some(kinds), value) => {
+                    let opts = crate::extract::Options {
+                        kinds: kinds.clone(),
+                        region: self.ctx.config.settings.region.clone(),
+                        unmask_cards: false,
+                    };
+                    crate::extract::render::text(&crate::extract::build(
+                        &doc.text,
+                        &opts,
+                        value.as_ref(),
+                    ))
+                }
+                (None, Some(v)) => serde_json::to_string_pretty(&v).unwrap_or_default() + "\n",
+                (None, None) => String::new(),
+            };
             out(&text)?;
             text
         } else {
@@ -657,6 +681,19 @@ impl Repl<'_> {
         });
         self.session.last_answer = Some(answer);
         Ok(())
+    }
+
+    /// A structured answer checked against its schema, repaired by the model if needed.
+    fn checked(&mut self, req: &ChatRequest, outcome: Outcome) -> Result<serde_json::Value> {
+        let engine = self.engine.clone();
+        let status = self.status.clone();
+        let work = task::checked_answer(engine.as_ref(), req, outcome, |problem| {
+            status.warn(&format!(
+                "the answer does not match the template's schema ({problem}); asking the model to correct it"
+            ))
+        });
+        let (value, _) = self.runtime.block_on(work)?;
+        Ok(value)
     }
 
     fn warn_if_cut(&self, outcome: &Outcome, max_tokens: Option<u32>) {

@@ -2,6 +2,7 @@
 //! Every error names the file and the line, because template authors are users too.
 
 use super::{BUILTIN_VARS, Combine, Output, VarSpec, is_identifier};
+use crate::builtin::patterns::EntityKind;
 use crate::engine::GenParams;
 use crate::error::{Error, Result};
 use serde::Deserialize;
@@ -18,6 +19,7 @@ pub(super) struct Parsed {
     pub output: Output,
     pub combine: Combine,
     pub builtin: Option<String>,
+    pub patterns: Vec<EntityKind>,
     /// (template source, first file line) of each part.
     pub system: Option<(String, usize)>,
     pub user: (String, usize),
@@ -88,6 +90,23 @@ pub(super) fn parse(file: &str, source: &str) -> Result<Parsed> {
         ));
     }
 
+    let mut patterns = Vec::new();
+    for p in &raw.patterns {
+        let kind = p.parse::<EntityKind>().map_err(|_| {
+            front_err(
+                "patterns",
+                format!("unknown pattern kind {p:?} in `patterns`"),
+            )
+        })?;
+        patterns.push(kind);
+    }
+    if !patterns.is_empty() && raw.builtin.as_deref() != Some("extract") {
+        return Err(front_err(
+            "patterns",
+            "`patterns` applies only to templates with `builtin: extract`".into(),
+        ));
+    }
+
     let (system, user) = split_body(&lines, body_start, &syntax)?;
     Ok(Parsed {
         description: raw.description.trim().to_string(),
@@ -96,6 +115,7 @@ pub(super) fn parse(file: &str, source: &str) -> Result<Parsed> {
         output,
         combine,
         builtin: raw.builtin,
+        patterns,
         system,
         user,
     })
@@ -337,6 +357,8 @@ struct RawFront {
     reduce_template: Option<String>,
     #[serde(default)]
     builtin: Option<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -103,6 +103,8 @@ pub struct Template {
     pub combine: Combine,
     /// Deterministic built-in operation that can answer without a model: `summarize`, `extract`.
     pub builtin: Option<String>,
+    /// For `builtin: extract`: the pattern kinds to run (empty = all).
+    pub patterns: Vec<crate::builtin::patterns::EntityKind>,
     /// The full text of the template file.
     pub source: String,
     /// sha256 (hex) of `source`, recorded with every run.
@@ -152,6 +154,7 @@ impl Template {
             output: parsed.output,
             combine: parsed.combine,
             builtin: parsed.builtin,
+            patterns: parsed.patterns,
             source: source.to_string(),
             hash: hex::encode(Sha256::digest(source.as_bytes())),
             system: parsed.system.map(|(source, first_line)| Part {

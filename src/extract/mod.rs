@@ -1,0 +1,452 @@
+//! Entity reports: what the deterministic extractors found and what a model reported, merged
+//! into one record per document, every item pointing back to where it occurs in the source.
+//!
+//! The JSON shape (inside a `--json` record's `output`, or alone with `--format json`):
+//!
+//! ```json
+//! { "entities": [
+//!   { "kind": "phone", "value": "+48601234567", "verified": true, "grounded": true,
+//!     "found_by": ["pattern", "model"], "type": "suspect", "context": "call me",
+//!     "count": 1,
+//!     "occurrences": [ { "text": "601 234 567", "line": 3, "column": 12,
+//!                        "start": 40, "end": 51, "match": "exact" } ] } ] }
+//! ```
+//!
+//! - `kind`: a pattern kind (`phone`, `email`, `iban`, `url`, `domain`, `bitcoin`…) or, for what
+//!   only a model can find, the template's category in the singular (`person`,
+//!   `organization`, `location`…).
+//! - `value`: the normalized value (E.164 phone, compact IBAN, ISO date…) when a validator
+//!   accepts it, else the value as the model wrote it.
+//! - `verified`: a checksum or format validator accepted the value.
+//! - `grounded`: the value occurs in the document. A model's item that cannot be found is kept
+//!   with `grounded: false` and no occurrences, never presented as found.
+//! - `occurrences`: every place it occurs, in document order; `line`/`column` are 1-based
+//!   (column in characters), `start`/`end` are byte offsets in the decoded document, and
+//!   `match` says how a model's value was matched (`exact`, `normalized`, `fuzzy`).
+//! - Entities are in order of first occurrence; ungrounded ones come last.
+
+pub mod ground;
+pub mod render;
+
+use crate::builtin::patterns::{self, Entity, EntityKind};
+use ground::Match;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Occurrences kept per entity; a value repeated more often is still counted.
+const MAX_OCCURRENCES: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub entities: Vec<ReportEntity>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportEntity {
+    pub kind: String,
+    pub value: String,
+    pub verified: bool,
+    pub grounded: bool,
+    pub found_by: Vec<&'static str>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// The line a model claimed for a value that is not in the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_line: Option<u64>,
+    pub count: usize,
+    pub occurrences: Vec<Occurrence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Occurrence {
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
+    pub start: usize,
+    pub end: usize,
+    #[serde(rename = "match")]
+    pub how: Match,
+}
+
+/// What to extract and how to read it.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Pattern kinds to run; empty = all.
+    pub kinds: Vec<EntityKind>,
+    /// Region for phone numbers written without a country code.
+    pub region: String,
+    /// Show payment card numbers in full instead of masked.
+    pub unmask_cards: bool,
+}
+
+/// Build the report for `text`: the deterministic extractors always run; `model` is a
+/// schema-checked model answer (categories of items), if a model took part.
+pub fn build(text: &str, opts: &Options, model: Option<&Value>) -> Report {
+    let lines = LineIndex::new(text);
+    let mut b = Builder::default();
+    for e in patterns::extract(text, 1, &opts.region) {
+        if opts.kinds.is_empty() || opts.kinds.contains(&e.kind) {
+            b.add_pattern(&e);
+        }
+    }
+    if let Some(model) = model {
+        for item in model_items(model) {
+            b.add_model(text, &lines, &opts.region, item);
+        }
+    }
+    let mut entities = b.entities;
+    // Stable: document order of first occurrence, ungrounded (no occurrence) last.
+    entities.sort_by_key(|e| e.occurrences.first().map_or(usize::MAX, |o| o.start));
+    if !opts.unmask_cards {
+        for e in entities.iter_mut().filter(|e| e.kind == "payment_card") {
+            mask(e);
+        }
+    }
+    Report { entities }
+}
+
+fn mask(e: &mut ReportEntity) {
+    e.value = patterns::mask_card(&e.value);
+    for o in &mut e.occurrences {
+        // Keep the layout as written (spaces, dashes) while hiding the middle digits.
+        let digits: Vec<usize> = o
+            .text
+            .char_indices()
+            .filter(|(_, c)| c.is_ascii_digit())
+            .map(|(i, _)| i)
+            .collect();
+        let n = digits.len();
+        let mut t = o.text.clone().into_bytes();
+        for (k, &i) in digits.iter().enumerate() {
+            if k >= 6 && k + 4 < n {
+                t[i] = b'*';
+            }
+        }
+        o.text = String::from_utf8_lossy(&t).into_owned();
+    }
+}
+
+/// One item a model reported, with the category it came under.
+#[derive(Debug, Clone, PartialEq)]
+struct ModelItem {
+    category: String,
+    value: String,
+    role: Option<String>,
+    context: Option<String>,
+    line: Option<u64>,
+}
+
+/// Items from a categorised answer: every top-level array, whose elements are strings or
+/// objects with a `value` (or `name`) string.
+fn model_items(v: &Value) -> Vec<ModelItem> {
+    let Some(obj) = v.as_object() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (category, items) in obj {
+        let Some(items) = items.as_array() else {
+            continue;
+        };
+        for it in items {
+            let text = |k: &str| {
+                it.get(k)
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            };
+            let value = match it {
+                Value::String(s) => Some(s.trim().to_string()),
+                _ => text("value").or_else(|| text("name")),
+            };
+            let Some(value) = value.filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            out.push(ModelItem {
+                category: category.clone(),
+                value,
+                role: text("type").or_else(|| text("role")),
+                context: text("context"),
+                line: it.get("line").and_then(Value::as_u64),
+            });
+        }
+    }
+    out
+}
+
+/// Pattern kinds a model's category may hold, tried in order to validate its values.
+fn category_kinds(category: &str) -> &'static [EntityKind] {
+    use EntityKind::*;
+    match category {
+        "phones" => &[Phone],
+        "emails" => &[Email],
+        "ibans" => &[Iban],
+        "urls" => &[Url, Domain],
+        "domains" => &[Domain, Url],
+        "ip_addresses" => &[Ipv4, Ipv6, Cidr],
+        "crypto_wallets" => &[Bitcoin, Ethereum, Monero],
+        "file_hashes" => &[Hash],
+        "dates" => &[Date],
+        "amounts" => &[Amount],
+        "plates" | "vehicles" => &[Plate],
+        "payment_cards" | "cards" => &[PaymentCard],
+        _ => &[],
+    }
+}
+
+/// The kind name for a model-only category: "people" → "person", "organizations" →
+/// "organization", anything else in the singular by dropping a plural "s".
+fn category_kind_name(category: &str) -> String {
+    match category {
+        "people" | "persons" => "person".into(),
+        "crypto_wallets" => "crypto_wallet".into(),
+        "ip_addresses" => "ip_address".into(),
+        "addresses" => "address".into(),
+        c => c
+            .strip_suffix("ies")
+            .map(|s| format!("{s}y"))
+            .or_else(|| c.strip_suffix('s').map(str::to_string))
+            .unwrap_or_else(|| c.to_string()),
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    entities: Vec<ReportEntity>,
+    index: HashMap<(String, String), usize>,
+}
+
+impl Builder {
+    fn add_pattern(&mut self, e: &Entity) {
+        let i = self.slot(e.kind.as_str(), &e.normalized, true);
+        let r = &mut self.entities[i];
+        if !r.found_by.contains(&"pattern") {
+            r.found_by.insert(0, "pattern");
+        }
+        r.count += 1;
+        if r.occurrences.len() < MAX_OCCURRENCES {
+            r.occurrences.push(Occurrence {
+                text: e.value.clone(),
+                line: e.line,
+                column: e.column,
+                start: e.byte_start,
+                end: e.byte_end,
+                how: Match::Exact,
+            });
+        }
+    }
+
+    fn add_model(&mut self, text: &str, lines: &LineIndex, region: &str, item: ModelItem) {
+        let checked = category_kinds(&item.category)
+            .iter()
+            .find_map(|&k| patterns::normalize_as(k, &item.value, region).map(|n| (k, n)));
+        let (kind, value, verified) = match checked {
+            Some((k, n)) => (k.as_str().to_string(), n, true),
+            None => (
+                category_kind_name(&item.category),
+                item.value.clone(),
+                false,
+            ),
+        };
+        // Model-only values are compared without case, so "ACME" and "Acme" are one item.
+        let key_value = if verified {
+            value.clone()
+        } else {
+            value.to_lowercase()
+        };
+        let i = self.slot_keyed(&kind, &key_value, &value, verified);
+        let r = &mut self.entities[i];
+        if !r.found_by.contains(&"model") {
+            r.found_by.push("model");
+        }
+        if r.role.is_none() {
+            r.role = item.role;
+        }
+        if r.context.is_none() {
+            r.context = item.context;
+        }
+        if r.occurrences.is_empty() {
+            // Not seen by a pattern: look for the text the model gave.
+            for s in ground::locate(text, &item.value, MAX_OCCURRENCES) {
+                let (line, column) = lines.position(text, s.start);
+                r.occurrences.push(Occurrence {
+                    text: text[s.start..s.end].to_string(),
+                    line,
+                    column,
+                    start: s.start,
+                    end: s.end,
+                    how: s.how,
+                });
+            }
+            r.count = r.occurrences.len();
+        }
+        r.grounded = !r.occurrences.is_empty();
+        r.model_line = if r.grounded { None } else { item.line };
+    }
+
+    fn slot(&mut self, kind: &str, value: &str, verified: bool) -> usize {
+        self.slot_keyed(kind, value, value, verified)
+    }
+
+    fn slot_keyed(&mut self, kind: &str, key: &str, value: &str, verified: bool) -> usize {
+        let k = (kind.to_string(), key.to_string());
+        if let Some(&i) = self.index.get(&k) {
+            return i;
+        }
+        self.entities.push(ReportEntity {
+            kind: kind.to_string(),
+            value: value.to_string(),
+            verified,
+            grounded: true,
+            found_by: Vec::new(),
+            role: None,
+            context: None,
+            model_line: None,
+            count: 0,
+            occurrences: Vec::new(),
+        });
+        self.index.insert(k, self.entities.len() - 1);
+        self.entities.len() - 1
+    }
+}
+
+/// Line starts of a text, for turning byte offsets into line and column.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { starts }
+    }
+
+    /// 1-based line and column (in characters) of byte offset `at`.
+    fn position(&self, text: &str, at: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= at);
+        let start = self.starts[line.saturating_sub(1)];
+        (line, text[start..at].chars().count() + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn opts() -> Options {
+        Options {
+            kinds: Vec::new(),
+            region: "PL".into(),
+            unmask_cards: false,
+        }
+    }
+
+    const TEXT: &str = "Notatka: świadek Jana Kowalskiego widziano przy ul. Długiej.\n\
+                        Kontakt: +48 601 234 567, potem 601-234-567.\n\
+                        Przelew na PL61 1090 1014 0000 0712 1981 2874.\n";
+
+    #[test]
+    fn patterns_alone_are_grouped_with_every_occurrence() {
+        let r = build(TEXT, &opts(), None);
+        let phone = r.entities.iter().find(|e| e.kind == "phone").unwrap();
+        assert_eq!(phone.value, "+48601234567");
+        assert_eq!(phone.count, 2);
+        assert_eq!(phone.occurrences[0].line, 2);
+        assert_eq!(phone.occurrences[1].text, "601-234-567");
+        assert_eq!(phone.found_by, vec!["pattern"]);
+        assert!(phone.verified && phone.grounded);
+        let iban = r.entities.iter().find(|e| e.kind == "iban").unwrap();
+        let o = &iban.occurrences[0];
+        assert_eq!(&TEXT[o.start..o.end], o.text);
+    }
+
+    #[test]
+    fn model_items_merge_with_patterns_by_normalized_value() {
+        let model = json!({
+            "people": [{"value": "Jan Kowalski", "type": "witness"}],
+            "phones": [{"value": "601 234 567", "line": 2}],
+            "ibans": [],
+        });
+        let r = build(TEXT, &opts(), Some(&model));
+        let phones: Vec<_> = r.entities.iter().filter(|e| e.kind == "phone").collect();
+        assert_eq!(phones.len(), 1, "{r:#?}");
+        assert_eq!(phones[0].found_by, vec!["pattern", "model"]);
+        assert_eq!(phones[0].count, 2);
+        let person = r.entities.iter().find(|e| e.kind == "person").unwrap();
+        assert!(person.grounded && !person.verified);
+        assert_eq!(person.role.as_deref(), Some("witness"));
+        assert_eq!(person.occurrences[0].text, "Jana Kowalskiego");
+        assert_eq!(person.occurrences[0].how, Match::Fuzzy);
+        assert_eq!(person.occurrences[0].line, 1);
+    }
+
+    #[test]
+    fn invented_items_are_kept_but_marked_ungrounded() {
+        let model = json!({
+            "people": [{"value": "Piotr Zieliński", "line": 1}],
+            "phones": [{"value": "+48 500 100 200"}],
+        });
+        let r = build(TEXT, &opts(), Some(&model));
+        let ghost = r.entities.iter().find(|e| e.kind == "person").unwrap();
+        assert!(!ghost.grounded);
+        assert!(ghost.occurrences.is_empty());
+        assert_eq!(ghost.model_line, Some(1));
+        let phone = r
+            .entities
+            .iter()
+            .find(|e| e.value == "+48500100200")
+            .unwrap();
+        assert!(phone.verified && !phone.grounded);
+        // Ungrounded items come after everything that was found.
+        assert!(!r.entities.last().unwrap().grounded);
+        assert!(r.entities[0].grounded);
+    }
+
+    #[test]
+    fn kinds_filter_limits_patterns() {
+        let o = Options {
+            kinds: vec![EntityKind::Iban],
+            ..opts()
+        };
+        let r = build(TEXT, &o, None);
+        assert!(r.entities.iter().all(|e| e.kind == "iban"), "{r:#?}");
+        assert_eq!(r.entities.len(), 1);
+    }
+
+    #[test]
+    fn card_numbers_are_masked_unless_asked() {
+        let t = "Karta 4111 1111 1111 1111 użyta.";
+        let r = build(t, &opts(), None);
+        let card = r
+            .entities
+            .iter()
+            .find(|e| e.kind == "payment_card")
+            .unwrap();
+        assert!(!card.value.contains("1111111111"), "{}", card.value);
+        assert_eq!(card.occurrences[0].text, "4111 11** **** 1111");
+        let open = build(
+            t,
+            &Options {
+                unmask_cards: true,
+                ..opts()
+            },
+            None,
+        );
+        assert_eq!(open.entities[0].value, "4111111111111111");
+    }
+
+    #[test]
+    fn category_names_become_singular_kinds() {
+        assert_eq!(category_kind_name("people"), "person");
+        assert_eq!(category_kind_name("organizations"), "organization");
+        assert_eq!(category_kind_name("handles"), "handle");
+        assert_eq!(category_kind_name("crypto_wallets"), "crypto_wallet");
+        assert_eq!(category_kind_name("events"), "event");
+        assert_eq!(category_kind_name("facilities"), "facility");
+    }
+}
