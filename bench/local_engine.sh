@@ -1,12 +1,41 @@
 #!/usr/bin/env bash
-# Prompt and decode throughput of ava's local engine on a real GGUF model.
-# Usage: bench/local_engine.sh MODEL.gguf
-# llama.cpp's SIMD level follows Rust's target features (llama-cpp-sys-2 build script):
-# without them it is built for baseline x86-64 (SSE2 only). Compare with e.g.
-#   RUSTFLAGS="-C target-cpu=x86-64-v3" bench/local_engine.sh MODEL.gguf
-# (a different RUSTFLAGS rebuilds llama.cpp, ~10 minutes on 2 cores).
+# Prompt and decode throughput of ava's local engine on a real GGUF model, with 2 threads (the
+# engine's default on a 2-core machine: one per core).
+# Usage: bench/local_engine.sh MODEL.gguf [RUNS]     (RUNS default 3; prints each run and medians)
+#
+# What is timed (tests/local_engine.rs, bench_real_model_throughput, release build): one
+# ChatRequest through LocalEngine::stream — a ~400-token prompt (system + user message through
+# the model's chat template), max 64 new tokens. "prompt" = tokens / time to the first text
+# token (includes the per-request context creation and the first sampling); "decode" = the
+# remaining tokens / the remaining time. The model is loaded before the clock starts.
+#
+# SIMD: llama-cpp-sys-2 sets GGML_NATIVE=OFF unless RUSTFLAGS has target-cpu=native, and ggml's
+# CMake then turns SSE4.2/AVX/AVX2/FMA/F16C/BMI2 on by default (see bench/RESULTS.md), so the
+# default build is already AVX2. To measure another build, point CARGO_TARGET_DIR elsewhere:
+#   RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=/tmp/ava-native bench/local_engine.sh M.gguf
+# (a different RUSTFLAGS rebuilds llama.cpp: 10+ minutes on 2 cores).
+# Reference: llama.cpp's own llama-bench on the same file (bench/build_llama_bench.sh), e.g.
+#   llama-bench -m M.gguf -t 2 -p 400 -n 64 -b 512 -ub 512 -r 5
 set -euo pipefail
-model=${1:?usage: bench/local_engine.sh MODEL.gguf}
+model=${1:?usage: bench/local_engine.sh MODEL.gguf [RUNS]}
+runs=${2:-3}
 cd "$(dirname "$0")/.."
-AVA_TEST_MODEL=$(realpath "$model") cargo test --release --test local_engine \
-  bench_real_model_throughput -- --ignored --nocapture 2>&1 | grep -E '^(prompt:|skipping)'
+model=$(realpath "$model")
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+# Build once (quietly), then run the measurement RUNS times.
+cargo test --release --test local_engine --no-run >/dev/null 2>&1 ||
+  cargo test --release --test local_engine --no-run
+for _ in $(seq "$runs"); do
+  AVA_TEST_MODEL=$model cargo test --release --test local_engine \
+    bench_real_model_throughput -- --ignored --nocapture 2>&1 | grep -E '^(prompt:|skipping)' | tee -a "$out"
+done
+python3 - "$out" <<'EOF'
+import re, statistics, sys
+rows = [re.findall(r"([\d.]+) tok/s", l) for l in open(sys.argv[1])]
+rows = [r for r in rows if len(r) == 2]
+if rows:
+    p = statistics.median(float(r[0]) for r in rows)
+    d = statistics.median(float(r[1]) for r in rows)
+    print(f"median of {len(rows)}: prompt {p:.1f} tok/s, decode {d:.1f} tok/s")
+EOF

@@ -1,10 +1,11 @@
 //! The one-shot front end: pick an engine, read inputs, run the task, hand answers to sinks.
 //! The REPL reuses `choose_engine` and the task layer; it has no logic of its own.
 
-use crate::cli::{Cli, Command, ConfigCmd, GlobalOpts, ModelsCmd, TemplatesCmd};
+use crate::cli::{Cli, Command, ConfigCmd, GlobalOpts, ModelsCmd, ProcessFormat, TemplatesCmd};
 use crate::config::{self, Resolved};
 use crate::engine::{Engine, GenParams};
 use crate::error::{Error, Result};
+use crate::longdoc;
 use crate::sink::{Record, Sink, Status, Target};
 use crate::source::{Input, load_document};
 use crate::task::{self, Job, TemplateRef};
@@ -215,6 +216,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
             templates_command(&ctx, t)
         }
         Command::Models(m) => models_command(m).await,
+        Command::Tokens(a) => tokens_command(cli.global, a).await,
         Command::Doctor => {
             let ctx = Context::new(cli.global)?;
             doctor(&ctx).await
@@ -225,7 +227,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
                 format: a.format.as_str().into(),
                 lang: a.lang,
             };
-            run_job(cli.global, job, a.files).await
+            run_job(cli.global, job, a.files, None).await
         }
         Command::Translate(a) => {
             let glossary = match &a.glossary {
@@ -243,7 +245,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
                 from: a.from,
                 glossary,
             };
-            run_job(cli.global, job, a.files).await
+            run_job(cli.global, job, a.files, None).await
         }
         Command::Process(a) => {
             let mut vars = BTreeMap::new();
@@ -258,7 +260,12 @@ pub async fn run(cli: Cli) -> Result<i32> {
                     return Err(Error::Usage("give --template NAME or --prompt TEXT".into()));
                 }
             };
-            run_job(cli.global, Job::Process { template, vars }, a.files).await
+            let job = Job::Process {
+                template,
+                vars,
+                unmask_cards: a.unmask_cards,
+            };
+            run_job(cli.global, job, a.files, a.format).await
         }
     }
 }
@@ -280,7 +287,12 @@ fn inputs_from(files: &[String]) -> Result<Vec<Input>> {
 
 /// Run a job over every input. Inputs are independent: one failing does not stop the others,
 /// and the exit code reports it.
-async fn run_job(global: GlobalOpts, job: Job, files: Vec<String>) -> Result<i32> {
+async fn run_job(
+    global: GlobalOpts,
+    job: Job,
+    files: Vec<String>,
+    format: Option<ProcessFormat>,
+) -> Result<i32> {
     let inputs = inputs_from(&files)?;
     let ctx = Context::new(global)?;
     let choice = choose_engine(&ctx)?;
@@ -297,6 +309,11 @@ async fn run_job(global: GlobalOpts, job: Job, files: Vec<String>) -> Result<i32
         ));
     }
     let target = Target::from_arg(ctx.global.output.as_deref());
+    if ctx.global.resume && !matches!(target, Target::Dir(_)) {
+        return Err(Error::Usage(
+            "--resume needs -o DIR/ (one output file per input) to know what is done".into(),
+        ));
+    }
     let mut sink = Sink::new(
         ctx.global.json,
         !ctx.global.no_stream,
@@ -304,11 +321,30 @@ async fn run_job(global: GlobalOpts, job: Job, files: Vec<String>) -> Result<i32
         inputs.len() > 1,
     )?;
     let base = ctx.base_params();
+    // Entity reports: readable text for a person at a terminal, JSON for everything else.
+    let format = format.unwrap_or(
+        if ctx.global.output.is_none() && std::io::stdout().is_terminal() {
+            ProcessFormat::Text
+        } else {
+            ProcessFormat::Json
+        },
+    );
 
     let mut failures: Vec<Error> = Vec::new();
+    let mut skipped = 0;
     for input in &inputs {
         let name = input.name();
-        match run_one(&ctx, engine.as_ref(), &job, input, &base, &mut sink).await {
+        if ctx.global.resume
+            && let Some(done) = sink.existing_output(&name, job.kind())
+        {
+            ctx.status.note(&format!(
+                "{name}: skipped, {} exists (--resume)",
+                done.display()
+            ));
+            skipped += 1;
+            continue;
+        }
+        match run_one(&ctx, &engine, &job, input, &base, format, &mut sink).await {
             Ok(()) => {}
             Err(Error::Interrupted) => return Err(Error::Interrupted),
             Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
@@ -322,6 +358,12 @@ async fn run_job(global: GlobalOpts, job: Job, files: Vec<String>) -> Result<i32
             }
         }
     }
+    if skipped > 0 && inputs.len() > 1 {
+        ctx.status.note(&format!(
+            "{skipped} of {} input(s) were already done and skipped",
+            inputs.len()
+        ));
+    }
     Ok(match failures.len() {
         0 => 0,
         n if n == inputs.len() => failures[0].exit_code(),
@@ -329,19 +371,66 @@ async fn run_job(global: GlobalOpts, job: Job, files: Vec<String>) -> Result<i32
     })
 }
 
+/// Documents this small fit any model's window; they are sent without asking the server
+/// for its window or tokenizer.
+const SURELY_FITS_BYTES: usize = 4096;
+
+/// The token budget when `doc` may need the long-document path (too long for one request, or
+/// capped by `--max-input-tokens`); `None` when it is sent whole.
+async fn long_document_budget(
+    ctx: &Context,
+    engine: &Arc<dyn Engine>,
+    prepared: &task::Prepared,
+    doc: &crate::source::Document,
+) -> Option<crate::budget::Budget> {
+    if !prepared.model_call || engine.name() == "builtin" {
+        return None;
+    }
+    let capped = ctx.global.max_input_tokens.is_some();
+    if doc.text.len() <= SURELY_FITS_BYTES && !capped {
+        return None;
+    }
+    let budget =
+        crate::budget::for_engine(engine.clone(), ctx.config.settings.ctx_size, &doc.text).await;
+    ctx.status
+        .verbose(&format!("{}: {}", doc.name, budget.describe()));
+    let fits = longdoc::fits(&budget, prepared);
+    let within_cap = ctx
+        .global
+        .max_input_tokens
+        .is_none_or(|cap| budget.counter.count(&doc.text) <= cap);
+    (!fits || !within_cap).then_some(budget)
+}
+
+/// Parallel requests for parts of long documents: what the user asked, else what the engine
+/// is good at (a server has slots; the in-process model runs one request at a time).
+fn jobs_for(ctx: &Context, engine: &dyn Engine) -> usize {
+    match (ctx.global.jobs, engine.name()) {
+        (Some(n), "local") if n > 1 => {
+            ctx.status
+                .note("the local engine runs one request at a time; --jobs is ignored");
+            1
+        }
+        (Some(n), _) => n.max(1),
+        (None, "local") => 1,
+        (None, _) => 4,
+    }
+}
+
 async fn run_one(
     ctx: &Context,
-    engine: &dyn Engine,
+    engine: &Arc<dyn Engine>,
     job: &Job,
     input: &Input,
     base: &GenParams,
+    format: ProcessFormat,
     sink: &mut Sink,
 ) -> Result<()> {
     let doc = load_document(input, ctx.config.settings.max_input_bytes)?;
     for w in &doc.warnings {
         ctx.status.warn(w);
     }
-    let prepared = task::prepare(job, &doc, &ctx.store, engine, base)?;
+    let prepared = task::prepare(job, &doc, &ctx.store, engine.as_ref(), base)?;
     for n in &prepared.notes {
         ctx.status.warn(n);
     }
@@ -354,36 +443,122 @@ async fn run_one(
     ));
     sink.begin(&doc.name)?;
     let structured = prepared.structured;
-    let outcome = {
-        let stream = sink.streams() && !structured;
-        task::execute(engine, prepared.request.clone(), |t| {
-            if stream {
-                sink.text(t)
-            } else {
-                sink.text_quiet(t)
-            }
-        })
-        .await?
-    };
     let mut warnings: Vec<String> = doc.warnings.clone();
     warnings.extend(prepared.notes.iter().cloned());
-    if outcome.finish_reason.as_deref() == Some("length") {
-        return Err(Error::Truncated(format!(
-            "{}: the answer reached the token limit{} and is incomplete; raise --max-tokens",
-            doc.name,
-            prepared
-                .request
-                .params
-                .max_tokens
-                .map(|m| format!(" ({m})"))
-                .unwrap_or_default()
-        )));
-    }
-    let (value, outcome) = if structured {
-        let (v, o) = checked_answer(ctx, engine, &prepared.request, outcome).await?;
-        (Some(v), o)
-    } else {
-        (None, outcome)
+    let stream = sink.streams() && !structured;
+    let mut on_text = |t: &str| {
+        if stream {
+            sink.text(t)
+        } else {
+            sink.text_quiet(t)
+        }
+    };
+    let long = match long_document_budget(ctx, engine, &prepared, &doc).await {
+        Some(budget) => {
+            let settings = longdoc::Settings {
+                jobs: jobs_for(ctx, engine.as_ref()),
+                overlap: ctx.global.overlap,
+                max_input_tokens: ctx.global.max_input_tokens,
+                progress: !ctx.global.quiet && std::io::stderr().is_terminal(),
+                verbose: ctx.global.verbose,
+            };
+            let status = &ctx.status;
+            let on_status = |m: &str| status.note(m);
+            let runner = longdoc::Runner {
+                engine: engine.clone(),
+                budget: &budget,
+                store: &ctx.store,
+                base,
+                settings,
+                on_status: &on_status,
+            };
+            Some(runner.run(job, &prepared, &doc, &mut on_text).await?)
+        }
+        None => None,
+    };
+    let (value, outcome) = match long {
+        Some(l) => {
+            for n in &l.notes {
+                if n.starts_with("--max-input-tokens") {
+                    ctx.status.warn(&format!("{}: {n}", doc.name));
+                }
+            }
+            warnings.extend(l.notes);
+            (l.value, l.outcome)
+        }
+        None => {
+            let outcome = if prepared.model_call {
+                task::execute(engine.as_ref(), prepared.request.clone(), &mut on_text).await?
+            } else {
+                task::Outcome::default()
+            };
+            if outcome.finish_reason.as_deref() == Some("length") {
+                return Err(Error::Truncated(format!(
+                    "{}: the answer reached the token limit{} and is incomplete; raise --max-tokens",
+                    doc.name,
+                    prepared
+                        .request
+                        .params
+                        .max_tokens
+                        .map(|m| format!(" ({m})"))
+                        .unwrap_or_default()
+                )));
+            }
+            if structured && prepared.model_call {
+                let (v, o) =
+                    task::checked_answer(engine.as_ref(), &prepared.request, outcome, |problem| {
+                        ctx.status.warn(&format!(
+                            "the answer does not match the template's schema ({problem}); asking the model to correct it"
+                        ))
+                    })
+                    .await?;
+                (Some(v), o)
+            } else {
+                (None, outcome)
+            }
+        }
+    };
+    let mut shown = None;
+    let value = match &prepared.extraction {
+        None => value,
+        Some(kinds) => {
+            let opts = crate::extract::Options {
+                kinds: kinds.clone(),
+                region: ctx.config.settings.region.clone(),
+                unmask_cards: matches!(
+                    job,
+                    Job::Process {
+                        unmask_cards: true,
+                        ..
+                    }
+                ),
+            };
+            let report = crate::extract::build(&doc.text, &opts, value.as_ref());
+            let ungrounded = report.entities.iter().filter(|e| !e.grounded).count();
+            if ungrounded > 0 {
+                warnings.push(format!(
+                    "{ungrounded} item(s) the model reported do not occur in the document; they are marked \"grounded\": false"
+                ));
+                ctx.status
+                    .warn(&format!("{}: {}", doc.name, warnings[warnings.len() - 1]));
+            }
+            shown = match format {
+                ProcessFormat::Json => None,
+                ProcessFormat::Text => Some((crate::extract::render::text(&report), "txt")),
+                ProcessFormat::Ndjson => {
+                    Some((crate::extract::render::ndjson(&doc.name, &report), "ndjson"))
+                }
+                ProcessFormat::Csv => Some((
+                    crate::extract::render::csv(&doc.name, &report, sink.is_first())
+                        .map_err(|e| Error::Engine(format!("writing CSV: {e}")))?,
+                    "csv",
+                )),
+            };
+            Some(
+                serde_json::to_value(&report)
+                    .map_err(|e| Error::Engine(format!("encoding the entity report: {e}")))?,
+            )
+        }
     };
     let rec = Record {
         file: doc.name.clone(),
@@ -397,46 +572,68 @@ async fn run_one(
         completion_tokens: outcome.completion_tokens,
         warnings,
     };
-    if let Some(path) = sink.finish(&rec, value.as_ref())? {
+    let shown = shown.as_ref().map(|(t, ext)| (t.as_str(), *ext));
+    if let Some(path) = sink.finish(&rec, value.as_ref(), shown)? {
         ctx.status.note(&format!("wrote {}", path.display()));
     }
     Ok(())
 }
 
-/// How many times a model is asked to repair JSON that fails its schema.
-const SCHEMA_REPAIRS: usize = 2;
-
-/// Validate a structured answer; ask the model to repair it (with the validation errors) a
-/// bounded number of times; never pass invalid JSON off as a result.
-async fn checked_answer(
-    ctx: &Context,
-    engine: &dyn Engine,
-    req: &crate::engine::ChatRequest,
-    mut outcome: task::Outcome,
-) -> Result<(serde_json::Value, task::Outcome)> {
-    let mut req = req.clone();
-    let mut attempt = 0;
-    loop {
-        match task::check_answer(&outcome.text, req.schema.as_ref()) {
-            Ok(v) => return Ok((v, outcome)),
-            Err(problems) if attempt < SCHEMA_REPAIRS && engine.name() != "builtin" => {
-                ctx.status.warn(&format!(
-                    "the answer does not match the template's schema ({}); asking the model to correct it",
-                    problems.first().map(String::as_str).unwrap_or("invalid")
-                ));
-                req = task::repair_messages(&req, &outcome.text, &problems);
-                outcome = task::execute(engine, req.clone(), |_| Ok(())).await?;
-                attempt += 1;
-            }
-            Err(problems) => {
-                return Err(Error::InvalidOutput(format!(
-                    "the answer is not valid JSON for the template's schema after {} attempt(s): {}; nothing was written as a result",
-                    attempt + 1,
-                    problems.join("; ")
-                )));
-            }
-        }
+/// `ava tokens`: what each input costs for the chosen model, and how it would be split.
+async fn tokens_command(global: GlobalOpts, a: crate::cli::TokensArgs) -> Result<i32> {
+    let inputs = inputs_from(&a.files)?;
+    let ctx = Context::new(global)?;
+    let mut out = String::new();
+    let mut total = 0usize;
+    let mut first_budget = None;
+    enum Counting {
+        Model(Arc<dyn Engine>),
+        Encoding(crate::tokens::Encoding),
     }
+    let counting = match a.encoding.as_deref() {
+        Some("o200k_base") => Counting::Encoding(crate::tokens::Encoding::O200kBase),
+        Some(_) => Counting::Encoding(crate::tokens::Encoding::Cl100kBase),
+        None => Counting::Model(choose_engine(&ctx)?.engine),
+    };
+    for input in &inputs {
+        let doc = load_document(input, ctx.config.settings.max_input_bytes)?;
+        let (count, parts, how) = match &counting {
+            Counting::Model(engine) => {
+                let budget = crate::budget::for_engine(
+                    engine.clone(),
+                    ctx.config.settings.ctx_size,
+                    &doc.text,
+                )
+                .await;
+                let n = budget.counter.count(&doc.text);
+                let reserve = budget.reserve(ctx.config.settings.max_tokens);
+                // A summary prompt costs a few hundred tokens around the text.
+                let room = budget.window.saturating_sub(reserve + 600).max(1);
+                let parts = n.div_ceil(room).max(1);
+                let how = budget.describe();
+                first_budget.get_or_insert(how.clone());
+                (n, Some(parts), how)
+            }
+            Counting::Encoding(enc) => {
+                let c = crate::tokens::tiktoken_counter(*enc);
+                (c.count(&doc.text), None, c.describe())
+            }
+        };
+        total += count;
+        ctx.status.verbose(&format!("{}: {how}", doc.name));
+        out.push_str(&match parts {
+            Some(p) => format!("{count:>10}  {p:>3} part(s)  {}\n", doc.name),
+            None => format!("{count:>10}  {}\n", doc.name),
+        });
+    }
+    if inputs.len() > 1 {
+        out.push_str(&format!("{total:>10}  total\n"));
+    }
+    print!("{out}");
+    if let Some(how) = first_budget {
+        ctx.status.note(&how);
+    }
+    Ok(0)
 }
 
 fn config_command(global: &GlobalOpts, c: ConfigCmd) -> Result<i32> {

@@ -9,7 +9,8 @@ Exit codes:
   0    success
   1    some inputs of a batch failed (the others were written)
   2    usage error: bad option, unknown template, bad --var
-  65   bad input data (empty, binary, too large) or invalid model output
+  65   bad input data (empty, binary, too large), a document that cannot fit the
+       model's window even in parts, or invalid model output
   66   input file not found or unreadable
   69   engine unavailable (server unreachable, model missing, task needs a model)
   73   cannot write the output file
@@ -117,6 +118,21 @@ pub struct GlobalOpts {
     /// Refuse inputs larger than this many bytes
     #[arg(long, global = true)]
     pub max_input_bytes: Option<u64>,
+    /// Read at most this many tokens of each input (a deliberate cost cap; the output says
+    /// what was left out)
+    #[arg(long, global = true)]
+    pub max_input_tokens: Option<usize>,
+    /// Requests in flight at once for the parts of long documents [default: 4 for a server,
+    /// 1 for the local engine]
+    #[arg(long, short = 'j', global = true)]
+    pub jobs: Option<usize>,
+    /// Tokens each part of a long document repeats from the end of the previous one
+    #[arg(long, global = true, default_value_t = 100)]
+    pub overlap: usize,
+    /// With -o DIR: skip inputs whose output file already exists (outputs are written
+    /// atomically, so an existing file is complete)
+    #[arg(long, global = true)]
+    pub resume: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,6 +155,9 @@ pub enum Command {
     /// Manage local GGUF models
     #[command(subcommand)]
     Models(ModelsCmd),
+    /// Tokens per input for the chosen model, its context window, and how many parts each
+    /// input would need
+    Tokens(TokensArgs),
     /// What is configured, what is installed, and which engine each command would use
     Doctor,
     /// Print a shell completion script
@@ -210,6 +229,30 @@ pub struct ProcessArgs {
     /// Template variable, `key=value` (repeatable)
     #[arg(long = "var", value_name = "KEY=VALUE")]
     pub vars: Vec<String>,
+    /// Output of extraction templates: grouped text, JSON report, or one row per occurrence
+    /// (ndjson, csv) [default: text on a terminal, json otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<ProcessFormat>,
+    /// Show payment card numbers in full (masked by default)
+    #[arg(long)]
+    pub unmask_cards: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProcessFormat {
+    Text,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensArgs {
+    /// Input files; `-` or nothing for stdin
+    pub files: Vec<String>,
+    /// Count with this tiktoken encoding instead of the model's tokenizer
+    #[arg(long, value_parser = ["o200k_base", "cl100k_base"])]
+    pub encoding: Option<String>,
 }
 
 #[derive(Debug, Args)]

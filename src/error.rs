@@ -64,6 +64,9 @@ pub enum Error {
     Engine(String),
     #[error("{0}")]
     InvalidOutput(String),
+    /// The document cannot be processed within the model's window, even in parts.
+    #[error("{0}")]
+    DoesNotFit(String),
 
     #[error("{path}: cannot write: {source}")]
     Output {
@@ -93,6 +96,7 @@ impl Error {
             Truncated(_) => exit::TEMP_FAIL,
             Engine(_) => exit::UNAVAILABLE,
             InvalidOutput(_) => exit::DATA,
+            DoesNotFit(_) => exit::DATA,
             Output { .. } => exit::CANT_CREATE,
             Interrupted => exit::INTERRUPTED,
             Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,

@@ -2,11 +2,15 @@
 //! source → task → engine → sink.
 
 pub mod app;
+pub mod budget;
 pub mod builtin;
+pub mod chunk;
 pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod extract;
+pub mod longdoc;
 pub mod models;
 pub mod paths;
 pub mod repl;
@@ -14,5 +18,6 @@ pub mod sink;
 pub mod source;
 pub mod task;
 pub mod template;
+pub mod tokens;
 
 pub use error::{Error, Result};

@@ -25,6 +25,8 @@ pub enum Job {
     Process {
         template: TemplateRef,
         vars: BTreeMap<String, String>,
+        /// Show payment card numbers in entity reports in full.
+        unmask_cards: bool,
     },
 }
 
@@ -50,9 +52,17 @@ impl Job {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub template: Template,
+    /// Template variables as resolved for this job, for rendering parts of long documents.
+    pub vars: BTreeMap<String, String>,
     pub request: ChatRequest,
-    /// The answer must be JSON (schema template or built-in extraction).
+    /// The answer must be JSON (schema template or entity extraction).
     pub structured: bool,
+    /// Whether the engine is asked at all; the built-in engine leaves extraction templates
+    /// to the deterministic extractors alone.
+    pub model_call: bool,
+    /// For extraction templates (`builtin: extract`): the pattern kinds to run (empty = all).
+    /// The result is an entity report (`crate::extract`) merging patterns and the model.
+    pub extraction: Option<Vec<crate::builtin::patterns::EntityKind>>,
     /// Things the user should know about how this will run (stderr).
     pub notes: Vec<String>,
 }
@@ -96,10 +106,12 @@ pub fn prepare(
         Job::Process {
             template: TemplateRef::Named(name),
             vars,
+            ..
         } => (store.load(name)?, vars.clone()),
         Job::Process {
             template: TemplateRef::Inline(instruction),
             vars,
+            ..
         } => {
             let t = Template::from_source(
                 "prompt",
@@ -117,49 +129,93 @@ pub fn prepare(
     if !matches!(job, Job::Process { .. }) {
         vars.retain(|k, _| template.variables.iter().any(|d| &d.name == k));
     }
-    let mut builtins = BTreeMap::new();
-    builtins.insert("input".to_string(), JinjaValue::from(doc.text.as_str()));
-    builtins.insert("filename".to_string(), JinjaValue::from(doc.name.as_str()));
-    builtins.insert("part".to_string(), JinjaValue::from(1));
-    builtins.insert("parts".to_string(), JinjaValue::from(1));
-    let rendered = template.render(&vars, &builtins)?;
-
-    let mut params = template.params.clone();
-    merge_params(&mut params, base);
-    let structured_schema = match &template.output {
-        Output::Schema(s) => Some(s.clone()),
-        Output::Text => None,
-    };
+    let request = render_request(&template, &vars, &Piece::whole(doc), base)?;
+    let structured_schema = request.schema.clone();
     let mut notes = Vec::new();
     let intent = if engine.name() == "builtin" {
         builtin_intent(job, &template, doc, &mut notes)?
     } else {
-        Intent::Chat
+        Some(Intent::Chat)
     };
-    let structured = structured_schema.is_some() || matches!(intent, Intent::Extract { .. });
+    let extraction =
+        (template.builtin.as_deref() == Some("extract")).then(|| template.patterns.clone());
+    let structured = structured_schema.is_some() || extraction.is_some();
     Ok(Prepared {
+        model_call: intent.is_some(),
         request: ChatRequest {
-            messages: rendered.messages(),
-            params,
-            schema: structured_schema,
-            intent,
+            intent: intent.unwrap_or_default(),
+            ..request
         },
         template,
+        vars,
         structured,
+        extraction,
         notes,
+    })
+}
+
+/// The text a request is about: a whole document, or one part of a long one.
+#[derive(Debug, Clone, Copy)]
+pub struct Piece<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+    /// 1-based number of this part, and how many parts there are.
+    pub part: usize,
+    pub parts: usize,
+    /// Line of the source document on which `text` starts.
+    pub first_line: usize,
+}
+
+impl<'a> Piece<'a> {
+    pub fn whole(doc: &'a Document) -> Self {
+        Self {
+            name: &doc.name,
+            text: &doc.text,
+            part: 1,
+            parts: 1,
+            first_line: 1,
+        }
+    }
+}
+
+/// Render `template` over one piece of text into a request for a model engine.
+pub fn render_request(
+    template: &Template,
+    vars: &BTreeMap<String, String>,
+    piece: &Piece<'_>,
+    base: &GenParams,
+) -> Result<ChatRequest> {
+    let mut builtins = BTreeMap::new();
+    builtins.insert("input".to_string(), JinjaValue::from(piece.text));
+    builtins.insert("filename".to_string(), JinjaValue::from(piece.name));
+    builtins.insert("part".to_string(), JinjaValue::from(piece.part));
+    builtins.insert("parts".to_string(), JinjaValue::from(piece.parts));
+    builtins.insert("first_line".to_string(), JinjaValue::from(piece.first_line));
+    let rendered = template.render(vars, &builtins)?;
+    let mut params = template.params.clone();
+    merge_params(&mut params, base);
+    Ok(ChatRequest {
+        messages: rendered.messages(),
+        params,
+        schema: match &template.output {
+            Output::Schema(s) => Some(s.clone()),
+            Output::Text => None,
+        },
+        intent: Intent::Chat,
     })
 }
 
 /// The built-in engine has no model: it can answer only what a template says it can do
 /// deterministically. Everything else is refused here, naming what would be needed.
+/// `None`: the task's own deterministic part is the whole answer; the engine is not called.
 fn builtin_intent(
     job: &Job,
     t: &Template,
     doc: &Document,
     notes: &mut Vec<String>,
-) -> Result<Intent> {
+) -> Result<Option<Intent>> {
     match (job, t.builtin.as_deref()) {
-        (Job::Translate { .. }, _) => Ok(Intent::Translate),
+        (Job::Translate { .. }, _) => Ok(Some(Intent::Translate)),
         (
             &Job::Summarize {
                 length,
@@ -174,21 +230,23 @@ fn builtin_intent(
             if format != "text" {
                 notes.push(format!("the built-in engine writes plain extractive summaries; --format {format} needs a model"));
             }
-            Ok(Intent::Summarize {
+            Ok(Some(Intent::Summarize {
                 text: doc.text.clone(),
                 first_line: 1,
                 length,
-            })
+            }))
         }
-        (_, Some("summarize")) => Ok(Intent::Summarize {
+        (_, Some("summarize")) => Ok(Some(Intent::Summarize {
             text: doc.text.clone(),
             first_line: 1,
             length: Length::Medium,
-        }),
-        (_, Some("extract")) => Ok(Intent::Extract {
-            text: doc.text.clone(),
-            first_line: 1,
-        }),
+        })),
+        (_, Some("extract")) => {
+            notes.push(
+                "the built-in engine has no model: only pattern-checked identifiers (phones, e-mails, IBANs, URLs, wallets, dates, amounts…) are extracted; people, organisations and places need a model".into(),
+            );
+            Ok(None)
+        }
         _ => Err(Error::EngineUnavailable(format!(
             "template {:?} needs a language model; the built-in engine can only run `summarize` and the \
              deterministic templates (see `ava templates list`). Install a model with `ava models import FILE.gguf` \
@@ -310,6 +368,45 @@ pub fn check_answer(
         Ok(value)
     } else {
         Err(errors)
+    }
+}
+
+/// How many times a model is asked to repair JSON that fails its schema.
+const SCHEMA_REPAIRS: usize = 2;
+
+/// Validate a structured answer; ask the model to repair it (with the validation errors) a
+/// bounded number of times, calling `on_repair` with the first problem each time; never pass
+/// invalid JSON off as a result.
+pub async fn checked_answer(
+    engine: &dyn Engine,
+    req: &ChatRequest,
+    mut outcome: Outcome,
+    on_repair: impl Fn(&str),
+) -> Result<(serde_json::Value, Outcome)> {
+    let mut req = req.clone();
+    let mut attempt = 0;
+    loop {
+        match check_answer(&outcome.text, req.schema.as_ref()) {
+            Ok(v) => return Ok((v, outcome)),
+            Err(problems) if attempt < SCHEMA_REPAIRS => {
+                on_repair(problems.first().map(String::as_str).unwrap_or("invalid"));
+                req = repair_messages(&req, &outcome.text, &problems);
+                outcome = execute(engine, req.clone(), |_| Ok(())).await?;
+                if outcome.finish_reason.as_deref() == Some("length") {
+                    return Err(Error::Truncated(
+                        "the corrected answer reached the token limit and is incomplete; raise --max-tokens".into(),
+                    ));
+                }
+                attempt += 1;
+            }
+            Err(problems) => {
+                return Err(Error::InvalidOutput(format!(
+                    "the answer is not valid JSON for the template's schema after {} attempt(s): {}; nothing was written as a result",
+                    attempt + 1,
+                    problems.join("; ")
+                )));
+            }
+        }
     }
 }
 

@@ -80,11 +80,6 @@ pub enum Intent {
         length: Length,
     },
     Translate,
-    /// Deterministic pattern extraction (e-mails, URLs, phones, IPs, IBANs…).
-    Extract {
-        text: String,
-        first_line: usize,
-    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -129,6 +124,24 @@ pub trait Engine: Send + Sync {
     fn context_window(&self) -> Option<usize> {
         None
     }
+    /// Ask the backend what the engine does not know locally: the context window and the
+    /// number of tokens `sample` takes in the model's own vocabulary. May cost requests, so it
+    /// is used only when a document might not fit; `None` fields are unknown.
+    fn probe<'a>(&'a self, sample: &'a str) -> BoxFuture<'a, Probe> {
+        Box::pin(async move {
+            Probe {
+                context_window: self.context_window(),
+                sample_tokens: self.count_tokens(sample),
+            }
+        })
+    }
+}
+
+/// What [`Engine::probe`] found out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Probe {
+    pub context_window: Option<usize>,
+    pub sample_tokens: Option<usize>,
 }
 
 /// Run a request to completion and collect the text; for callers that don't stream.

@@ -518,6 +518,27 @@ impl Engine for OpenAiEngine {
     fn context_window(&self) -> Option<usize> {
         self.context_window
     }
+
+    fn probe<'a>(&'a self, sample: &'a str) -> BoxFuture<'a, super::Probe> {
+        Box::pin(async move {
+            let context_window = match self.context_window {
+                Some(n) => Some(n),
+                // vLLM (max_model_len), llama.cpp (meta.n_ctx_train) and some proxies
+                // (context_length) say it in the model list; OpenAI itself does not.
+                None => self.list_models().await.ok().and_then(|models| {
+                    models
+                        .iter()
+                        .find(|m| m.id == self.cfg.model)
+                        .or_else(|| models.first().filter(|_| models.len() == 1))
+                        .and_then(|m| m.context_window)
+                }),
+            };
+            super::Probe {
+                context_window,
+                sample_tokens: self.tokenize(sample).await.ok().flatten(),
+            }
+        })
+    }
 }
 
 enum Failure {

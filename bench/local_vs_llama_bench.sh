@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# ava's local engine against llama.cpp's own llama-bench, same GGUF, 2 threads, same shape:
+# a 400-token prompt in one 512 batch, then 64 generated tokens. Medians of RUNS runs each,
+# alternating the two tools so that both see the same background load.
+# Usage: bench/local_vs_llama_bench.sh LLAMA_BENCH MODEL.gguf [RUNS]
+#   LLAMA_BENCH: from bench/build_llama_bench.sh. The ava side is bench/local_engine.sh, so the
+#   build it measures follows CARGO_TARGET_DIR / RUSTFLAGS as usual.
+set -euo pipefail
+lb=${1:?usage: bench/local_vs_llama_bench.sh LLAMA_BENCH MODEL.gguf [RUNS]}
+model=${2:?usage: bench/local_vs_llama_bench.sh LLAMA_BENCH MODEL.gguf [RUNS]}
+runs=${3:-5}
+here=$(cd "$(dirname "$0")" && pwd)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for _ in $(seq "$runs"); do
+  "$lb" -m "$model" -t 2 -p 400 -n 64 -b 512 -ub 512 -r 1 -o jsonl 2>/dev/null | sed 's/^/LB /' >>"$log"
+  "$here/local_engine.sh" "$model" 1 | grep '^prompt:' | sed 's/^/AVA /' >>"$log"
+done
+python3 - "$log" "$model" <<'EOF'
+import json, re, statistics, sys
+pp, tg, ap, ad = [], [], [], []
+for line in open(sys.argv[1]):
+    tag, rest = line.split(" ", 1)
+    if tag == "LB":
+        j = json.loads(rest)
+        (pp if j["n_prompt"] > 0 else tg).append(j["avg_ts"])
+    else:
+        p, d = map(float, re.findall(r"([\d.]+) tok/s", rest))
+        ap.append(p); ad.append(d)
+m = statistics.median
+print(f"model {sys.argv[2]}, 2 threads, {len(ap)} runs each (medians; min–max)")
+print("| | llama-bench | ava local engine | ava / llama-bench |")
+print("|---|---|---|---|")
+print(f"| prompt (pp400) tok/s | {m(pp):.1f} ({min(pp):.0f}–{max(pp):.0f}) | {m(ap):.1f} ({min(ap):.0f}–{max(ap):.0f}) | **{m(ap)/m(pp):.2f}×** |")
+print(f"| decode (tg64) tok/s | {m(tg):.1f} ({min(tg):.1f}–{max(tg):.1f}) | {m(ad):.1f} ({min(ad):.1f}–{max(ad):.1f}) | **{m(ad)/m(tg):.2f}×** |")
+EOF
