@@ -506,10 +506,8 @@ async fn run_one(
             }
             if structured && prepared.model_call {
                 let (v, o) =
-                    task::checked_answer(engine.as_ref(), &prepared.request, outcome, |problem| {
-                        ctx.status.warn(&format!(
-                            "the answer does not match the template's schema ({problem}); asking the model to correct it"
-                        ))
+                    task::checked_answer(engine.as_ref(), &prepared.request, outcome, |m| {
+                        ctx.status.warn(m)
                     })
                     .await?;
                 (Some(v), o)
@@ -519,21 +517,22 @@ async fn run_one(
         }
     };
     let mut shown = None;
-    let value = match &prepared.extraction {
+    let unmask_cards = matches!(
+        job,
+        Job::Process {
+            unmask_cards: true,
+            ..
+        }
+    );
+    let report = prepared.entity_report(
+        &doc,
+        &ctx.config.settings.region,
+        unmask_cards,
+        value.as_ref(),
+    );
+    let value = match report {
         None => value,
-        Some(kinds) => {
-            let opts = crate::extract::Options {
-                kinds: kinds.clone(),
-                region: ctx.config.settings.region.clone(),
-                unmask_cards: matches!(
-                    job,
-                    Job::Process {
-                        unmask_cards: true,
-                        ..
-                    }
-                ),
-            };
-            let report = crate::extract::build(&doc.text, &opts, value.as_ref());
+        Some(report) => {
             let ungrounded = report.entities.iter().filter(|e| !e.grounded).count();
             if ungrounded > 0 {
                 warnings.push(format!(

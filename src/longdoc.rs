@@ -388,12 +388,8 @@ impl Runner<'_> {
                 async move {
                     let o = task::execute(engine.as_ref(), req.clone(), |_| Ok(())).await?;
                     check_complete(&o, doc, i, n)?;
-                    let (v, _) = task::checked_answer(engine.as_ref(), &req, o, |p| {
-                        (self.on_status)(&format!(
-                            "{} part {}/{n}: the answer does not match the schema ({p}); asking the model to correct it",
-                            doc.name,
-                            i + 1
-                        ))
+                    let (v, _) = task::checked_answer(engine.as_ref(), &req, o, |m| {
+                        (self.on_status)(&format!("{} part {}/{n}: {m}", doc.name, i + 1))
                     })
                     .await?;
                     bar.inc(1);

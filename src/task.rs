@@ -154,6 +154,26 @@ pub fn prepare(
     })
 }
 
+impl Prepared {
+    /// For extraction templates, the entity report over the whole document: the deterministic
+    /// extractors plus `model` (the schema-checked model answer, if a model took part).
+    pub fn entity_report(
+        &self,
+        doc: &Document,
+        region: &str,
+        unmask_cards: bool,
+        model: Option<&serde_json::Value>,
+    ) -> Option<crate::extract::Report> {
+        let kinds = self.extraction.as_ref()?;
+        let opts = crate::extract::Options {
+            kinds: kinds.clone(),
+            region: region.to_string(),
+            unmask_cards,
+        };
+        Some(crate::extract::build(&doc.text, &opts, model))
+    }
+}
+
 /// The text a request is about: a whole document, or one part of a long one.
 #[derive(Debug, Clone, Copy)]
 pub struct Piece<'a> {
@@ -375,7 +395,7 @@ pub fn check_answer(
 const SCHEMA_REPAIRS: usize = 2;
 
 /// Validate a structured answer; ask the model to repair it (with the validation errors) a
-/// bounded number of times, calling `on_repair` with the first problem each time; never pass
+/// bounded number of times, calling `on_repair` with a one-line notice each time; never pass
 /// invalid JSON off as a result.
 pub async fn checked_answer(
     engine: &dyn Engine,
@@ -389,7 +409,10 @@ pub async fn checked_answer(
         match check_answer(&outcome.text, req.schema.as_ref()) {
             Ok(v) => return Ok((v, outcome)),
             Err(problems) if attempt < SCHEMA_REPAIRS => {
-                on_repair(problems.first().map(String::as_str).unwrap_or("invalid"));
+                on_repair(&format!(
+                    "the answer does not match the template's schema ({}); asking the model to correct it",
+                    problems.first().map(String::as_str).unwrap_or("invalid")
+                ));
                 req = repair_messages(&req, &outcome.text, &problems);
                 outcome = execute(engine, req.clone(), |_| Ok(())).await?;
                 if outcome.finish_reason.as_deref() == Some("length") {

@@ -648,19 +648,10 @@ impl Repl<'_> {
             } else {
                 None
             };
-            let text = match (&prepared.extraction, value) {
-                (Some(kinds), value) => {
-                    let opts = crate::extract::Options {
-                        kinds: kinds.clone(),
-                        region: self.ctx.config.settings.region.clone(),
-                        unmask_cards: false,
-                    };
-                    crate::extract::render::text(&crate::extract::build(
-                        &doc.text,
-                        &opts,
-                        value.as_ref(),
-                    ))
-                }
+            let region = &self.ctx.config.settings.region;
+            let report = prepared.entity_report(doc, region, false, value.as_ref());
+            let text = match (report, value) {
+                (Some(report), _) => crate::extract::render::text(&report),
                 (None, Some(v)) => serde_json::to_string_pretty(&v).unwrap_or_default() + "\n",
                 (None, None) => String::new(),
             };
@@ -687,11 +678,7 @@ impl Repl<'_> {
     fn checked(&mut self, req: &ChatRequest, outcome: Outcome) -> Result<serde_json::Value> {
         let engine = self.engine.clone();
         let status = self.status.clone();
-        let work = task::checked_answer(engine.as_ref(), req, outcome, |problem| {
-            status.warn(&format!(
-                "the answer does not match the template's schema ({problem}); asking the model to correct it"
-            ))
-        });
+        let work = task::checked_answer(engine.as_ref(), req, outcome, |m| status.warn(m));
         let (value, _) = self.runtime.block_on(work)?;
         Ok(value)
     }
