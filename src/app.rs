@@ -371,11 +371,7 @@ async fn run_job(
     })
 }
 
-/// Documents this small fit any model's window; they are sent without asking the server
-/// for its window or tokenizer.
-const SURELY_FITS_BYTES: usize = 4096;
-
-/// The token budget when `doc` may need the long-document path (too long for one request, or
+/// The token budget when `doc` needs the long-document path (too long for one request, or
 /// capped by `--max-input-tokens`); `None` when it is sent whole.
 async fn long_document_budget(
     ctx: &Context,
@@ -383,23 +379,26 @@ async fn long_document_budget(
     prepared: &task::Prepared,
     doc: &crate::source::Document,
 ) -> Option<crate::budget::Budget> {
-    if !prepared.model_call || engine.name() == "builtin" {
-        return None;
-    }
-    let capped = ctx.global.max_input_tokens.is_some();
-    if doc.text.len() <= SURELY_FITS_BYTES && !capped {
+    let cap = ctx.global.max_input_tokens;
+    if !longdoc::may_need(engine.as_ref(), prepared, doc, cap) {
         return None;
     }
     let budget =
         crate::budget::for_engine(engine.clone(), ctx.config.settings.ctx_size, &doc.text).await;
     ctx.status
         .verbose(&format!("{}: {}", doc.name, budget.describe()));
-    let fits = longdoc::fits(&budget, prepared);
-    let within_cap = ctx
-        .global
-        .max_input_tokens
-        .is_none_or(|cap| budget.counter.count(&doc.text) <= cap);
-    (!fits || !within_cap).then_some(budget)
+    longdoc::needed(&budget, prepared, doc, cap).then_some(budget)
+}
+
+/// How long documents are run, from the global options.
+pub(crate) fn long_settings(ctx: &Context, engine: &dyn Engine) -> longdoc::Settings {
+    longdoc::Settings {
+        jobs: jobs_for(ctx, engine),
+        overlap: ctx.global.overlap,
+        max_input_tokens: ctx.global.max_input_tokens,
+        progress: !ctx.global.quiet && std::io::stderr().is_terminal(),
+        verbose: ctx.global.verbose,
+    }
 }
 
 /// Parallel requests for parts of long documents: what the user asked, else what the engine
@@ -455,13 +454,6 @@ async fn run_one(
     };
     let long = match long_document_budget(ctx, engine, &prepared, &doc).await {
         Some(budget) => {
-            let settings = longdoc::Settings {
-                jobs: jobs_for(ctx, engine.as_ref()),
-                overlap: ctx.global.overlap,
-                max_input_tokens: ctx.global.max_input_tokens,
-                progress: !ctx.global.quiet && std::io::stderr().is_terminal(),
-                verbose: ctx.global.verbose,
-            };
             let status = &ctx.status;
             let on_status = |m: &str| status.note(m);
             let runner = longdoc::Runner {
@@ -469,7 +461,7 @@ async fn run_one(
                 budget: &budget,
                 store: &ctx.store,
                 base,
-                settings,
+                settings: long_settings(ctx, engine.as_ref()),
                 on_status: &on_status,
             };
             Some(runner.run(job, &prepared, &doc, &mut on_text).await?)

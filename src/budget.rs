@@ -23,6 +23,8 @@ pub struct Budget {
     pub window: usize,
     /// Where `window` came from, for `--verbose` and error messages.
     pub window_source: String,
+    /// Nothing said how large the window is; `window` is [`ASSUMED_WINDOW`].
+    pub assumed: bool,
     pub counter: Arc<dyn TokenCounter>,
     /// Whether counts are exact in the model's vocabulary, or an estimate with a margin.
     pub exact: bool,
@@ -108,10 +110,14 @@ pub async fn for_engine(engine: Arc<dyn Engine>, ctx_size: Option<u32>, sample: 
             ),
         },
     };
+    let assumed = ctx_size.is_none()
+        && probe.context_window.is_none()
+        && tokens::known_context_window(&model).is_none();
     if engine.count_tokens("probe").is_some() {
         return Budget {
             window,
             window_source,
+            assumed,
             counter: Arc::new(EngineCounter(engine)),
             exact: true,
         };
@@ -121,6 +127,7 @@ pub async fn for_engine(engine: Arc<dyn Engine>, ctx_size: Option<u32>, sample: 
         return Budget {
             window,
             window_source,
+            assumed,
             counter,
             exact,
         };
@@ -133,6 +140,7 @@ pub async fn for_engine(engine: Arc<dyn Engine>, ctx_size: Option<u32>, sample: 
         return Budget {
             window,
             window_source,
+            assumed,
             counter: Arc::new(Calibrated {
                 inner: base,
                 factor,
@@ -143,6 +151,7 @@ pub async fn for_engine(engine: Arc<dyn Engine>, ctx_size: Option<u32>, sample: 
     Budget {
         window,
         window_source,
+        assumed,
         counter,
         exact,
     }

@@ -41,6 +41,29 @@ pub struct LongOutcome {
     pub notes: Vec<String>,
 }
 
+/// Documents this small fit any model's window; they are sent without asking the server
+/// for its window or tokenizer.
+pub const SURELY_FITS_BYTES: usize = 4096;
+
+/// Whether `doc` may need the long-document path at all: a model is asked, and the document
+/// is not surely small, or the user capped the input.
+pub fn may_need(
+    engine: &dyn Engine,
+    prepared: &Prepared,
+    doc: &Document,
+    cap: Option<usize>,
+) -> bool {
+    prepared.model_call
+        && engine.name() != "builtin"
+        && (doc.text.len() > SURELY_FITS_BYTES || cap.is_some())
+}
+
+/// Whether `doc` must go through the long-document path under `budget`: the single request
+/// does not fit, or the document exceeds the user's `--max-input-tokens` cap.
+pub fn needed(budget: &Budget, prepared: &Prepared, doc: &Document, cap: Option<usize>) -> bool {
+    !fits(budget, prepared) || cap.is_some_and(|cap| budget.counter.count(&doc.text) > cap)
+}
+
 /// Whether the prepared single request fits the window with room for the answer.
 pub fn fits(budget: &Budget, prepared: &Prepared) -> bool {
     budget.messages(&prepared.request.messages) + budget.reserve(prepared.request.params.max_tokens)

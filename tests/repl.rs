@@ -329,7 +329,7 @@ fn mock_server(slow: bool) -> MockServer {
     let (req_tx, requests) = mpsc::channel();
     let (hang_tx, hangups) = mpsc::channel();
     std::thread::spawn(move || {
-        for conn in listener.incoming().take(20) {
+        for conn in listener.incoming().take(60) {
             let Ok(conn) = conn else { continue };
             let (req_tx, hang_tx) = (req_tx.clone(), hang_tx.clone());
             std::thread::spawn(move || serve(conn, slow, &req_tx, &hang_tx));
@@ -361,6 +361,13 @@ fn serve(
         }
     };
     let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
+    // Only chat requests are answered; ava's questions about the model (/v1/models,
+    // /tokenize) get what a server without them says.
+    if !head.starts_with("post ") || !head.contains("/chat/completions") {
+        let _ = conn
+            .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        return;
+    }
     let len: usize = head
         .lines()
         .find_map(|l| l.strip_prefix("content-length:"))
@@ -406,6 +413,10 @@ fn serve(
 }
 
 fn spawn_openai(home: &Home, url: &str) -> Session {
+    spawn_openai_with(home, url, &["report.txt"])
+}
+
+fn spawn_openai_with(home: &Home, url: &str, args: &[&str]) -> Session {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ava"));
     cmd.args([
         "chat",
@@ -415,8 +426,8 @@ fn spawn_openai(home: &Home, url: &str) -> Session {
         url,
         "--model",
         "mock",
-        "report.txt",
-    ]);
+    ])
+    .args(args);
     isolate(&mut cmd, home.dir.path());
     let mut s = Session::spawn(cmd).expect("spawn ava in a pty");
     s.get_process_mut()
@@ -472,5 +483,90 @@ fn ctrl_c_cancels_a_slow_answer_and_the_session_goes_on() {
         .expect("the server saw the client hang up");
     say(&mut s, "/help", "Commands");
     prompt(&mut s);
+    exits_cleanly(s);
+}
+
+/// A statement far longer than the 2,048-token window the long-document tests give the model;
+/// its last line is distinctive so a test can tell whether the whole text was sent.
+fn write_long_statement(home: &Home) {
+    let mut text = String::new();
+    for i in 1..=400 {
+        text.push_str(&format!(
+            "Line {i}: the officer on duty recorded call number {i} from a resident of Mokotów.\n"
+        ));
+    }
+    text.push_str("THE LAST LINE OF THE LONG STATEMENT.\n");
+    std::fs::write(home.path("long.txt"), text).expect("write long statement");
+}
+
+/// Every request the server has seen so far. The server records a request before answering
+/// it, and ava shows its prompt only after the answers, so at the prompt nothing is missing.
+fn drain(requests: &mpsc::Receiver<String>) -> Vec<String> {
+    requests.try_iter().collect()
+}
+
+#[test]
+fn summarize_in_the_session_reads_a_long_document_in_parts() {
+    let home = Home::new();
+    write_long_statement(&home);
+    let server = mock_server(false);
+    let mut s = spawn_openai_with(&home, &server.url, &["--ctx-size", "2048", "long.txt"]);
+    let before = say(&mut s, "/summarize", "Hello from the mock.");
+    assert!(
+        before.contains("parts, then combined"),
+        "the session says the document is read in parts: {before}"
+    );
+    prompt(&mut s);
+    let requests = drain(&server.requests);
+    let maps = requests
+        .iter()
+        .filter(|r| r.contains("Below is part "))
+        .count();
+    assert!(maps >= 2, "map requests: {maps} of {}", requests.len());
+    assert_eq!(requests.len(), maps + 1, "one reduce after the parts");
+    let last_line_sent = requests
+        .iter()
+        .filter(|r| r.contains("THE LAST LINE OF THE LONG STATEMENT"))
+        .count();
+    assert_eq!(last_line_sent, 1, "the end of the document is read once");
+    exits_cleanly(s);
+}
+
+#[test]
+fn chat_over_a_document_too_long_for_the_model_uses_its_summary_and_says_so() {
+    let home = Home::new();
+    write_long_statement(&home);
+    let server = mock_server(false);
+    let mut s = spawn_openai_with(&home, &server.url, &["--ctx-size", "2048", "long.txt"]);
+    s.send_line("Which calls came from Mokotów?").expect("send");
+    let notice = s
+        .expect("uses its summary")
+        .expect("the session says it chats over a summary");
+    let notice = String::from_utf8_lossy(notice.before()).into_owned();
+    assert!(notice.contains("long.txt"), "{notice}");
+    s.expect("Hello from the mock.")
+        .expect("the chat answer streams");
+    prompt(&mut s);
+    let requests = drain(&server.requests);
+    let chat = requests.last().expect("a chat request");
+    assert!(chat.contains("Which calls came from Mokotów?"), "{chat}");
+    assert!(chat.contains("content=\\\"summary\\\""), "{chat}");
+    assert!(
+        !chat.contains("THE LAST LINE OF THE LONG STATEMENT"),
+        "the whole document must not be sent: {chat}"
+    );
+    assert!(
+        requests.len() >= 3,
+        "the summary was made in parts before the chat turn: {} requests",
+        requests.len()
+    );
+    // The summary is kept: the next turn costs no new summarizing.
+    say(&mut s, "And the first one?", "Hello from the mock.");
+    prompt(&mut s);
+    assert_eq!(
+        drain(&server.requests).len(),
+        1,
+        "one request for the second turn"
+    );
     exits_cleanly(s);
 }

@@ -14,10 +14,12 @@ mod input;
 mod session;
 
 use crate::app::{self, Context};
+use crate::budget::Budget;
 use crate::engine::{ChatRequest, Engine, GenParams, Intent, Length};
 use crate::error::{Error, Result};
+use crate::longdoc;
 use crate::source::{Document, Input, load_document};
-use crate::task::{self, Job, Outcome, TemplateRef};
+use crate::task::{self, Job, Outcome, Prepared, TemplateRef};
 use completion::{Names, ReplHelper};
 use input::{LineAssembler, Step};
 use is_terminal::IsTerminal;
@@ -27,15 +29,12 @@ use rustyline::history::{FileHistory, History};
 use rustyline::{
     Cmd, ConditionalEventHandler, EventContext, EventHandler, KeyEvent, Movement, RepeatCount,
 };
-use session::{Attached, Saved, Session, Turn, Who};
+use session::{Attached, Digest, Saved, Session, Turn, Who};
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::runtime::Runtime;
-
-/// Context assumed when neither the engine nor `/set context` says how large it is.
-const ASSUMED_CONTEXT: usize = 8192;
 
 /// Run the REPL until `/exit`, Ctrl-D or the end of stdin; `files` are attached first.
 ///
@@ -56,6 +55,7 @@ pub fn run(ctx: Context, files: &[String], runtime: &Runtime) -> Result<i32> {
         runtime,
         interrupts: None,
         context_override: None,
+        budget: None,
         failures: 0,
         first_error: None,
     };
@@ -103,6 +103,9 @@ struct Repl<'rt> {
     interrupts: Option<Interrupts>,
     /// `/set context N`: the model's context in tokens, when the engine cannot say.
     context_override: Option<usize>,
+    /// The model's window and token counter, worked out when first needed (a server is asked
+    /// once) and again after `/engine`, `/model` or `/set context`.
+    budget: Option<Arc<Budget>>,
     failures: usize,
     first_error: Option<i32>,
 }
@@ -545,11 +548,25 @@ impl Repl<'_> {
         Ok(doc)
     }
 
-    fn count(&self, text: &str) -> usize {
-        self.engine
-            .count_tokens(text)
-            .unwrap_or_else(|| session::estimate_tokens(text))
-            + session::MESSAGE_OVERHEAD
+    /// The model's budget; `sample` (a document) calibrates the count against a server's
+    /// tokenizer when the budget is worked out now.
+    fn token_budget(&mut self, sample: &str) -> Arc<Budget> {
+        if let Some(b) = &self.budget {
+            return b.clone();
+        }
+        let ctx_size = self
+            .context_override
+            .and_then(|c| u32::try_from(c).ok())
+            .or(self.ctx.config.settings.ctx_size);
+        let work = crate::budget::for_engine(self.engine.clone(), ctx_size, sample);
+        let b = Arc::new(self.runtime.block_on(work));
+        self.status.verbose(&b.describe());
+        self.budget = Some(b.clone());
+        b
+    }
+
+    fn count(&mut self, text: &str) -> usize {
+        self.token_budget(text).counter.count(text) + session::MESSAGE_OVERHEAD
     }
 
     fn attach(&mut self, arg: &str) -> Result<()> {
@@ -557,17 +574,17 @@ impl Repl<'_> {
         let tokens = self.count(&doc.text);
         let lines = doc.text.lines().count();
         let name = doc.name.clone();
-        let replaced = self.session.attach(Attached { doc, tokens });
+        let replaced = self.session.attach(Attached::new(doc, tokens));
         self.status.note(&format!(
             "{} {name}: {lines} lines, ~{tokens} tokens",
             if replaced { "reloaded" } else { "attached" }
         ));
         let total: usize = self.session.docs.iter().map(|a| a.tokens).sum();
         let (budget, _) = self.budget();
-        if total > budget {
-            self.status.warn(&format!(
+        if total > budget && self.engine.name() != "builtin" {
+            self.status.note(&format!(
                 "the attached documents (~{total} tokens) exceed what the model can take in a chat turn \
-                 (~{budget}); /drop some to chat about the rest (/summarize and /process work per document)"
+                 (~{budget}); chat will use summaries of the longest ones (/summarize and /process read them whole)"
             ));
         }
         Ok(())
@@ -624,13 +641,9 @@ impl Repl<'_> {
             &prepared.template.hash[..12.min(prepared.template.hash.len())]
         ));
         let max_tokens = prepared.request.params.max_tokens;
-        let (res, shown) = if prepared.model_call {
-            self.generate(prepared.request.clone(), !prepared.structured)
-        } else {
-            (Ok(Outcome::default()), String::new())
-        };
-        let outcome = match res {
-            Ok(o) => o,
+        let (res, shown) = self.answer(job, &prepared, doc, !prepared.structured);
+        let Answer { outcome, value } = match res {
+            Ok(a) => a,
             Err(e) => {
                 if !shown.is_empty() && !prepared.structured {
                     self.session.note(
@@ -643,10 +656,10 @@ impl Repl<'_> {
         };
         self.warn_if_cut(&outcome, max_tokens);
         let answer = if prepared.structured {
-            let value = if prepared.model_call {
-                Some(self.checked(&prepared.request, outcome)?)
-            } else {
-                None
+            let value = match value {
+                Some(v) => Some(v),
+                None if prepared.model_call => Some(self.checked(&prepared.request, outcome)?),
+                None => None,
             };
             let region = &self.ctx.config.settings.region;
             let report = prepared.entity_report(doc, region, false, value.as_ref());
@@ -694,19 +707,158 @@ impl Repl<'_> {
 
     /// Tokens available for system prompt, documents and conversation, and whether the
     /// context size is known rather than assumed.
-    fn budget(&self) -> (usize, bool) {
-        let known = self
-            .context_override
-            .or_else(|| self.engine.context_window());
-        let window = known.unwrap_or(ASSUMED_CONTEXT);
-        let reserve = self
-            .ctx
-            .config
-            .settings
-            .max_tokens
-            .map_or(window / 8, |m| m as usize)
-            .clamp(256.min(window / 2), window / 2);
-        (window - reserve, known.is_some())
+    fn budget(&mut self) -> (usize, bool) {
+        let b = self.token_budget("");
+        let reserve = b
+            .reserve(self.ctx.config.settings.max_tokens)
+            .min(b.window / 2);
+        (b.window - reserve, !b.assumed)
+    }
+
+    /// Run a prepared task the way the one-shot commands do: one request when the document
+    /// fits the model, else in parts that are then combined. The final text streams to stdout
+    /// when `stream`. Also returns the text shown, which is all there is after a failure.
+    fn answer(
+        &mut self,
+        job: &Job,
+        prepared: &Prepared,
+        doc: &Document,
+        stream: bool,
+    ) -> (Result<Answer>, String) {
+        if !prepared.model_call {
+            return (Ok(Answer::default()), String::new());
+        }
+        let cap = self.ctx.global.max_input_tokens;
+        let long = if longdoc::may_need(self.engine.as_ref(), prepared, doc, cap) {
+            let b = self.token_budget(&doc.text);
+            longdoc::needed(&b, prepared, doc, cap).then_some(b)
+        } else {
+            None
+        };
+        let settings = app::long_settings(&self.ctx, self.engine.as_ref());
+        let engine = self.engine.clone();
+        let status = self.status.clone();
+        let store = &self.ctx.store;
+        let base = self.ctx.base_params();
+        let interrupts = &mut self.interrupts;
+        let mut shown = String::new();
+        let res = {
+            let shown = &mut shown;
+            let mut on_text = |t: &str| -> Result<()> {
+                shown.push_str(t);
+                if stream {
+                    let mut o = std::io::stdout().lock();
+                    o.write_all(t.as_bytes())?;
+                    o.flush()?;
+                }
+                Ok(())
+            };
+            self.runtime.block_on(async {
+                let work = async {
+                    match &long {
+                        Some(budget) => {
+                            let on_status = |m: &str| status.note(m);
+                            let runner = longdoc::Runner {
+                                engine: engine.clone(),
+                                budget,
+                                store,
+                                base: &base,
+                                settings,
+                                on_status: &on_status,
+                            };
+                            let l = runner.run(job, prepared, doc, &mut on_text).await?;
+                            for n in l
+                                .notes
+                                .iter()
+                                .filter(|n| n.starts_with("--max-input-tokens"))
+                            {
+                                status.warn(&format!("{}: {n}", doc.name));
+                            }
+                            Ok(Answer {
+                                outcome: l.outcome,
+                                value: l.value,
+                            })
+                        }
+                        None => {
+                            let req = prepared.request.clone();
+                            let outcome = task::execute(engine.as_ref(), req, &mut on_text).await?;
+                            Ok(Answer {
+                                outcome,
+                                value: None,
+                            })
+                        }
+                    }
+                };
+                interruptible(interrupts, work).await
+            })
+        };
+        if stream && !shown.is_empty() && !shown.ends_with('\n') {
+            let _ = out("\n");
+        }
+        (res, shown)
+    }
+
+    /// Replace the longest attached documents by summaries until `fixed` (everything but
+    /// conversation memory) fits `budget`; `None` when even that is not enough.
+    fn fit_documents(&mut self, mut fixed: usize, budget: usize) -> Result<Option<usize>> {
+        while fixed > budget {
+            let Some(i) = (0..self.session.docs.len())
+                .filter(|&i| self.session.docs[i].digest.is_none())
+                .max_by_key(|&i| self.session.docs[i].tokens)
+            else {
+                return Ok(None);
+            };
+            let digest = self.digest(i, budget)?;
+            let a = &mut self.session.docs[i];
+            fixed = fixed - a.tokens + digest.tokens;
+            self.status.warn(&format!(
+                "{} (~{} tokens) does not fit the chat next to the rest (~{budget} tokens available); \
+                 the conversation uses its summary (~{} tokens) instead — ask /summarize or /process \
+                 for the whole text",
+                a.doc.name, a.tokens, digest.tokens
+            ));
+            a.digest = Some(digest);
+        }
+        Ok(Some(fixed))
+    }
+
+    /// A summary of attached document `i` to stand in for it in chat, through the same
+    /// summarize task as `/summarize` (in parts when the document is long).
+    fn digest(&mut self, i: usize, budget: usize) -> Result<Digest> {
+        let doc = self.session.docs[i].doc.clone();
+        self.status.note(&format!(
+            "summarizing {} for the conversation (~{} tokens, more than fits)",
+            doc.name, self.session.docs[i].tokens
+        ));
+        let job = Job::Summarize {
+            length: Length::Long,
+            format: "text".into(),
+            lang: None,
+        };
+        let prepared = task::prepare(
+            &job,
+            &doc,
+            &self.ctx.store,
+            self.engine.as_ref(),
+            &self.ctx.base_params(),
+        )?;
+        let (res, _) = self.answer(&job, &prepared, &doc, false);
+        let outcome = res?.outcome;
+        self.warn_if_cut(&outcome, prepared.request.params.max_tokens);
+        let tokens = self.count(&outcome.text);
+        if tokens >= self.session.docs[i].tokens || tokens > budget {
+            return Err(Error::BadInput {
+                name: doc.name,
+                reason: format!(
+                    "too long to chat about: even its summary (~{tokens} tokens) does not fit \
+                     (~{budget} available); /drop it and use /summarize or /process on it"
+                ),
+            });
+        }
+        Ok(Digest {
+            text: outcome.text,
+            tokens,
+        })
     }
 
     fn chat(&mut self, text: &str) -> Result<()> {
@@ -730,22 +882,23 @@ impl Repl<'_> {
         builtins.insert("part".to_string(), JinjaValue::from(1));
         builtins.insert("parts".to_string(), JinjaValue::from(1));
         let rendered = template.render(&BTreeMap::new(), &builtins)?;
+        let doc_tokens: usize = self.session.docs.iter().map(|a| a.chat_tokens()).sum();
+        let fixed = self.count(&rendered.system) + doc_tokens + self.count(&rendered.user);
+        let (budget, known) = self.budget();
+        let fixed = self.fit_documents(fixed, budget)?.unwrap_or(fixed);
         let docs = self.session.documents_block();
         let system = [rendered.system.trim(), docs.trim()]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join("\n\n");
-        let doc_tokens: usize = self.session.docs.iter().map(|a| a.tokens).sum();
-        let fixed = self.count(&rendered.system) + doc_tokens + self.count(&rendered.user);
-        let (budget, known) = self.budget();
         let costs: Vec<usize> = self.session.memory.iter().map(|t| t.tokens).collect();
         let Some(drop) = session::turns_to_drop(fixed, &costs, budget) else {
             return Err(Error::BadInput {
                 name: "chat".into(),
                 reason: format!(
-                    "the attached documents and this message need ~{fixed} tokens, more than the ~{budget} \
-                     the model can take{}; /drop a document, or /summarize it",
+                    "the attached documents (summarized where too long) and this message need ~{fixed} tokens, \
+                     more than the ~{budget} the model can take{}; /drop a document",
                     if known {
                         ""
                     } else {
@@ -813,16 +966,7 @@ impl Repl<'_> {
                     }
                     Ok(())
                 });
-                match interrupts {
-                    Some(i) => {
-                        i.clear();
-                        tokio::select! {
-                            r = work => r,
-                            () = i.recv() => Err(Error::Interrupted),
-                        }
-                    }
-                    None => work.await,
-                }
+                interruptible(interrupts, work).await
             })
         };
         if stream && !shown.is_empty() && !shown.ends_with('\n') {
@@ -856,28 +1000,34 @@ impl Repl<'_> {
         out(&s)
     }
 
-    fn show_tokens(&self) -> Result<()> {
+    fn show_tokens(&mut self) -> Result<()> {
         let docs: usize = self.session.docs.iter().map(|a| a.tokens).sum();
+        let summarized = self
+            .session
+            .docs
+            .iter()
+            .filter(|a| a.digest.is_some())
+            .count();
         let memory: usize = self.session.memory.iter().map(|t| t.tokens).sum();
         let (budget, known) = self.budget();
-        let exact = self.engine.count_tokens("probe").is_some();
+        let b = self.token_budget("");
         out(&format!(
-            "documents:     ~{docs} tokens in {} document(s)\n\
+            "documents:     ~{docs} tokens in {} document(s){}\n\
              conversation:  ~{memory} tokens in {} turn(s)\n\
-             budget:        ~{budget} tokens for prompt, documents and conversation ({})\n\
+             budget:        ~{budget} tokens for prompt, documents and conversation\n\
+             window:        {} tokens ({}){}\n\
              counting:      {}\n",
             self.session.docs.len(),
+            if summarized > 0 {
+                format!(", {summarized} summarized for chat")
+            } else {
+                String::new()
+            },
             self.session.memory.len(),
-            if known {
-                "from the model's context size".to_string()
-            } else {
-                format!("context unknown, {ASSUMED_CONTEXT} assumed; /set context N")
-            },
-            if exact {
-                "the model's own tokenizer"
-            } else {
-                "estimated, about 3 characters a token"
-            },
+            b.window,
+            b.window_source,
+            if known { "" } else { "; /set context N" },
+            b.counter.describe(),
         ))
     }
 
@@ -892,7 +1042,7 @@ impl Repl<'_> {
             show(s.seed.map(|v| v.to_string())),
             show(
                 self.context_override
-                    .or_else(|| self.engine.context_window())
+                    .or_else(|| self.budget.as_ref().map(|b| b.window))
                     .map(|v| v.to_string())
             ),
         ))
@@ -928,6 +1078,7 @@ impl Repl<'_> {
                     return Err(Error::Usage("context must be at least 512 tokens".into()));
                 }
                 self.context_override = v;
+                self.budget = None;
             }
             _ => {
                 return Err(Error::Usage(format!(
@@ -1000,10 +1151,12 @@ impl Repl<'_> {
         match app::choose_engine(&self.ctx) {
             Ok(choice) => {
                 self.engine = choice.engine;
-                // Another model may count tokens differently.
-                for i in 0..self.session.docs.len() {
-                    let tokens = self.count(&self.session.docs[i].doc.text);
-                    self.session.docs[i].tokens = tokens;
+                // Another model has another window and may count tokens differently.
+                self.budget = None;
+                let b = self.token_budget("");
+                for a in &mut self.session.docs {
+                    a.tokens = b.counter.count(&a.doc.text) + session::MESSAGE_OVERHEAD;
+                    a.digest = None;
                 }
                 self.status
                     .note(&format!("engine: {}", self.engine_label()));
@@ -1026,7 +1179,7 @@ impl Repl<'_> {
             ) {
                 Ok(doc) => {
                     let tokens = self.count(&doc.text);
-                    fresh.attach(Attached { doc, tokens });
+                    fresh.attach(Attached::new(doc, tokens));
                 }
                 Err(e) => self.status.warn(&format!("{e} (not attached again)")),
             }
@@ -1054,6 +1207,32 @@ impl Repl<'_> {
             h.push_str(&format!("- attached: {}\n", a.doc.name));
         }
         h
+    }
+}
+
+/// A task's result: the answer, and for structured templates answered in parts their
+/// combined JSON.
+#[derive(Default)]
+struct Answer {
+    outcome: Outcome,
+    value: Option<serde_json::Value>,
+}
+
+/// Run `work` until it ends or, on a terminal, the analyst presses Ctrl-C, which drops it
+/// (closing its connection) and leaves the session as it was.
+async fn interruptible<T>(
+    interrupts: &mut Option<Interrupts>,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match interrupts {
+        Some(i) => {
+            i.clear();
+            tokio::select! {
+                r = work => r,
+                () = i.recv() => Err(Error::Interrupted),
+            }
+        }
+        None => work.await,
     }
 }
 

@@ -15,6 +15,30 @@ const SESSION_VERSION: u32 = 1;
 pub struct Attached {
     pub doc: Document,
     pub tokens: usize,
+    /// Stands in for the document in chat turns when the whole text does not fit the model.
+    pub digest: Option<Digest>,
+}
+
+/// A summary of an attached document, made when the document is too long to chat over whole.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    pub text: String,
+    pub tokens: usize,
+}
+
+impl Attached {
+    pub fn new(doc: Document, tokens: usize) -> Self {
+        Attached {
+            doc,
+            tokens,
+            digest: None,
+        }
+    }
+
+    /// Tokens the document takes in a chat turn: its summary's when it has one.
+    pub fn chat_tokens(&self) -> usize {
+        self.digest.as_ref().map_or(self.tokens, |d| d.tokens)
+    }
 }
 
 /// One exchange the model remembers.
@@ -100,11 +124,23 @@ impl Session {
         }
         let mut out = String::from("The analyst attached these documents to the conversation:\n");
         for a in &self.docs {
-            out.push_str(&format!(
-                "\n<document name=\"{}\">\n{}",
-                a.doc.name, a.doc.text
-            ));
-            if !a.doc.text.ends_with('\n') {
+            let body = match &a.digest {
+                None => {
+                    out.push_str(&format!("\n<document name=\"{}\">\n", a.doc.name));
+                    &a.doc.text
+                }
+                Some(d) => {
+                    out.push_str(&format!(
+                        "\n<document name=\"{}\" content=\"summary\">\n\
+                         (The whole document is too long for this conversation; this is a summary \
+                         of it. Say so when an answer may depend on details the summary leaves out.)\n",
+                        a.doc.name
+                    ));
+                    &d.text
+                }
+            };
+            out.push_str(body);
+            if !body.ends_with('\n') {
                 out.push('\n');
             }
             out.push_str("</document>\n");
@@ -131,13 +167,6 @@ pub fn base_name(name: &str) -> &str {
         .file_name()
         .and_then(|s| s.to_str())
         .unwrap_or(name)
-}
-
-/// A rough token count for engines that cannot count: about three characters per token,
-/// which over-counts English and is close for Polish and other inflected languages, so the
-/// budget errs on the safe side.
-pub fn estimate_tokens(text: &str) -> usize {
-    text.chars().count().div_ceil(3)
 }
 
 /// Tokens a chat message costs beyond its text (role markers).
@@ -322,15 +351,9 @@ mod tests {
     fn detach_by_full_or_base_name() {
         let mut s = Session::default();
         for n in ["a/x.txt", "b/y.txt", "c/y.txt"] {
-            s.attach(Attached {
-                doc: Document::from_text(n, "t"),
-                tokens: 1,
-            });
+            s.attach(Attached::new(Document::from_text(n, "t"), 1));
         }
-        assert!(s.attach(Attached {
-            doc: Document::from_text("a/x.txt", "new"),
-            tokens: 1
-        }));
+        assert!(s.attach(Attached::new(Document::from_text("a/x.txt", "new"), 1)));
         assert_eq!(s.docs.len(), 3);
         assert!(s.detach("x.txt").is_some());
         assert!(
@@ -343,14 +366,30 @@ mod tests {
     #[test]
     fn documents_are_not_template_source() {
         let mut s = Session::default();
-        s.attach(Attached {
-            doc: Document::from_text("r.txt", "{{ input }} {% if %}"),
-            tokens: 1,
-        });
+        s.attach(Attached::new(
+            Document::from_text("r.txt", "{{ input }} {% if %}"),
+            1,
+        ));
         assert!(
             s.documents_block()
                 .contains("{{ input }} {% if %}\n</document>")
         );
+    }
+
+    #[test]
+    fn a_summarized_document_is_sent_as_its_summary_and_says_so() {
+        let mut s = Session::default();
+        let mut a = Attached::new(Document::from_text("long.txt", "FULL TEXT"), 900);
+        a.digest = Some(Digest {
+            text: "SHORT SUMMARY".into(),
+            tokens: 30,
+        });
+        s.attach(a);
+        let block = s.documents_block();
+        assert!(block.contains("SHORT SUMMARY"), "{block}");
+        assert!(!block.contains("FULL TEXT"), "{block}");
+        assert!(block.contains("content=\"summary\""), "{block}");
+        assert_eq!(s.docs[0].chat_tokens(), 30);
     }
 
     #[test]
