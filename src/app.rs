@@ -10,6 +10,8 @@ use crate::sink::{Record, Sink, Status, Target};
 use crate::source::{Input, load_document};
 use crate::task::{self, Job, TemplateRef};
 use crate::template::{TemplateStore, parse_var};
+use futures_util::stream::{self, StreamExt};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use is_terminal::IsTerminal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,6 +22,9 @@ pub struct Context {
     pub status: Status,
     pub store: TemplateStore,
     pub global: GlobalOpts,
+    /// Progress bars on stderr (files, parts of each file); `None` when stderr is not a
+    /// terminal or with `-q`.
+    pub progress: Option<MultiProgress>,
 }
 
 impl Context {
@@ -27,11 +32,13 @@ impl Context {
         let config = config::resolve(&global)?;
         let status = Status::new(global.quiet, global.verbose);
         let store = TemplateStore::new(global.template_dir.clone());
+        let progress = (!global.quiet && std::io::stderr().is_terminal()).then(MultiProgress::new);
         Ok(Self {
             config,
             status,
             store,
             global,
+            progress,
         })
     }
 
@@ -330,31 +337,100 @@ async fn run_job(
         },
     );
 
-    let mut failures: Vec<Error> = Vec::new();
-    let mut skipped = 0;
+    let mut todo = Vec::new();
     for input in &inputs {
         let name = input.name();
-        if ctx.global.resume
-            && let Some(done) = sink.existing_output(&name, job.kind())
-        {
-            ctx.status.note(&format!(
+        match sink.existing_output(&name, job.kind()) {
+            Some(done) if ctx.global.resume => ctx.status.note(&format!(
                 "{name}: skipped, {} exists (--resume)",
                 done.display()
-            ));
-            skipped += 1;
-            continue;
+            )),
+            _ => todo.push(input),
         }
-        match run_one(&ctx, &engine, &job, input, &base, format, &mut sink).await {
-            Ok(()) => {}
-            Err(Error::Interrupted) => return Err(Error::Interrupted),
-            Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+    }
+    let skipped = inputs.len() - todo.len();
+    let jobs = jobs_for(&ctx, engine.as_ref());
+    // Files run side by side when asked to, or when nobody is watching answers stream.
+    let live = sink.streams() && ctx.global.output.is_none() && std::io::stdout().is_terminal();
+    let parallel = todo.len() > 1 && jobs > 1 && (ctx.global.jobs.is_some() || !live);
+    let engine: Arc<dyn Engine> = if parallel {
+        // Files and their parts together keep at most `jobs` requests in flight.
+        Arc::new(crate::engine::limited::Limited::new(engine, jobs))
+    } else {
+        engine
+    };
+    let files_bar = match (&ctx.progress, parallel) {
+        (Some(multi), true) => {
+            let bar = multi.add(ProgressBar::new(todo.len() as u64));
+            if let Ok(style) = ProgressStyle::with_template(
+                "ava: files [{bar:30}] {pos}/{len}, {elapsed} elapsed, ETA {eta}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        }
+        _ => ProgressBar::hidden(),
+    };
+
+    let mut failures: Vec<Error> = Vec::new();
+    let many = inputs.len() > 1;
+    // One input's failure is reported and the others go on. `Some(code)`: stop now.
+    let mut settle = |name: &str, r: Result<()>| -> Result<Option<i32>> {
+        match r {
+            Ok(()) => Ok(None),
+            Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Some(0)),
+            Err(e) if !many || matches!(e, Error::Interrupted) => Err(e),
             Err(e) => {
-                sink.fail(&name, &e)?;
-                if inputs.len() == 1 {
-                    return Err(e);
-                }
                 ctx.status.error(&format!("{name}: {e}"));
                 failures.push(e);
+                Ok(None)
+            }
+        }
+    };
+    if parallel {
+        let (ctx, engine, job, base) = (&ctx, &engine, &job, &base);
+        let captures: Vec<_> = (0..todo.len()).map(|i| sink.capture(i)).collect();
+        let runs = stream::iter(todo.iter().zip(captures).map(
+            |(input, (mut part_sink, captured))| async move {
+                let mut r = run_one(ctx, engine, job, input, base, format, &mut part_sink).await;
+                if let Err(e) = &r
+                    && !matches!(e, Error::Interrupted)
+                    && let Err(recording) = part_sink.fail(&input.name(), e)
+                {
+                    r = Err(recording);
+                }
+                (input.name(), r, captured)
+            },
+        ))
+        // More files open than requests allowed, so one slow file does not hold up the
+        // next ones; the limiter keeps requests to `jobs`.
+        .buffered(jobs * 2);
+        let mut runs = std::pin::pin!(runs);
+        // In input order, each as soon as it and all before it are done.
+        while let Some((name, r, captured)) = runs.next().await {
+            files_bar.inc(1);
+            if let Err(e) = sink.write_captured(&captured)
+                && let Some(code) = settle(&name, Err(e))?
+            {
+                return Ok(code);
+            }
+            if let Some(code) = settle(&name, r)? {
+                return Ok(code);
+            }
+        }
+        files_bar.finish_and_clear();
+    } else {
+        for input in todo {
+            let name = input.name();
+            let mut r = run_one(&ctx, &engine, &job, input, &base, format, &mut sink).await;
+            if let Err(e) = &r
+                && !matches!(e, Error::Interrupted)
+                && let Err(recording) = sink.fail(&name, e)
+            {
+                r = Err(recording);
+            }
+            if let Some(code) = settle(&name, r)? {
+                return Ok(code);
             }
         }
     }
@@ -396,7 +472,7 @@ pub(crate) fn long_settings(ctx: &Context, engine: &dyn Engine) -> longdoc::Sett
         jobs: jobs_for(ctx, engine),
         overlap: ctx.global.overlap,
         max_input_tokens: ctx.global.max_input_tokens,
-        progress: !ctx.global.quiet && std::io::stderr().is_terminal(),
+        progress: ctx.progress.clone(),
         verbose: ctx.global.verbose,
     }
 }

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::source::Document;
 use crate::task::{self, Job, Outcome, Piece, Prepared};
 use crate::template::{Combine, Template, TemplateStore};
-use futures_util::stream::{self, StreamExt, TryStreamExt};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -26,8 +26,8 @@ pub struct Settings {
     pub overlap: usize,
     /// Stop reading the document after this many tokens (a deliberate cap).
     pub max_input_tokens: Option<usize>,
-    /// Show a progress bar on stderr.
-    pub progress: bool,
+    /// Where progress bars go (stderr, beside other files' bars); `None`: no bars.
+    pub progress: Option<MultiProgress>,
     /// Plain status lines on stderr instead of a bar.
     pub verbose: bool,
 }
@@ -174,23 +174,19 @@ impl Runner<'_> {
             self.budget.describe()
         ));
         (self.on_status)(&notes[notes.len() - 1]);
-        let bar = self.bar(chunks.len(), "translating");
+        let bar = self.bar(chunks.len(), "translating", doc);
         let requests = self.requests(t, &prepared.vars, doc, text, &chunks)?;
         let engine = &self.engine;
-        let mut results = stream::iter(requests.into_iter().enumerate())
-            .map(|(i, req)| {
-                let bar = &bar;
-                async move {
-                    let o = task::execute(engine.as_ref(), req, |_| Ok(())).await;
-                    bar.inc(1);
-                    o.map(|o| (i, o))
-                }
-            })
-            .buffered(self.settings.jobs.max(1));
+        let n = chunks.len();
+        let results = self.in_order(requests, &bar, doc, |i, req| async move {
+            let o = task::execute(engine.as_ref(), req, |_| Ok(())).await?;
+            check_complete(&o, doc, i, n)?;
+            Ok((i, o))
+        });
+        let mut results = std::pin::pin!(results);
         let mut total = Outcome::default();
         while let Some(r) = results.next().await {
             let (i, o) = r?;
-            check_complete(&o, doc, i, chunks.len())?;
             let mut piece = o.text.trim_end_matches([' ', '\n']).to_string();
             // Keep the source's own break between this part and the next.
             let source = chunks[i].text(text);
@@ -370,23 +366,15 @@ impl Runner<'_> {
         what: &str,
     ) -> Result<Vec<Outcome>> {
         let requests = self.requests(template, vars, doc, text, chunks)?;
-        let bar = self.bar(requests.len(), what);
+        let bar = self.bar(requests.len(), what, doc);
         let n = requests.len();
         let engine = &self.engine;
-        let out: Vec<Outcome> = stream::iter(requests.into_iter().enumerate())
-            .map(|(i, req)| {
-                let bar = &bar;
-                async move {
-                    let o = task::execute(engine.as_ref(), req, |_| Ok(())).await?;
-                    check_complete(&o, doc, i, n)?;
-                    bar.inc(1);
-                    if self.settings.verbose && bar.is_hidden() {
-                        (self.on_status)(&format!("{}: part {}/{n} done", doc.name, i + 1));
-                    }
-                    Ok::<_, Error>(o)
-                }
+        let out: Vec<Outcome> = self
+            .in_order(requests, &bar, doc, |i, req| async move {
+                let o = task::execute(engine.as_ref(), req, |_| Ok(())).await?;
+                check_complete(&o, doc, i, n)?;
+                Ok(o)
             })
-            .buffered(self.settings.jobs.max(1))
             .try_collect()
             .await?;
         bar.finish_and_clear();
@@ -402,24 +390,19 @@ impl Runner<'_> {
         chunks: &[Chunk],
     ) -> Result<Vec<Value>> {
         let requests = self.requests(template, vars, doc, text, chunks)?;
-        let bar = self.bar(requests.len(), "extracting");
+        let bar = self.bar(requests.len(), "extracting", doc);
         let n = requests.len();
         let engine = &self.engine;
-        let out = stream::iter(requests.into_iter().enumerate())
-            .map(|(i, req)| {
-                let bar = &bar;
-                async move {
-                    let o = task::execute(engine.as_ref(), req.clone(), |_| Ok(())).await?;
-                    check_complete(&o, doc, i, n)?;
-                    let (v, _) = task::checked_answer(engine.as_ref(), &req, o, |m| {
-                        (self.on_status)(&format!("{} part {}/{n}: {m}", doc.name, i + 1))
-                    })
-                    .await?;
-                    bar.inc(1);
-                    Ok::<_, Error>(v)
-                }
+        let out: Vec<Value> = self
+            .in_order(requests, &bar, doc, |i, req| async move {
+                let o = task::execute(engine.as_ref(), req.clone(), |_| Ok(())).await?;
+                check_complete(&o, doc, i, n)?;
+                let (v, _) = task::checked_answer(engine.as_ref(), &req, o, |m| {
+                    (self.on_status)(&format!("{} part {}/{n}: {m}", doc.name, i + 1))
+                })
+                .await?;
+                Ok(v)
             })
-            .buffered(self.settings.jobs.max(1))
             .try_collect()
             .await?;
         bar.finish_and_clear();
@@ -482,18 +465,48 @@ impl Runner<'_> {
         }
     }
 
-    fn bar(&self, n: usize, what: &str) -> ProgressBar {
-        if !self.settings.progress {
+    fn bar(&self, n: usize, what: &str, doc: &Document) -> ProgressBar {
+        let Some(multi) = &self.settings.progress else {
             return ProgressBar::hidden();
-        }
-        let bar = ProgressBar::with_draw_target(Some(n as u64), ProgressDrawTarget::stderr());
+        };
+        let bar = multi.add(ProgressBar::new(n as u64));
         if let Ok(style) = ProgressStyle::with_template(
             "ava: {msg} [{bar:30}] {pos}/{len} parts, {elapsed} elapsed, ETA {eta}",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
-        bar.set_message(what.to_string());
+        bar.set_message(format!("{what} {}", doc.name));
         bar
+    }
+
+    /// Run `each` over the requests, `jobs` at a time, yielding results in request order as
+    /// soon as each and all before it are done. The bar (or, with `--verbose` and no bar, a
+    /// status line) counts finished parts.
+    fn in_order<'s, T, Fut>(
+        &'s self,
+        requests: Vec<ChatRequest>,
+        bar: &'s ProgressBar,
+        doc: &'s Document,
+        each: impl Fn(usize, ChatRequest) -> Fut + 's,
+    ) -> impl Stream<Item = Result<T>> + 's
+    where
+        Fut: Future<Output = Result<T>> + 's,
+        T: 's,
+    {
+        let n = requests.len();
+        stream::iter(requests.into_iter().enumerate())
+            .map(move |(i, req)| {
+                let work = each(i, req);
+                async move {
+                    let r = work.await;
+                    bar.inc(1);
+                    if r.is_ok() && self.settings.verbose && bar.is_hidden() {
+                        (self.on_status)(&format!("{}: part {}/{n} done", doc.name, i + 1));
+                    }
+                    r
+                }
+            })
+            .buffered(self.settings.jobs.max(1))
     }
 }
 

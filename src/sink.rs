@@ -7,6 +7,7 @@ use owo_colors::OwoColorize;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Version of the JSON record shape written with `--json`.
 pub const RECORD_VERSION: u32 = 1;
@@ -152,6 +153,33 @@ impl Sink {
         })
     }
 
+    /// A sink for input number `index` of a batch that keeps its output in memory instead of
+    /// writing it, so that inputs run in parallel still come out whole and in input order.
+    /// Files in an output directory are written directly.
+    pub fn capture(&self, index: usize) -> (Sink, Captured) {
+        let captured = Captured::default();
+        let sink = Sink {
+            json: self.json,
+            stream: false,
+            target: self.target.clone(),
+            out: Box::new(captured.clone()),
+            headings: self.headings,
+            color: self.color,
+            current: String::new(),
+            current_streamed: false,
+            docs_done: index,
+        };
+        (sink, captured)
+    }
+
+    /// Write what a captured sink kept, in the order the caller chooses.
+    pub fn write_captured(&mut self, captured: &Captured) -> Result<()> {
+        self.docs_done += 1;
+        self.out.write_all(&captured.take())?;
+        self.out.flush()?;
+        Ok(())
+    }
+
     /// Start the answer for one input.
     pub fn begin(&mut self, name: &str) -> Result<()> {
         self.current.clear();
@@ -291,6 +319,31 @@ impl Sink {
                 Ok(None)
             }
         }
+    }
+}
+
+/// Output kept in memory by a [`Sink::capture`] sink.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn take(&self) -> Vec<u8> {
+        // A panic elsewhere cannot leave bytes half-written here; the data is still good.
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

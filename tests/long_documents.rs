@@ -47,10 +47,10 @@ fn long_report(n: usize) -> String {
 }
 
 fn tokens(text: &str) -> usize {
-    tiktoken_rs::o200k_base()
-        .unwrap()
-        .encode_ordinary(text)
-        .len()
+    // Building the encoder takes far longer than using it: once per test process.
+    static O200K: std::sync::LazyLock<tiktoken_rs::CoreBPE> =
+        std::sync::LazyLock::new(|| tiktoken_rs::o200k_base().unwrap());
+    O200K.encode_ordinary(text).len()
 }
 
 /// Text between `open` and `close` in the last user message.
@@ -340,4 +340,75 @@ fn tokens_reports_counts_and_parts() {
     assert!(stdout.contains("part(s)"), "{stdout}");
     assert!(stdout.contains("total"), "{stdout}");
     assert!(server.chat_requests().is_empty());
+}
+
+#[test]
+fn a_batch_runs_files_side_by_side_and_prints_them_in_input_order() {
+    let files = 7;
+    // The order in which the server answered, by report number.
+    let answered = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let reply = |answered: std::sync::Arc<std::sync::Mutex<Vec<String>>>| {
+        Reply::compute(move |body| {
+            let user = common::mock_openai::last_user_message(body);
+            let n = user
+                .split("Report number ")
+                .nth(1)
+                .and_then(|r| r.split('.').next())
+                .unwrap_or("?")
+                .to_string();
+            answered.lock().unwrap().push(n.clone());
+            format!("Summary of report {n}.")
+        })
+    };
+    // The first request to arrive is answered late: the files after it must not wait.
+    let server = server_with(vec![
+        reply(answered.clone()).header_delay(Duration::from_secs(2)),
+        reply(answered.clone()),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let mut args: Vec<String> = vec!["summarize".into(), "--jobs".into(), "3".into()];
+    for i in 1..=files {
+        let name = format!("r{i}.txt");
+        if i != 4 {
+            std::fs::write(home.path().join(&name), format!("Report number {i}.\n")).unwrap();
+        }
+        args.push(name);
+    }
+    let out = ava(home.path(), &server)
+        .args(&args)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("r4.txt"))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let expected: String = (1..=files)
+        .filter(|&i| i != 4)
+        .map(|i| format!("==> r{i}.txt <==\nSummary of report {i}.\n"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(
+        out, expected,
+        "whole answers, in input order, the missing file left out"
+    );
+    let answered = answered.lock().unwrap().clone();
+    assert_eq!(answered.len(), files - 1, "{answered:?}");
+    assert_ne!(
+        answered[0],
+        answered_first_request(&server),
+        "other files were answered while the first request waited: {answered:?}"
+    );
+}
+
+/// Report number in the first chat request the server received.
+fn answered_first_request(server: &MockServer) -> String {
+    let first = &server.chat_requests()[0];
+    first
+        .last_user_message()
+        .split("Report number ")
+        .nth(1)
+        .and_then(|r| r.split('.').next())
+        .unwrap_or("?")
+        .to_string()
 }

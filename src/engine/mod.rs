@@ -2,6 +2,7 @@
 //! templates, files or terminals: tasks build requests, sinks consume events.
 
 pub mod builtin;
+pub mod limited;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod openai;
