@@ -599,7 +599,14 @@ async fn run_one(
         value.as_ref(),
     );
     let value = match report {
-        None => value,
+        None => value.map(|mut v| {
+            let region = &ctx.config.settings.region;
+            if let Some(note) = prepared.ground_records(&doc, region, &mut v) {
+                ctx.status.warn(&format!("{}: {note}", doc.name));
+                warnings.push(note);
+            }
+            v
+        }),
         Some(report) => {
             let ungrounded = report.entities.iter().filter(|e| !e.grounded).count();
             if ungrounded > 0 {

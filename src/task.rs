@@ -174,6 +174,25 @@ impl Prepared {
     }
 }
 
+impl Prepared {
+    /// For templates that declare `ground:` fields, mark every record of the answer with
+    /// whether its values occur in the document (see [`crate::extract::records`]). Returns
+    /// the notice to give when some do not.
+    pub fn ground_records(
+        &self,
+        doc: &Document,
+        region: &str,
+        value: &mut serde_json::Value,
+    ) -> Option<String> {
+        let n = crate::extract::records::ground(&doc.text, value, &self.template.ground, region);
+        (n > 0).then(|| {
+            format!(
+                "{n} record(s) contain values that do not occur in the document; they are marked \"grounded\": false with the values under \"not_in_source\""
+            )
+        })
+    }
+}
+
 /// The text a request is about: a whole document, or one part of a long one.
 #[derive(Debug, Clone, Copy)]
 pub struct Piece<'a> {

@@ -343,6 +343,42 @@ fn model_and_pattern_entities_merge_and_invented_ones_are_marked_ungrounded() {
 }
 
 #[test]
+fn timeline_events_are_checked_against_the_document() {
+    let answer = serde_json::json!({"events": [
+        {"date": "2024-03-12", "time": "22:00", "description": "Car parked.",
+         "people": ["Jan Kowalski"], "line": 2},
+        {"date": "2024-03-14", "time": "", "description": "Arrest.",
+         "people": ["Piotr Zieliński"], "line": 3},
+    ]})
+    .to_string();
+    let server = MockServer::start(vec![Reply::text(&answer)]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(
+        home.path(),
+        "r.txt",
+        "Notatka z dnia 12 marca 2024 r.\n\
+         Jan Kowalski zaparkował o godz. 22:00.\n\
+         Rano stwierdził brak pojazdu.\n",
+    );
+    let out = ava(home.path(), &server)
+        .args(["process", "--template", "timeline", "--json"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("do not occur in the document"));
+    let rec: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let events = &rec["output"]["events"];
+    assert_eq!(events[0]["grounded"], true, "{events:#}");
+    assert_eq!(events[0]["source_lines"], serde_json::json!([1, 2]));
+    assert_eq!(events[1]["grounded"], false, "{events:#}");
+    assert_eq!(
+        events[1]["not_in_source"],
+        serde_json::json!(["2024-03-14", "Piotr Zieliński"])
+    );
+    assert!(rec["warnings"].to_string().contains("not_in_source"));
+}
+
+#[test]
 fn a_model_that_never_produces_valid_json_fails_after_bounded_repairs() {
     let server = MockServer::start(vec![
         Reply::text("Sure! Here are the entities: Anna."),

@@ -26,6 +26,7 @@
 //! - Entities are in order of first occurrence; ungrounded ones come last.
 
 pub mod ground;
+pub mod records;
 pub mod render;
 
 use crate::builtin::patterns::{self, Entity, EntityKind};

@@ -663,6 +663,14 @@ impl Repl<'_> {
             };
             let region = &self.ctx.config.settings.region;
             let report = prepared.entity_report(doc, region, false, value.as_ref());
+            let value = value.map(|mut v| {
+                if report.is_none()
+                    && let Some(note) = prepared.ground_records(doc, region, &mut v)
+                {
+                    self.status.warn(&note);
+                }
+                v
+            });
             let text = match (report, value) {
                 (Some(report), _) => crate::extract::render::text(&report),
                 (None, Some(v)) => serde_json::to_string_pretty(&v).unwrap_or_default() + "\n",

@@ -20,6 +20,8 @@ pub(super) struct Parsed {
     pub combine: Combine,
     pub builtin: Option<String>,
     pub patterns: Vec<EntityKind>,
+    /// Fields of the answer's records whose values must occur in the document.
+    pub ground: Vec<String>,
     /// (template source, first file line) of each part.
     pub system: Option<(String, usize)>,
     pub user: (String, usize),
@@ -100,6 +102,12 @@ pub(super) fn parse(file: &str, source: &str) -> Result<Parsed> {
         })?;
         patterns.push(kind);
     }
+    if !raw.ground.is_empty() && !matches!(output, Output::Schema(_)) {
+        return Err(front_err(
+            "ground",
+            "`ground` names fields of a JSON answer: it needs `output: schema`".into(),
+        ));
+    }
     if !patterns.is_empty() && raw.builtin.as_deref() != Some("extract") {
         return Err(front_err(
             "patterns",
@@ -116,6 +124,7 @@ pub(super) fn parse(file: &str, source: &str) -> Result<Parsed> {
         combine,
         builtin: raw.builtin,
         patterns,
+        ground: raw.ground,
         system,
         user,
     })
@@ -359,6 +368,8 @@ struct RawFront {
     builtin: Option<String>,
     #[serde(default)]
     patterns: Vec<String>,
+    #[serde(default)]
+    ground: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -105,6 +105,9 @@ pub struct Template {
     pub builtin: Option<String>,
     /// For `builtin: extract`: the pattern kinds to run (empty = all).
     pub patterns: Vec<crate::builtin::patterns::EntityKind>,
+    /// Fields of the answer's records whose values must occur in the document (`ground:`);
+    /// see [`crate::extract::records`].
+    pub ground: Vec<String>,
     /// The full text of the template file.
     pub source: String,
     /// sha256 (hex) of `source`, recorded with every run.
@@ -155,6 +158,7 @@ impl Template {
             combine: parsed.combine,
             builtin: parsed.builtin,
             patterns: parsed.patterns,
+            ground: parsed.ground,
             source: source.to_string(),
             hash: hex::encode(Sha256::digest(source.as_bytes())),
             system: parsed.system.map(|(source, first_line)| Part {
