@@ -16,7 +16,9 @@ For each document and each length (short, medium):
   the last sentence a baseline takes is cut at the word that reaches B, so every baseline has
   exactly as many words as ava's summary.
   4. Score: share of the document's key facts (bench/quality/facts/NAME.txt) found in the
-  summary, by the matching rule in bench/quality/README.md; the average is over documents.
+  summary, by the matching rule in bench/quality/README.md; the average is over documents,
+  and is also given separately for the documents the summarizer was tuned on and for those
+  held out ("# split: held-out" in the facts file).
 """
 import os
 import re
@@ -45,18 +47,22 @@ def norm(s):
 
 
 def load_facts(path):
-    """[(line, [[term, ...], ...])] and the document language ("# lang: polish")."""
-    facts, lang = [], "english"
+    """[(line, [[term, ...], ...])], the document language ("# lang: polish") and its split
+    ("# split: held-out"; default "tuned")."""
+    facts, lang, split = [], "english", "tuned"
     for line in open(path, encoding="utf-8"):
         line = line.strip()
         m = re.match(r"#\s*lang:\s*(\w+)", line)
         if m:
             lang = m.group(1)
+        m = re.match(r"#\s*split:\s*([\w-]+)", line)
+        if m:
+            split = m.group(1)
         if not line or line.startswith("#"):
             continue
         alts = [[norm(t) for t in alt.split("&") if t.strip()] for alt in line.split("|")]
         facts.append((line, alts))
-    return facts, lang
+    return facts, lang, split
 
 
 def term_re(term):
@@ -109,10 +115,14 @@ def main():
     ava = args[0] if args else "target/release/ava"
     names = sorted(f[:-4] for f in os.listdir(DOCS) if f.endswith(".txt"))
     results = {}  # (name, length) -> {system: (hits, total, words, missed)}
+    splits = {}  # name -> "tuned" | "held-out"
     for name in names:
         doc = os.path.join(DOCS, name + ".txt")
-        facts, lang = load_facts(os.path.join(FACTS, name + ".txt"))
+        facts, lang, splits[name] = load_facts(os.path.join(FACTS, name + ".txt"))
         text = open(doc, encoding="utf-8").read()
+        unmatched = [f for f, alts in facts if not has_fact(norm(text), alts)]
+        if unmatched:
+            sys.exit(f"{name}: facts not found in the document itself: {unmatched}")
         lead_sents = list(enumerate(sentences_in_order(text, lang)))
         ranked = sumy_punkt.lexrank_ranked(text, lang)
         by_score = sorted(range(len(ranked)), key=lambda i: (-ranked[i][1], i))
@@ -153,6 +163,10 @@ def main():
             print(f"| {name} | {row['ava'][1]} | " + " | ".join(cells) + " |")
         print("| **average recall** | | " + " | ".join(
             f"**{100 * sum(v) / len(v):.0f} %**" for v in avg.values()) + " |")
+        for split in sorted(set(splits.values()), reverse=True):
+            part = [i for i, n in enumerate(names) if splits[n] == split]
+            print(f"| average, {split} ({len(part)} docs) | | " + " | ".join(
+                f"{100 * sum(v[i] for i in part) / len(part):.0f} %" for v in avg.values()) + " |")
         for s in SYSTEMS:
             misses = [(n, results[(n, length)][s][3]) for n in names if results[(n, length)][s][3]]
             if s == "ava" and misses:

@@ -65,7 +65,11 @@ def make_inputs(tmp, quick):
     real = os.path.join(tmp, "real-17k.txt")
     with open(real, "w", encoding="utf-8") as f:
         for name in sorted(os.listdir(DOCS)):
-            if name.endswith(".txt") and "policja" not in name:
+            # The seven documents the figures were first measured on: the held-out ones
+            # (added later, one of them French) would change the input.
+            facts = os.path.join(DOCS, "..", "facts", name)
+            if (name.endswith(".txt") and os.path.exists(facts)
+                    and "# split: held-out" not in open(facts, encoding="utf-8").read()):
                 f.write(open(os.path.join(DOCS, name), encoding="utf-8").read() + "\n\n")
     inputs.append(("real-17k", real, True))
     big = os.path.join(tmp, "gen-10MB.txt")

@@ -31,6 +31,9 @@ impl Sentence {
 /// line breaks so one of them cannot swallow a whole summary.
 const MAX_UNIT_BYTES: usize = 1000;
 
+/// Single-blank-line gaps needed before a text's spacing is judged (see [`is_double_spaced`]).
+const MIN_DOUBLE_SPACED_GAPS: usize = 8;
+
 /// Split `text` into sentences in document order. Units without a letter or digit (rules,
 /// stray punctuation) are dropped.
 pub fn split_sentences(text: &str) -> Vec<Sentence> {
@@ -134,13 +137,23 @@ fn blocks(text: &str) -> Vec<(usize, usize)> {
         pos += raw.len();
     }
 
+    let double_spaced = is_double_spaced(text, &lines);
+
     // Lines grouped by layout alone; each group is then cut at unterminated short lines.
     let mut groups: Vec<Vec<Line>> = Vec::new();
     let mut current: Vec<Line> = Vec::new();
-    for line in lines {
+    for (i, &line) in lines.iter().enumerate() {
         let content = &text[line.start..line.end];
         let trimmed = content.trim();
-        if trimmed.is_empty() || !trimmed.chars().any(char::is_alphanumeric) {
+        if trimmed.is_empty() {
+            // In double-spaced text one blank line is only a line break; two end a block.
+            let single_gap = i > 0
+                && !is_blank(text, lines[i - 1])
+                && lines.get(i + 1).is_some_and(|&l| !is_blank(text, l));
+            if !(double_spaced && single_gap) {
+                flush(&mut groups, &mut current);
+            }
+        } else if !trimmed.chars().any(char::is_alphanumeric) {
             flush(&mut groups, &mut current);
         } else if trimmed.starts_with('#') || trimmed.starts_with('|') {
             flush(&mut groups, &mut current);
@@ -178,6 +191,35 @@ fn blocks(text: &str) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+fn is_blank(text: &str, line: Line) -> bool {
+    text[line.start..line.end].trim().is_empty()
+}
+
+/// Whether `text` is hard-wrapped prose with a blank line after every line (typewriter double
+/// spacing, some court databases and PDF exports). There a blank line cannot mark a paragraph:
+/// in many of its gaps a sentence runs on — the line before ends without sentence punctuation
+/// and the line after starts in lower case. Text with one paragraph per line and blank lines
+/// between has almost no such gaps.
+fn is_double_spaced(text: &str, lines: &[Line]) -> bool {
+    let (mut gaps, mut running_on) = (0usize, 0usize);
+    for w in lines.windows(3) {
+        if !is_blank(text, w[1]) || is_blank(text, w[0]) || is_blank(text, w[2]) {
+            continue;
+        }
+        gaps += 1;
+        let before = text[w[0].start..w[0].end].trim_end();
+        let after = text[w[2].start..w[2].end].trim_start();
+        let open = before
+            .chars()
+            .last()
+            .is_some_and(|c| !is_terminal(c) && c != ':');
+        if open && after.chars().next().is_some_and(char::is_lowercase) {
+            running_on += 1;
+        }
+    }
+    gaps >= MIN_DOUBLE_SPACED_GAPS && running_on * 4 >= gaps
 }
 
 fn flush(groups: &mut Vec<Vec<Line>>, current: &mut Vec<Line>) {
@@ -684,6 +726,53 @@ mod tests {
                  Berliner Straße festgenommen, nachdem die Polizei einen Hinweis aus der\n\
                  Bevölkerung erhalten hatte.";
         assert_eq!(split(t).len(), 1);
+    }
+
+    #[test]
+    fn double_spaced_wrapped_text_keeps_sentences_whole() {
+        let prose = "1. The case was referred to the Court on 8 March 1991 by the\n\n\
+                     European Commission of Human Rights, within the three-month\n\n\
+                     period laid down by the Convention. It originated in an\n\n\
+                     application against the Italian Republic lodged by an Italian\n\n\
+                     national, Mrs Silvana Nibbio, on 3 April 1987.\n\n\
+                     PROCEDURE\n\n\
+                     2. The applicant stated that she wished to take part in the\n\n\
+                     proceedings and designated the lawyer who would represent her\n\n\
+                     before the Court.\n\n\
+                     3. On 23 April 1991 the President of the Court decided that\n\n\
+                     the cases should be heard by the same Chamber.\n";
+        let got = split_sentences(prose);
+        let texts: Vec<String> = got
+            .iter()
+            .map(|s| {
+                s.text(prose)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "1. The case was referred to the Court on 8 March 1991 by the European \
+                 Commission of Human Rights, within the three-month period laid down by the \
+                 Convention.",
+                "It originated in an application against the Italian Republic lodged by an \
+                 Italian national, Mrs Silvana Nibbio, on 3 April 1987.",
+                "PROCEDURE",
+                "2. The applicant stated that she wished to take part in the proceedings and \
+                 designated the lawyer who would represent her before the Court.",
+                "3. On 23 April 1991 the President of the Court decided that the cases should \
+                 be heard by the same Chamber.",
+            ]
+        );
+        assert_eq!((got[1].line_start, got[1].line_end), (5, 9));
+
+        // One paragraph per line with blank lines between: every blank line still ends a unit.
+        let paragraphs: String = (0..10)
+            .map(|i| format!("SECTION {i}\n\nThe witness saw the van at {i} o'clock.\n\n"))
+            .collect();
+        assert_eq!(split_sentences(&paragraphs).len(), 20);
     }
 
     #[test]
