@@ -158,17 +158,18 @@ static NAMED_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
 });
 
 /// What may follow a date: the Polish "r." / "roku", then a time, ISO-style after "T" or after
-/// a space, a comma or a word for "at".
+/// a space, a comma or a word for "at" ("około godz.": an approximate time is still the
+/// event's). Fractions of a second, as logs write them, are read and dropped.
 static AFTER_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
     pattern(
-        r"^(?i)(?P<year>\s*(?:r\.|roku\b))?(?:T(?P<ih>\d{2}):(?P<im>\d{2})(?::(?P<is>\d{2})(?:[.,]\d+)?)?(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?|(?:,?\s*(?P<kw>(?:o\s+)?godz(?:\.|inie|ina)?|o|at|um|à|a\s+las?|alle|ore)\s*|,\s*|\s+)(?P<h>\d{1,2})(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2}))?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*(?:Uhr\b|h\b))?)?",
+        r"^(?i)(?P<year>\s*(?:r\.|roku\b))?(?:T(?P<ih>\d{2}):(?P<im>\d{2})(?::(?P<is>\d{2})(?:[.,]\d+)?)?(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?|(?:,?\s*(?P<kw>(?:o\s+|około\s+|ok\.\s*)?godz(?:\.|inie|ina)?|o|at|um|à|a\s+las?|alle|ore)\s*|,\s*|\s+)(?P<h>\d{1,2})(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*(?:Uhr\b|h\b))?)?",
     )
 });
 
 /// A time on its own; whether it is one is decided by [`find_times`].
 static TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
     pattern(
-        r"(?i)(?P<kw>(?:\b(?:o\s+)?godz(?:\.|inie|ina)?|\bat|\bum|à|\ba\s+las?)\s*)?\b(?P<h>\d{1,2})(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2}))?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*Uhr\b)?",
+        r"(?i)(?P<kw>(?:\b(?:o\s+)?godz(?:\.|inie|ina)?|\bat|\bum|à|\ba\s+las?)\s*)?\b(?P<h>\d{1,2})(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*Uhr\b)?",
     )
 });
 

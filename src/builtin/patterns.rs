@@ -209,7 +209,7 @@ pub fn extract(text: &str, first_line: usize, default_region: &str) -> Vec<Entit
     find_urls(text, &regions, &mut found);
     find_emails(text, &regions, &mut found);
     find_ibans(text, &regions, region, &mut found);
-    find_crypto(text, &mut found);
+    find_crypto(text, &regions, &mut found);
     find_hashes(text, &regions, &mut found);
     find_cards(text, &regions, &mut found);
     find_ipv6(text, &regions, &mut found);
@@ -260,7 +260,7 @@ pub fn extract(text: &str, first_line: usize, default_region: &str) -> Vec<Entit
             let gap = &text[pos..f.start];
             match gap.rfind('\n') {
                 Some(newline) => {
-                    line = line.saturating_add(gap.matches('\n').count());
+                    line = line.saturating_add(gap.bytes().filter(|&b| b == b'\n').count());
                     column = 1 + gap[newline + 1..].chars().count();
                 }
                 None => column += gap.chars().count(),
@@ -762,6 +762,9 @@ fn find_phones(
     out: &mut Vec<Found>,
 ) {
     let windows = numeric(regions, |w| w.run >= 7);
+    // libphonenumber is the slowest step of all extraction, and chats and call lists repeat
+    // the same numbers: its verdict on each number as written is kept for the whole text.
+    let mut checked: HashMap<(&str, bool), Option<String>> = HashMap::new();
     for m in find_in(&PHONE_CANDIDATE, text, windows) {
         // Pieces are the whitespace-separated parts; a phone is a run of whole pieces.
         let mut pieces: Vec<(usize, usize)> = Vec::new();
@@ -816,7 +819,7 @@ fn find_phones(
                 if !owners.is_free(start, end) {
                     continue;
                 }
-                if let Some(e164) = phone_number(text, start, end, region) {
+                if let Some(e164) = phone_number(text, start, end, region, &mut checked) {
                     taken[range].iter_mut().for_each(|t| *t = true);
                     out.push(Found {
                         kind: EntityKind::Phone,
@@ -885,7 +888,31 @@ fn labelled_as_identifier(text: &str, at: usize) -> bool {
         .take(3)
         .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
         .find(|w| !matches!(*w, "" | "nr" | "no" | "numer" | "number" | "num"))
-        .is_some_and(|w| IDENTIFIER_WORDS.contains(&w))
+        .is_some_and(|w| is_one_of(w, IDENTIFIER_WORDS))
+}
+
+/// Whether lowercase `word` is one of `words`, also when written without Polish letters, as
+/// chats often are ("zamowienia" for "zamówienia").
+fn is_one_of(word: &str, words: &[&str]) -> bool {
+    words.contains(&word)
+        || words
+            .iter()
+            .any(|w| !w.is_ascii() && w.chars().map(ascii_letter).eq(word.chars()))
+}
+
+/// The letter a Polish diacritic is dropped to.
+fn ascii_letter(c: char) -> char {
+    match c {
+        'ą' => 'a',
+        'ć' => 'c',
+        'ę' => 'e',
+        'ł' => 'l',
+        'ń' => 'n',
+        'ó' => 'o',
+        'ś' => 's',
+        'ź' | 'ż' => 'z',
+        c => c,
+    }
 }
 
 fn phone_left_boundary(text: &str, start: usize) -> bool {
@@ -909,12 +936,14 @@ fn phone_right_boundary(text: &str, end: usize) -> bool {
     }
 }
 
-/// E.164 form of the phone number at `text[start..end]`, if it is one.
-fn phone_number(
-    text: &str,
+/// E.164 form of the phone number at `text[start..end]`, if it is one. `checked` holds
+/// [`valid_phone`]'s answers for numbers already seen.
+fn phone_number<'t>(
+    text: &'t str,
     start: usize,
     end: usize,
     region: Option<phonenumber::country::Id>,
+    checked: &mut HashMap<(&'t str, bool), Option<String>>,
 ) -> Option<String> {
     let s = &text[start..end];
     let digits = s.chars().filter(char::is_ascii_digit).count();
@@ -954,25 +983,39 @@ fn phone_number(
             return None;
         }
     }
+    // Tables of numbers hold many digit runs that happen to be valid numbers ("74606 8271").
+    // People group a phone number the way its country formats it, or mark it as a phone.
+    let grouping_matters = !international && !labelled_as_phone(text, start);
+    checked
+        .entry((s, grouping_matters))
+        .or_insert_with(|| valid_phone(s, region, grouping_matters))
+        .clone()
+}
+
+/// E.164 form of `s` if libphonenumber takes it for a valid number; with `grouped`, only if
+/// its digits are also grouped as the number's country writes them.
+fn valid_phone(s: &str, region: Option<phonenumber::country::Id>, grouped: bool) -> Option<String> {
     let number = phonenumber::parse(region, s).ok()?;
     if !number.is_valid() {
         return None;
     }
     let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
-    // Tables of numbers hold many digit runs that happen to be valid numbers ("74606 8271").
-    // People group a phone number the way its country formats it, or mark it as a phone.
-    let national = number
-        .format()
-        .mode(phonenumber::Mode::National)
-        .to_string();
-    let country_digits = number.code().value().to_string().len();
-    let nsn_digits = e164.len().saturating_sub(1 + country_digits);
-    let grouped_as_national = digit_breaks(s)
-        .into_iter()
-        .filter(|&b| b < nsn_digits)
-        .all(|b| digit_breaks(&national).contains(&b));
-    if !(international || grouped_as_national || labelled_as_phone(text, start)) {
-        return None;
+    if grouped {
+        // Formatting in the national style is slow, so it is done only when it decides.
+        let national = number
+            .format()
+            .mode(phonenumber::Mode::National)
+            .to_string();
+        let country_digits = number.code().value().to_string().len();
+        let nsn_digits = e164.len().saturating_sub(1 + country_digits);
+        let national_breaks = digit_breaks(&national);
+        let as_national = digit_breaks(s)
+            .into_iter()
+            .filter(|&b| b < nsn_digits)
+            .all(|b| national_breaks.contains(&b));
+        if !as_national {
+            return None;
+        }
     }
     Some(e164)
 }
@@ -1044,7 +1087,7 @@ fn labelled_as_phone(text: &str, at: usize) -> bool {
         .rev()
         .take(3)
         .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
-        .any(|w| PHONE_WORDS.contains(&w))
+        .any(|w| is_one_of(w, PHONE_WORDS))
 }
 
 fn is_date(c: &regex::Captures<'_>) -> bool {
@@ -1414,8 +1457,10 @@ static BTC_BECH32: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)\bbc1[02-9ac-hj-np-z]{6,87}\b"));
 static ETH: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b0x[0-9a-fA-F]{40}\b"));
 
-fn find_crypto(text: &str, out: &mut Vec<Found>) {
-    let mut push = |kind, m: regex::Match<'_>, normalized: String| {
+/// Every address has a digit ("1…", "3…", "bc1…", "0x…", "4…", "8…"), so only the numeric
+/// windows with a word long enough are searched.
+fn find_crypto(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+    let mut push = |kind, m: scan::Span<'_>, normalized: String| {
         out.push(Found {
             kind,
             start: m.start(),
@@ -1424,7 +1469,8 @@ fn find_crypto(text: &str, out: &mut Vec<Found>) {
             rank: RANK_CRYPTO,
         });
     };
-    for m in BTC_BASE58.find_iter(text) {
+    let long = |n: usize| numeric(regions, move |w| w.longest >= n);
+    for m in find_in(&BTC_BASE58, text, long(26)) {
         // Version 0x00 is pay-to-pubkey-hash ("1…"), 0x05 pay-to-script-hash ("3…").
         let ok = bs58::decode(m.as_str())
             .with_check(None)
@@ -1434,18 +1480,18 @@ fn find_crypto(text: &str, out: &mut Vec<Found>) {
             push(EntityKind::Bitcoin, m, m.as_str().to_string());
         }
     }
-    for m in BTC_BECH32.find_iter(text) {
+    for m in find_in(&BTC_BECH32, text, long(14)) {
         let ok = bech32::segwit::decode(m.as_str()).is_ok_and(|(hrp, _, _)| hrp == bech32::hrp::BC);
         if ok {
             push(EntityKind::Bitcoin, m, m.as_str().to_lowercase());
         }
     }
-    for m in ETH.find_iter(text) {
+    for m in find_in(&ETH, text, long(42)) {
         if eip55_ok(&m.as_str()[2..]) {
             push(EntityKind::Ethereum, m, m.as_str().to_lowercase());
         }
     }
-    for m in MONERO.find_iter(text) {
+    for m in find_in(&MONERO, text, long(95)) {
         if monero_ok(m.as_str()) {
             push(EntityKind::Monero, m, m.as_str().to_string());
         }
@@ -1674,6 +1720,9 @@ mod tests {
             "2025-11-27T14:30:00Z",
             "epoch ms 1700000000123",
             "7460 68271",
+            // Labels written without Polish letters, as in chats.
+            "numer zamowienia 600123456",
+            "dowod nr 600123456",
         ] {
             assert!(
                 of_kind(t, EntityKind::Phone).is_empty(),
@@ -1690,6 +1739,10 @@ mod tests {
         assert_eq!(
             of_kind("27.11.2025 600 123 456", EntityKind::Phone),
             ["+48600123456"]
+        );
+        assert_eq!(
+            of_kind("komorka 7460 68271", EntityKind::Phone),
+            ["+48746068271"]
         );
     }
 
@@ -2094,6 +2147,24 @@ mod tests {
                 (EntityKind::Date, "2026-03-12".to_string()),
                 (EntityKind::Amount, "12.50 PLN".to_string())
             ]
+        );
+        // An approximate time is still the event's; a log's milliseconds are dropped.
+        assert_eq!(
+            of_kind(
+                "11.03.2024 r. około godz. 10:15, 12.03.2024 ok. godz. 9:05; \
+                 2026-03-12 14:03:22.118 GET, 2026-03-12 14:03:23,5 POST",
+                EntityKind::Date
+            ),
+            [
+                "2024-03-11T10:15",
+                "2024-03-12T09:05",
+                "2026-03-12T14:03:22",
+                "2026-03-12T14:03:23"
+            ]
+        );
+        assert_eq!(
+            of_kind("at 14:03:22.118 GET", EntityKind::Time),
+            ["14:03:22"]
         );
     }
 
