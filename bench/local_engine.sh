@@ -14,20 +14,25 @@
 # default build is already AVX2. To measure another build, point CARGO_TARGET_DIR elsewhere:
 #   RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=/tmp/ava-native bench/local_engine.sh M.gguf
 # (a different RUSTFLAGS rebuilds llama.cpp: 10+ minutes on 2 cores).
+# AVA_CARGO_ARGS adds cargo flags, e.g. AVA_CARGO_ARGS="--features llama-cpp-2/openmp" to try a
+# feature of the binding without editing Cargo.toml.
 # Reference: llama.cpp's own llama-bench on the same file (bench/build_llama_bench.sh), e.g.
-#   llama-bench -m M.gguf -t 2 -p 400 -n 64 -b 512 -ub 512 -r 5
+#   llama-bench -m M.gguf -t 2 -p 400 -n 0 -r 5; llama-bench -m M.gguf -t 2 -p 0 -n 64 -d 400 -r 5
 set -euo pipefail
 model=${1:?usage: bench/local_engine.sh MODEL.gguf [RUNS]}
 runs=${2:-3}
+extra=${AVA_CARGO_ARGS:-}
 cd "$(dirname "$0")/.."
 model=$(realpath "$model")
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 # Build once (quietly), then run the measurement RUNS times.
-cargo test --release --test local_engine --no-run >/dev/null 2>&1 ||
-  cargo test --release --test local_engine --no-run
+# shellcheck disable=SC2086 # AVA_CARGO_ARGS is a list of flags
+cargo test --release $extra --test local_engine --no-run >/dev/null 2>&1 ||
+  cargo test --release $extra --test local_engine --no-run
 for _ in $(seq "$runs"); do
-  AVA_TEST_MODEL=$model cargo test --release --test local_engine \
+  # shellcheck disable=SC2086
+  AVA_TEST_MODEL=$model cargo test --release $extra --test local_engine \
     bench_real_model_throughput -- --ignored --nocapture 2>&1 | grep -E '^(prompt:|skipping)' | tee -a "$out"
 done
 python3 - "$out" <<'EOF'
