@@ -4,6 +4,10 @@ compared in the same run with `curl -N` on the same request.
 
 Usage: python3 bench/ttfb.py [path/to/ava] [runs]
 Build first: cargo build --release. Standard library only.
+
+Wall times on a shared machine swing with its load, so the load average is printed, the runs
+of the two tools are interleaved, and each tool's CPU time (user + sys, from wait4) is shown as
+well: that figure does not depend on how busy the other cores are.
 """
 import http.server, json, os, statistics, subprocess, sys, tempfile, threading, time
 
@@ -14,6 +18,9 @@ RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, the second waits for the
+    # client's delayed ACK (~40 ms on Linux), which would be charged to the client under test.
+    disable_nagle_algorithm = True
 
     def log_message(self, *a):
         pass
@@ -34,17 +41,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def timed(cmd, env=None, stdin=None):
-    """Seconds to the first stdout byte and to process exit."""
+    """Seconds to the first stdout byte and to process exit, and CPU seconds used."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=stdin, env=env)
     first = p.stdout.read(1)
     t1 = time.perf_counter()
     p.stdout.read()
-    p.wait()
+    _, status, usage = os.wait4(p.pid, 0)
     t2 = time.perf_counter()
+    p.returncode = os.waitstatus_to_exitcode(status)
     if not first or p.returncode != 0:
         raise SystemExit(f"{cmd[0]} failed with {p.returncode}")
-    return t1 - t0, t2 - t0
+    return t1 - t0, t2 - t0, usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -65,17 +73,20 @@ def main():
         t0 = time.perf_counter()
         subprocess.run([AVA, "--version"], stdout=subprocess.DEVNULL, check=True)
         version.append(time.perf_counter() - t0)
-    results = {"curl": ([], []), "ava": ([], [])}
+    load = os.getloadavg()[0]
+    results = {"curl": ([], [], []), "ava": ([], [], [])}
     for _ in range(RUNS):
         for name, cmd in (("curl", curl), ("ava", ava)):
-            ttfb, total = timed(cmd, env)
-            results[name][0].append(ttfb)
-            results[name][1].append(total)
+            for acc, x in zip(results[name], timed(cmd, env)):
+                acc.append(x)
     ms = lambda xs: statistics.median(xs) * 1000
-    print(f"runs={RUNS} tokens={TOKENS} (medians)")
+    print(f"runs={RUNS} tokens={TOKENS} (medians; min in brackets); load average {load:.2f} -> {os.getloadavg()[0]:.2f}")
     print(f"ava --version            {ms(version):7.2f} ms")
-    for name, (t, tot) in results.items():
-        print(f"{name:5} first byte {ms(t):7.2f} ms   total {ms(tot):7.2f} ms")
+    for name, (t, tot, cpu) in results.items():
+        print(
+            f"{name:5} first byte {ms(t):7.2f} ms ({min(t) * 1000:6.2f})   total {ms(tot):7.2f} ms"
+            f" ({min(tot) * 1000:6.2f})   cpu {ms(cpu):6.2f} ms"
+        )
     d = ms(results["ava"][0]) - ms(results["curl"][0])
     r = ms(results["ava"][1]) / ms(results["curl"][1])
     print(f"ava - curl first byte: {d:+.2f} ms (goal <= 2 ms); total ratio {r:.3f} (goal <= 1.05)")

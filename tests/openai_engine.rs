@@ -549,6 +549,116 @@ async fn tokenize_counts_or_reports_unsupported() {
     );
 }
 
+// --- context window: llama.cpp /props before /models ------------------------------------------
+
+fn paths(server: &MockServer, path: &str) -> Vec<common::mock_openai::Recorded> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == path)
+        .collect()
+}
+
+#[tokio::test]
+async fn probe_takes_the_slot_context_from_llama_cpp_props() {
+    // llama-server -c 16384 -np 4 with a model trained on 32768 tokens: /models says 32768,
+    // but a request that long would be refused; each slot holds 4096.
+    let server = MockServer::builder()
+        .models(&[("test-model", Some(32768))])
+        .props(4096)
+        .start();
+    let probe = engine(&server).probe("three little words").await;
+    assert_eq!(probe.context_window, Some(4096));
+    assert_eq!(probe.sample_tokens, Some(3));
+    let props = paths(&server, "/props");
+    assert_eq!(props.len(), 1, "one request to /props");
+    assert_eq!(props[0].method, "GET");
+    assert_eq!(server.hits(), 0, "probing sends no chat request");
+}
+
+#[tokio::test]
+async fn probe_without_props_uses_the_model_list() {
+    let server = MockServer::builder()
+        .models(&[("test-model", Some(32768))])
+        .start();
+    let probe = engine(&server).probe("three little words").await;
+    assert_eq!(probe.context_window, Some(32768));
+    assert_eq!(probe.sample_tokens, Some(3));
+    assert_eq!(paths(&server, "/props").len(), 1, "/props was asked once");
+}
+
+#[tokio::test]
+async fn props_in_an_unknown_shape_is_ignored() {
+    let server = MockServer::builder()
+        .models(&[("test-model", Some(32768))])
+        .props_json(json!({ "default_generation_settings": { "n_ctx": 0 }, "n_ctx": 99 }))
+        .start();
+    assert_eq!(engine(&server).probe("x").await.context_window, Some(32768));
+}
+
+#[tokio::test]
+async fn a_window_set_on_the_engine_is_not_asked_for() {
+    let server = MockServer::builder()
+        .models(&[("test-model", Some(32768))])
+        .props(4096)
+        .start();
+    let engine = engine(&server).with_context_window(Some(2048));
+    assert_eq!(engine.probe("x").await.context_window, Some(2048));
+    assert!(paths(&server, "/props").is_empty());
+    assert!(paths(&server, "/v1/models").is_empty());
+}
+
+/// `ava tokens` against the mock, returning stderr (where it reports the window).
+fn tokens_stderr(server: &MockServer) -> String {
+    let home = tempfile::tempdir().unwrap();
+    let f = home.path().join("report.txt");
+    std::fs::write(&f, "The suspect fled north on foot.\n".repeat(400)).unwrap();
+    let out = assert_cmd::Command::cargo_bin("ava")
+        .unwrap()
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AVA_CONFIG_DIR", home.path().join("config"))
+        .env("AVA_DATA_DIR", home.path().join("data"))
+        .current_dir(home.path())
+        .args([
+            "--base-url",
+            &server.url(),
+            "--model",
+            "test-model",
+            "tokens",
+        ])
+        .arg(&f)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn tokens_reports_the_window_of_a_llama_cpp_slot() {
+    let server = MockServer::builder()
+        .models(&[("test-model", Some(32768))])
+        .props(4096)
+        .start();
+    let err = tokens_stderr(&server);
+    assert!(err.contains("window 4096 tokens"), "{err}");
+}
+
+#[test]
+fn tokens_works_with_a_server_without_props() {
+    let server = MockServer::builder()
+        .models(&[("test-model", Some(32768))])
+        .start();
+    let err = tokens_stderr(&server);
+    assert!(err.contains("window 32768 tokens"), "{err}");
+    assert!(
+        !err.contains("props"),
+        "a missing /props is not reported: {err}"
+    );
+}
+
 // --- the mock from synchronous tests (as CLI tests use it) --------------------------------------
 
 /// Raw HTTP/1.1 over std: no runtime on this thread, like an assert_cmd test.

@@ -14,7 +14,8 @@
 //!
 //! Routes: `POST …/chat/completions` plays the script, `GET …/models` lists the configured
 //! models, `POST /tokenize` counts whitespace-separated words the way llama.cpp's endpoint
-//! answers (`{"tokens":[…]}`). Everything else is an OpenAI-style 404.
+//! answers (`{"tokens":[…]}`), `GET /props` answers as llama.cpp's server does when the test
+//! asks for it ([`MockServerBuilder::props`]). Everything else is an OpenAI-style 404.
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -374,6 +375,7 @@ pub struct MockServerBuilder {
     replies: Vec<Reply>,
     models: Vec<MockModel>,
     tokenize: bool,
+    props: Option<Value>,
     api_key: Option<String>,
 }
 
@@ -407,6 +409,30 @@ impl MockServerBuilder {
         self
     }
 
+    /// Serve `GET /props` as llama.cpp's server does, with `n_ctx` tokens per slot (by
+    /// default the route is a 404, as on servers other than llama.cpp).
+    pub fn props(self, n_ctx: usize) -> Self {
+        self.props_json(json!({
+            "default_generation_settings": {
+                "id": 0,
+                "id_task": -1,
+                "n_ctx": n_ctx,
+                "is_processing": false,
+                "params": { "n_predict": -1, "temperature": 0.8, "top_k": 40 },
+            },
+            "total_slots": 4,
+            "model_path": "/models/mock-model.gguf",
+            "chat_template": "{% for m in messages %}{{ m.content }}{% endfor %}",
+            "build_info": "mock",
+        }))
+    }
+
+    /// Serve `GET /props` with this body (status 200), e.g. a shape ava does not know.
+    pub fn props_json(mut self, body: Value) -> Self {
+        self.props = Some(body);
+        self
+    }
+
     /// Answer 401 to every request without `Authorization: Bearer <key>`.
     pub fn require_api_key(mut self, key: &str) -> Self {
         self.api_key = Some(key.to_string());
@@ -423,6 +449,7 @@ impl MockServerBuilder {
             script: Mutex::new(Script { replies, next: 0 }),
             models: self.models,
             tokenize: self.tokenize,
+            props: self.props,
             api_key: self.api_key,
             requests: Mutex::new(Vec::new()),
             hits: AtomicUsize::new(0),
@@ -489,6 +516,7 @@ impl MockServer {
                 context: Some(MOCK_CONTEXT),
             }],
             tokenize: true,
+            props: None,
             api_key: None,
         }
     }
@@ -580,6 +608,7 @@ struct Shared {
     script: Mutex<Script>,
     models: Vec<MockModel>,
     tokenize: bool,
+    props: Option<Value>,
     api_key: Option<String>,
     requests: Mutex<Vec<Recorded>>,
     hits: AtomicUsize,
@@ -657,6 +686,9 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             chat(reply, &recorded.body, shared).await
         }
         Method::GET if path.ends_with("/models") => models(&shared),
+        Method::GET if path == "/props" && shared.props.is_some() => {
+            json_response(200, shared.props.clone().unwrap_or(Value::Null))
+        }
         Method::POST if path == "/tokenize" && shared.tokenize => {
             let n = recorded.body["content"]
                 .as_str()

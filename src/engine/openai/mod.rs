@@ -27,6 +27,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Non-streamed replies (`/models`, `/tokenize`, a server that ignores `stream: true`).
 const MAX_JSON_BODY: usize = 32 * 1024 * 1024;
+/// llama.cpp's `/props` carries the chat template and sampler settings besides the context
+/// size: a few KiB. Anything far larger is not the answer we are looking for.
+const MAX_PROPS_BODY: usize = 1024 * 1024;
 
 #[derive(Clone)]
 pub struct OpenAiConfig {
@@ -95,6 +98,7 @@ pub struct OpenAiEngine {
     chat_url: Url,
     models_url: Url,
     tokenize_url: Url,
+    props_url: Url,
     /// The base URL without user info, for messages.
     shown_base: String,
     context_window: Option<usize>,
@@ -150,6 +154,7 @@ impl OpenAiEngine {
         let chat_url = join(&base, &["chat", "completions"]);
         let models_url = join(&base, &["models"]);
         let tokenize_url = join(&server_root(&base), &["tokenize"]);
+        let props_url = join(&server_root(&base), &["props"]);
 
         let mut builder = reqwest::Client::builder()
             .connect_timeout(cfg.connect_timeout)
@@ -168,6 +173,7 @@ impl OpenAiEngine {
             chat_url,
             models_url,
             tokenize_url,
+            props_url,
             shown_base,
             context_window: None,
         })
@@ -219,6 +225,40 @@ impl OpenAiEngine {
         let resp = self.check_status(resp, Call::Tokenize).await?;
         let body = self.read_body(resp, MAX_JSON_BODY).await?;
         Ok(wire::parse_token_count(&body))
+    }
+
+    /// The context size of one of llama.cpp's server slots, from `GET {server root}/props`.
+    /// That is what a request can really use: `/models` reports the model's training context,
+    /// which the server may have been started below (`-c`) or divided between parallel slots
+    /// (`-np`). One attempt, no retries, and any failure (other servers answer 404) is `None`:
+    /// this only refines what `/models` says.
+    pub async fn slot_context(&self) -> Option<usize> {
+        let sent = tokio::time::timeout(
+            self.cfg.idle_timeout,
+            self.authed(self.http.get(self.props_url.clone())).send(),
+        )
+        .await
+        .ok()?
+        .ok()?;
+        if !sent.status().is_success() {
+            return None;
+        }
+        let body = read_capped(sent, MAX_PROPS_BODY, self.cfg.idle_timeout)
+            .await
+            .ok()?;
+        wire::parse_slot_context(&body)
+    }
+
+    /// The context window the model list gives for our model (or for the only model listed):
+    /// vLLM (max_model_len), llama.cpp (meta.n_ctx_train) and some proxies (context_length)
+    /// say it there; OpenAI itself does not.
+    async fn listed_context(&self) -> Option<usize> {
+        let models = self.list_models().await.ok()?;
+        models
+            .iter()
+            .find(|m| m.id == self.cfg.model)
+            .or_else(|| models.first().filter(|_| models.len() == 1))
+            .and_then(|m| m.context_window)
     }
 
     fn authed(&self, rb: RequestBuilder) -> RequestBuilder {
@@ -521,21 +561,26 @@ impl Engine for OpenAiEngine {
 
     fn probe<'a>(&'a self, sample: &'a str) -> BoxFuture<'a, super::Probe> {
         Box::pin(async move {
-            let context_window = match self.context_window {
-                Some(n) => Some(n),
-                // vLLM (max_model_len), llama.cpp (meta.n_ctx_train) and some proxies
-                // (context_length) say it in the model list; OpenAI itself does not.
-                None => self.list_models().await.ok().and_then(|models| {
-                    models
-                        .iter()
-                        .find(|m| m.id == self.cfg.model)
-                        .or_else(|| models.first().filter(|_| models.len() == 1))
-                        .and_then(|m| m.context_window)
-                }),
-            };
+            let known = self.context_window;
+            // Asked together: each is a short request, and in sequence their round trips add up.
+            let (slot, listed, sample_tokens) = tokio::join!(
+                async {
+                    match known {
+                        Some(_) => None,
+                        None => self.slot_context().await,
+                    }
+                },
+                async {
+                    match known {
+                        Some(_) => None,
+                        None => self.listed_context().await,
+                    }
+                },
+                async { self.tokenize(sample).await.ok().flatten() },
+            );
             super::Probe {
-                context_window,
-                sample_tokens: self.tokenize(sample).await.ok().flatten(),
+                context_window: known.or(slot).or(listed),
+                sample_tokens,
             }
         })
     }

@@ -196,6 +196,16 @@ pub(super) fn parse_models(body: &str) -> Result<Vec<ModelInfo>, String> {
         .collect())
 }
 
+/// llama.cpp's `GET /props`: `default_generation_settings.n_ctx` is the context of one slot,
+/// i.e. what one request may use. Zero or absent is unknown.
+pub(super) fn parse_slot_context(body: &str) -> Option<usize> {
+    let v: Value = serde_json::from_str(body).ok()?;
+    v.pointer("/default_generation_settings/n_ctx")
+        .and_then(Value::as_u64)
+        .filter(|&n| n > 0)
+        .and_then(|n| usize::try_from(n).ok())
+}
+
 /// llama.cpp answers `{"tokens":[…]}`, vLLM `{"count":n,…}`; anything else is unknown.
 pub(super) fn parse_token_count(body: &str) -> Option<usize> {
     let v: Value = serde_json::from_str(body).ok()?;
@@ -315,6 +325,26 @@ mod tests {
                 context_window: None
             }
         );
+    }
+
+    #[test]
+    fn slot_context() {
+        assert_eq!(
+            parse_slot_context(
+                r#"{"default_generation_settings":{"id":0,"n_ctx":4096,"params":{"n_predict":-1}},"total_slots":4,"chat_template":"x"}"#
+            ),
+            Some(4096)
+        );
+        assert_eq!(
+            parse_slot_context(r#"{"default_generation_settings":{"n_ctx":0}}"#),
+            None
+        );
+        assert_eq!(
+            parse_slot_context(r#"{"default_generation_settings":{}}"#),
+            None
+        );
+        assert_eq!(parse_slot_context(r#"{"n_ctx":4096}"#), None);
+        assert_eq!(parse_slot_context("<html>404</html>"), None);
     }
 
     #[test]
