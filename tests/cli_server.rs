@@ -401,10 +401,14 @@ fn a_model_that_never_produces_valid_json_fails_after_bounded_repairs() {
 
 #[test]
 fn entity_rows_as_csv_with_one_header_for_several_files() {
-    let server = MockServer::start(vec![
-        Reply::text(&entities_answer(&["Anna Kowalska"], &[])),
-        Reply::text(&entities_answer(&[], &[])),
-    ]);
+    // Files run side by side, so each answer depends on the document, not on arrival order.
+    let server = MockServer::start(vec![Reply::compute(|req| {
+        if common::mock_openai::all_message_text(req).contains("Anna Kowalska") {
+            entities_answer(&["Anna Kowalska"], &[])
+        } else {
+            entities_answer(&[], &[])
+        }
+    })]);
     let home = tempfile::tempdir().unwrap();
     let a = write(home.path(), "a.txt", "Anna Kowalska, tel. 601 234 567.\n");
     let b = write(home.path(), "b.txt", "Write to x@example.org, please.\n");
