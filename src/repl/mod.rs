@@ -752,15 +752,7 @@ impl Repl<'_> {
         let mut shown = String::new();
         let res = {
             let shown = &mut shown;
-            let mut on_text = |t: &str| -> Result<()> {
-                shown.push_str(t);
-                if stream {
-                    let mut o = std::io::stdout().lock();
-                    o.write_all(t.as_bytes())?;
-                    o.flush()?;
-                }
-                Ok(())
-            };
+            let mut on_text = |t: &str| keep_and_show(shown, t, stream);
             self.runtime.block_on(async {
                 let work = async {
                     match &long {
@@ -965,15 +957,7 @@ impl Repl<'_> {
         let res = {
             let shown = &mut shown;
             self.runtime.block_on(async move {
-                let work = task::execute(engine.as_ref(), req, |t| {
-                    shown.push_str(t);
-                    if stream {
-                        let mut o = std::io::stdout().lock();
-                        o.write_all(t.as_bytes())?;
-                        o.flush()?;
-                    }
-                    Ok(())
-                });
+                let work = task::execute(engine.as_ref(), req, |t| keep_and_show(shown, t, stream));
                 interruptible(interrupts, work).await
             })
         };
@@ -1224,6 +1208,17 @@ impl Repl<'_> {
 struct Answer {
     outcome: Outcome,
     value: Option<serde_json::Value>,
+}
+
+/// Keep a piece of an answer (all there is if it fails) and, when streaming, show it now.
+fn keep_and_show(kept: &mut String, t: &str, stream: bool) -> Result<()> {
+    kept.push_str(t);
+    if stream {
+        let mut o = std::io::stdout().lock();
+        o.write_all(t.as_bytes())?;
+        o.flush()?;
+    }
+    Ok(())
 }
 
 /// Run `work` until it ends or, on a terminal, the analyst presses Ctrl-C, which drops it
