@@ -1,20 +1,9 @@
 //! The real binary, no server: input handling, exit codes, templates, config, built-in engine.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
-use std::path::Path;
+mod common;
 
-/// An `ava` isolated from the machine's config, models and environment.
-fn ava(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("ava").unwrap();
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AVA_CONFIG_DIR", home.join("config"))
-        .env("AVA_DATA_DIR", home.join("data"))
-        .current_dir(home);
-    cmd
-}
+use common::{ava, write};
+use predicates::prelude::*;
 
 const REPORT: &str = "Officers were called to Harbour Street at 22:40 on 3 March 2026.\n\
 A man reported that his car, a grey Skoda, had been broken into.\n\
@@ -23,12 +12,6 @@ Witness Anna Kowalska saw the suspect break the window of the grey Skoda.\n\
 She described the suspect as tall, wearing a red jacket.\n\
 CCTV from the railway station shows a man in a red jacket at 22:52.\n\
 The weather was dry.\n";
-
-fn write(dir: &Path, name: &str, text: &[u8]) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
 
 #[test]
 fn summarize_works_offline_with_nothing_configured() {

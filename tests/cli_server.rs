@@ -3,30 +3,16 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{MockServer, Reply};
+use common::{MockServer, Reply, write};
 use predicates::prelude::*;
 use std::path::Path;
 
-const KEY: &str = "sk-test-abcdef0123456789";
-
+/// ava against the test's own server, as the mock's model.
 fn ava(home: &Path, server: &MockServer) -> Command {
-    let mut cmd = Command::cargo_bin("ava").unwrap();
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AVA_CONFIG_DIR", home.join("config"))
-        .env("AVA_DATA_DIR", home.join("data"))
-        .env("AVA_BASE_URL", server.url())
-        .env("AVA_MODEL", "mock-model")
-        .current_dir(home);
-    cmd
+    common::ava_served(home, server, "mock-model")
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
+const KEY: &str = "sk-test-abcdef0123456789";
 
 #[test]
 fn streamed_summary_arrives_in_order_and_request_carries_the_rendered_template() {

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
 /// The pattern kinds of the `iocs` template (prompts/iocs.md, `patterns:`).
 const IOC_KINDS: &[&str] = &[
@@ -79,14 +79,8 @@ fn golden(name: &str) -> (String, Vec<Row>) {
 /// isolated from the machine's config and data.
 fn report(name: &str, template: &str, region: &str) -> Vec<Value> {
     let home = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ava"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AVA_CONFIG_DIR", home.path().join("config"))
-        .env("AVA_DATA_DIR", home.path().join("data"))
+    let out = common::ava(home.path())
         .env("AVA_REGION", region)
-        .current_dir(home.path())
         .args([
             "--provider",
             "builtin",

@@ -10,22 +10,14 @@ use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
 
+/// ava against the test's own server. An OpenAI-family model name: ava counts with
+/// o200k_base, exactly as these tests do.
+fn ava(home: &Path, server: &MockServer) -> Command {
+    common::ava_served(home, server, "gpt-4o-mini")
+}
+
 /// Window the mock server reports for its model.
 const WINDOW: usize = 1024;
-
-fn ava(home: &Path, server: &MockServer) -> Command {
-    let mut cmd = Command::cargo_bin("ava").unwrap();
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AVA_CONFIG_DIR", home.join("config"))
-        .env("AVA_DATA_DIR", home.join("data"))
-        .env("AVA_BASE_URL", server.url())
-        // An OpenAI-family name: ava counts with o200k_base, exactly as this test does.
-        .env("AVA_MODEL", "gpt-4o-mini")
-        .current_dir(home);
-    cmd
-}
 
 fn server_with(replies: Vec<Reply>) -> MockServer {
     MockServer::builder()
