@@ -392,13 +392,8 @@ async fn run_job(
         let captures: Vec<_> = (0..todo.len()).map(|i| sink.capture(i)).collect();
         let runs = stream::iter(todo.iter().zip(captures).map(
             |(input, (mut part_sink, captured))| async move {
-                let mut r = run_one(ctx, engine, job, input, base, format, &mut part_sink).await;
-                if let Err(e) = &r
-                    && !matches!(e, Error::Interrupted)
-                    && let Err(recording) = part_sink.fail(&input.name(), e)
-                {
-                    r = Err(recording);
-                }
+                let r = run_one(ctx, engine, job, input, base, format, &mut part_sink).await;
+                let r = recorded(r, &input.name(), &mut part_sink);
                 (input.name(), r, captured)
             },
         ))
@@ -422,13 +417,8 @@ async fn run_job(
     } else {
         for input in todo {
             let name = input.name();
-            let mut r = run_one(&ctx, &engine, &job, input, &base, format, &mut sink).await;
-            if let Err(e) = &r
-                && !matches!(e, Error::Interrupted)
-                && let Err(recording) = sink.fail(&name, e)
-            {
-                r = Err(recording);
-            }
+            let r = run_one(&ctx, &engine, &job, input, &base, format, &mut sink).await;
+            let r = recorded(r, &name, &mut sink);
             if let Some(code) = settle(&name, r)? {
                 return Ok(code);
             }
@@ -489,6 +479,15 @@ fn jobs_for(ctx: &Context, engine: &dyn Engine) -> usize {
         (Some(n), _) => n.max(1),
         (None, "local") => 1,
         (None, _) => 4,
+    }
+}
+
+/// An input's failure, also recorded where its answer would have gone (an error record with
+/// `--json`); if recording fails too, that error is the one to report.
+fn recorded(r: Result<()>, name: &str, sink: &mut Sink) -> Result<()> {
+    match r {
+        Err(e) if !matches!(e, Error::Interrupted) => Err(sink.fail(name, &e).err().unwrap_or(e)),
+        r => r,
     }
 }
 
