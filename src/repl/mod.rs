@@ -739,11 +739,11 @@ impl Repl<'_> {
         let cap = self.ctx.global.max_input_tokens;
         let long = if longdoc::may_need(self.engine.as_ref(), prepared, doc, cap) {
             let b = self.token_budget(&doc.text);
-            longdoc::needed(&b, prepared, doc, cap).then_some(b)
+            longdoc::needed(&b, prepared, doc, cap)
+                .then(|| (b, app::long_settings(&self.ctx, self.engine.as_ref())))
         } else {
             None
         };
-        let settings = app::long_settings(&self.ctx, self.engine.as_ref());
         let engine = self.engine.clone();
         let status = self.status.clone();
         let store = &self.ctx.store;
@@ -755,12 +755,12 @@ impl Repl<'_> {
             let mut on_text = |t: &str| keep_and_show(shown, t, stream);
             self.runtime.block_on(async {
                 let work = async {
-                    match &long {
-                        Some(budget) => {
+                    match long {
+                        Some((budget, settings)) => {
                             let on_status = |m: &str| status.note(m);
                             let runner = longdoc::Runner {
                                 engine: engine.clone(),
-                                budget,
+                                budget: &budget,
                                 store,
                                 base: &base,
                                 settings,
