@@ -5,6 +5,7 @@ pub mod amounts;
 pub mod dates;
 pub mod domains;
 pub mod patterns;
+pub mod phones;
 pub mod plates;
 pub mod scan;
 pub mod sentences;

@@ -28,7 +28,7 @@
 
 use super::dates::{self, DateOrder};
 use super::scan::{self, Regions, Window, find_in};
-use super::{amounts, domains, plates};
+use super::{amounts, domains, phones, plates};
 use iban::IbanLike;
 use regex::Regex;
 use serde::Serialize;
@@ -358,10 +358,10 @@ pub fn normalize_as(kind: EntityKind, value: &str, default_region: &str) -> Opti
             let number = phonenumber::parse(region, value).ok()?;
             let digits = value.chars().filter(char::is_ascii_digit).count();
             let allowed = |c: char| c.is_ascii_digit() || " \t\u{A0}+()-./".contains(c);
-            if !number.is_valid() || digits < 7 || !value.chars().all(allowed) {
+            if !phones::is_valid(&number) || digits < 7 || !value.chars().all(allowed) {
                 return None;
             }
-            return Some(number.format().mode(phonenumber::Mode::E164).to_string());
+            return Some(phones::e164(&number));
         }
         _ => {}
     }
@@ -996,10 +996,10 @@ fn phone_number<'t>(
 /// its digits are also grouped as the number's country writes them.
 fn valid_phone(s: &str, region: Option<phonenumber::country::Id>, grouped: bool) -> Option<String> {
     let number = phonenumber::parse(region, s).ok()?;
-    if !number.is_valid() {
+    if !phones::is_valid(&number) {
         return None;
     }
-    let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+    let e164 = phones::e164(&number);
     if grouped {
         // Formatting in the national style is slow, so it is done only when it decides.
         let national = number
@@ -1330,6 +1330,10 @@ static CARD_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b\d(?:[ \-]
 static MASKED_CARD: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)(?:[0-9*x•]{4}[ \-]?){3}\d{4}\b"));
 
+/// Bytes that start a mask character of [`MASKED_CARD`]: "*", "x", "X", and the first byte
+/// of "•" (U+2022) in UTF-8.
+const MASK_BYTES: &[u8] = b"*xX\xE2";
+
 fn find_cards(text: &str, regions: &Regions, out: &mut Vec<Found>) {
     let windows = numeric(regions, |w| w.run >= 13);
     for (start, end, digits) in scan_prefixes(&CARD_CANDIDATE, text, windows, card_number) {
@@ -1344,7 +1348,14 @@ fn find_cards(text: &str, regions: &Regions, out: &mut Vec<Found>) {
             rank: RANK_CARD,
         });
     }
-    for m in find_in(&MASKED_CARD, text, numeric(regions, |w| w.digits >= 4)) {
+    // A masked number shows a mask character; most windows have none, and a byte scan is
+    // cheaper than running the pattern over them.
+    let masked = numeric(regions, |w| w.digits >= 4).filter(|w| {
+        text.as_bytes()[w.clone()]
+            .iter()
+            .any(|b| MASK_BYTES.contains(b))
+    });
+    for m in find_in(&MASKED_CARD, text, masked) {
         if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || c == '*') {
             continue;
         }
