@@ -404,3 +404,68 @@ fn answered_first_request(server: &MockServer) -> String {
         .unwrap_or("?")
         .to_string()
 }
+
+/// The entities template's answer naming `people`, nothing else.
+fn people_answer(people: &[&str]) -> String {
+    let people: Vec<Value> = people
+        .iter()
+        .map(|p| serde_json::json!({ "value": p }))
+        .collect();
+    serde_json::json!({
+        "people": people, "organizations": [], "locations": [], "phones": [], "emails": [],
+        "ibans": [], "crypto_wallets": [], "dates": [], "amounts": [], "urls": []
+    })
+    .to_string()
+}
+
+#[test]
+fn entities_of_a_long_document_point_into_the_whole_file_not_into_a_part() {
+    let mut lines: Vec<String> = long_report(300).lines().map(String::from).collect();
+    lines[269] = "Line 0270: Anna Kowalska called from +48 601 234 567 about the car.".into();
+    let doc = lines.join("\n") + "\n";
+    // The model names the person only in the part that holds her.
+    let server = MockServer::builder()
+        .models(&[("gpt-4o-mini", Some(2048))])
+        .replies(vec![Reply::compute(|body| {
+            let part = common::mock_openai::last_user_message(body);
+            if part.contains("Anna Kowalska") {
+                people_answer(&["Anna Kowalska"])
+            } else {
+                people_answer(&[])
+            }
+        })])
+        .start();
+    let home = tempfile::tempdir().unwrap();
+    let f = common::write(home.path(), "long.txt", &doc);
+    let out = ava(home.path(), &server)
+        .args(["process", "--template", "entities", "--json"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("parts"));
+    assert!(
+        server.chat_requests().len() >= 2,
+        "the document was not split"
+    );
+    let rec: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let entities = rec["output"]["entities"].as_array().unwrap();
+    let by_value = |v: &str| {
+        entities
+            .iter()
+            .find(|e| e["value"] == v)
+            .unwrap_or_else(|| panic!("{v} missing: {entities:#?}"))
+    };
+    let anna = by_value("Anna Kowalska");
+    assert_eq!(anna["grounded"], true);
+    let at = &anna["occurrences"][0];
+    assert_eq!(at["line"], 270);
+    // Byte offsets into the whole file (the lines before hold "ń" and "ł", so bytes and
+    // characters differ).
+    assert_eq!(at["start"], doc.find("Anna Kowalska").unwrap());
+    let phone = by_value("+48601234567");
+    assert_eq!(phone["occurrences"][0]["line"], 270);
+    assert_eq!(
+        phone["occurrences"][0]["start"],
+        doc.find("+48 601 234 567").unwrap()
+    );
+}
