@@ -63,7 +63,16 @@ pub struct Choice {
     pub fallback: bool,
 }
 
+/// The engine to run, wrapped so that every request it answers is in the audit log.
 pub fn choose_engine(ctx: &Context) -> Result<Choice> {
+    let mut choice = pick_engine(ctx)?;
+    if let Some(log) = crate::audit::log() {
+        choice.engine = Arc::new(crate::engine::audited::Audited::new(choice.engine, log));
+    }
+    Ok(choice)
+}
+
+fn pick_engine(ctx: &Context) -> Result<Choice> {
     let s = &ctx.config.settings;
     match s.provider.as_deref() {
         Some("openai") => Ok(Choice {
@@ -856,6 +865,10 @@ async fn doctor(ctx: &Context) -> Result<i32> {
     match crate::models::default_model().ok().flatten() {
         Some(m) => println!("default model: {}", m.name),
         None => println!("default model: none installed"),
+    }
+    match crate::paths::audit_log() {
+        Some(p) => println!("audit log:     {}", p.display()),
+        None => println!("audit log:     off (AVA_AUDIT_LOG=off)"),
     }
     match choose_engine(ctx) {
         Ok(c) => {

@@ -2,6 +2,7 @@
 //! source → task → engine → sink.
 
 pub mod app;
+pub mod audit;
 pub mod budget;
 pub mod builtin;
 pub mod chunk;

@@ -2,6 +2,10 @@ use ava::error::exit;
 use clap::Parser;
 
 fn main() {
+    let started = std::time::Instant::now();
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let cli = ava::cli::Cli::parse();
     let status = ava::sink::Status::new(cli.global.quiet, cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -27,6 +31,7 @@ fn main() {
             }
         };
         runtime.shutdown_background();
+        ava::audit::record_run(&argv, code, started.elapsed());
         std::process::exit(code);
     }
     let code = runtime.block_on(async {
@@ -47,5 +52,6 @@ fn main() {
     });
     // The runtime may hold a blocking thread still generating (local engine); don't wait for it.
     runtime.shutdown_background();
+    ava::audit::record_run(&argv, code, started.elapsed());
     std::process::exit(code);
 }

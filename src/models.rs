@@ -1066,7 +1066,8 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
-fn rfc3339_now() -> String {
+/// Now, as an RFC 3339 UTC timestamp (`2026-11-29T14:30:00Z`).
+pub(crate) fn rfc3339_now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

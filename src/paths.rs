@@ -37,3 +37,23 @@ pub fn models_dir() -> PathBuf {
 pub fn user_prompts_dir() -> PathBuf {
     config_dir().join("prompts")
 }
+
+/// The audit log: `$AVA_AUDIT_LOG` (a file; `off` turns auditing off), else `audit.jsonl` in
+/// the platform state dir (`~/.local/state/ava` on Linux), else in the data dir.
+pub fn audit_log() -> Option<PathBuf> {
+    match std::env::var_os("AVA_AUDIT_LOG").filter(|v| !v.is_empty()) {
+        Some(v) if v == "off" => None,
+        Some(v) => Some(PathBuf::from(v)),
+        None => {
+            // A relocated data dir (AVA_DATA_DIR) takes the log with it.
+            let dir = if env_dir("AVA_DATA_DIR").is_some() {
+                data_dir()
+            } else {
+                project_dirs()
+                    .and_then(|d| d.state_dir().map(|p| p.to_path_buf()))
+                    .unwrap_or_else(data_dir)
+            };
+            Some(dir.join("audit.jsonl"))
+        }
+    }
+}

@@ -435,3 +435,52 @@ fn insecure_http_to_a_remote_host_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("--allow-insecure-http"));
 }
+
+#[test]
+fn runs_are_audited_by_default_and_say_the_text_stayed_here() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(
+        home.path(),
+        "r.txt",
+        "Officer Nowak arrived at 21:40. The door was forced.\n",
+    );
+    ava(home.path())
+        .args(["--provider", "builtin", "summarize"])
+        .arg(&f)
+        .assert()
+        .success();
+    // Tests relocate the data dir, which takes the log with it.
+    let log = home.path().join("data/audit.jsonl");
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let request = records.iter().find(|r| r["event"] == "request").unwrap();
+    assert_eq!(request["engine"], "builtin");
+    assert!(request["endpoint"].is_null(), "{request}");
+    assert!(
+        records
+            .iter()
+            .any(|r| r["event"] == "run" && r["exit"] == 0)
+    );
+    // And `doctor` says where it is.
+    ava(home.path())
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(log.display().to_string()));
+}
+
+#[test]
+fn audit_log_off_writes_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Officer Nowak arrived at 21:40.\n");
+    ava(home.path())
+        .env("AVA_AUDIT_LOG", "off")
+        .args(["--provider", "builtin", "summarize"])
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(!home.path().join("data/audit.jsonl").exists());
+}

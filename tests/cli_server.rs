@@ -421,3 +421,83 @@ fn entity_rows_as_csv_with_one_header_for_several_files() {
         "{csv}"
     );
 }
+
+/// The audit log's records, one JSON object per line.
+fn audit_records(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn every_request_is_audited_with_where_it_went_but_without_the_text() {
+    use sha2::{Digest, Sha256};
+    let server = MockServer::start(vec![Reply::text("Short answer.")]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(
+        home.path(),
+        "r.txt",
+        "Witness statement: Anna Kowalska saw the car.\n",
+    );
+    let log = home.path().join("logs/audit.jsonl");
+    ava(home.path(), &server)
+        .env("AVA_AUDIT_LOG", &log)
+        .arg("summarize")
+        .arg(&f)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Short answer."));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains("Kowalska"), "case text in the audit log");
+    let records = audit_records(&log);
+    let request = records
+        .iter()
+        .find(|r| r["event"] == "request")
+        .expect("no request record");
+    assert_eq!(request["engine"], "openai");
+    assert_eq!(request["model"], "mock-model");
+    let endpoint = request["endpoint"].as_str().unwrap();
+    assert!(
+        endpoint.starts_with(server.url().trim_end_matches('/')),
+        "{endpoint} is not {}",
+        server.url()
+    );
+    assert_eq!(
+        request["received"]["sha256"],
+        hex::encode(Sha256::digest("Short answer."))
+    );
+    assert_eq!(request["finish"], "stop");
+    assert!(request["sent"]["bytes"].as_u64().unwrap() > 40);
+    let run = records.iter().find(|r| r["event"] == "run").unwrap();
+    assert_eq!(run["run"], request["run"]);
+    assert_eq!(run["exit"], 0);
+    assert!(run["argv"].to_string().contains("summarize"));
+}
+
+#[test]
+fn a_failed_request_is_audited_with_its_error_and_the_exit_code() {
+    let server = MockServer::start(vec![Reply::error(400, "context too long for this model")]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Notatka.\n");
+    let log = home.path().join("audit.jsonl");
+    let out = ava(home.path(), &server)
+        .env("AVA_AUDIT_LOG", &log)
+        .arg("summarize")
+        .arg(&f)
+        .assert()
+        .failure();
+    let code = out.get_output().status.code().unwrap();
+    let records = audit_records(&log);
+    let request = records.iter().find(|r| r["event"] == "request").unwrap();
+    assert!(
+        request["error"]
+            .as_str()
+            .unwrap()
+            .contains("context too long"),
+        "{request}"
+    );
+    let run = records.iter().find(|r| r["event"] == "run").unwrap();
+    assert_eq!(run["exit"], code);
+}

@@ -30,6 +30,10 @@ impl Engine for Limited {
         self.inner.model()
     }
 
+    fn endpoint(&self) -> Option<String> {
+        self.inner.endpoint()
+    }
+
     fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             // Held for the whole request, retries included: a request backing off after a 429

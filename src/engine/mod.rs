@@ -1,6 +1,7 @@
 //! Engines turn a [`ChatRequest`] into a stream of [`Event`]s. They know nothing about
 //! templates, files or terminals: tasks build requests, sinks consume events.
 
+pub mod audited;
 pub mod builtin;
 pub mod limited;
 #[cfg(feature = "local")]
@@ -113,6 +114,10 @@ pub trait Engine: Send + Sync {
     fn name(&self) -> &str;
     /// Model identifier as it will be reported.
     fn model(&self) -> String;
+    /// Where requests go (a server's base URL), or `None` when the text stays in this process.
+    fn endpoint(&self) -> Option<String> {
+        None
+    }
     /// Stream the answer to `tx`. Returns once a `Done` event was sent, or with an error.
     /// A stream that ends early is an error ([`crate::Error::Truncated`]), never `Ok`.
     fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>>;

@@ -551,6 +551,19 @@ impl Engine for OpenAiEngine {
         self.cfg.model.clone()
     }
 
+    fn endpoint(&self) -> Option<String> {
+        // Without any user:password written into the URL: the audit log is no place for it.
+        let shown = match reqwest::Url::parse(self.cfg.base_url.trim()) {
+            Ok(mut url) => {
+                let _ = url.set_username("");
+                let _ = url.set_password(None);
+                url.to_string()
+            }
+            Err(_) => self.cfg.base_url.clone(),
+        };
+        Some(shown)
+    }
+
     fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>> {
         Box::pin(self.run(req, tx))
     }
