@@ -4,10 +4,11 @@
 # Usage: bench/local_engine.sh MODEL.gguf [RUNS]     (RUNS default 3; prints each run and medians)
 #
 # What is timed (tests/local_engine.rs, bench_real_model_throughput, release build): one
-# ChatRequest through LocalEngine::stream — a ~400-token prompt (system + user message through
-# the model's chat template), max 64 new tokens. "prompt" = tokens / time to the first text
-# token (includes the per-request context creation and the first sampling); "decode" = the
-# remaining tokens / the remaining time. The model is loaded before the clock starts.
+# ChatRequest through LocalEngine::stream — a ~420-token prompt (system + user message through
+# the model's chat template, asking for a copy so the model writes all 64 tokens), max 64 new
+# tokens. "prompt" = tokens / time to the first text token (includes templating, tokenizing,
+# clearing the KV cache and the first sampling); "decode" = the remaining tokens / the remaining
+# time. The model is loaded and one 1-token request answered before the clock starts.
 #
 # SIMD: llama-cpp-sys-2 sets GGML_NATIVE=OFF unless RUSTFLAGS has target-cpu=native, and ggml's
 # CMake then turns SSE4.2/AVX/AVX2/FMA/F16C/BMI2 on by default (see bench/RESULTS.md), so the

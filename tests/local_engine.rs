@@ -462,6 +462,21 @@ async fn bench_real_model_throughput() {
         },
         ..Default::default()
     };
+    // A warm engine, as llama-bench measures one: its context, created at load on the model
+    // thread, is ready, and the weights have been through the cores once.
+    let warm = ChatRequest {
+        messages: vec![Message::user("Hi.")],
+        params: GenParams {
+            max_tokens: Some(1),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (warm_tx, mut warm_rx) = mpsc::channel(16);
+    let (warmed, _) = tokio::join!(e.stream(warm, warm_tx), async {
+        while warm_rx.recv().await.is_some() {}
+    });
+    warmed.unwrap();
     let (tx, mut rx) = mpsc::channel(1024);
     let start = std::time::Instant::now();
     let collect = async {

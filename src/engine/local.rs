@@ -77,8 +77,17 @@ struct Shared {
     ctx_lock: Mutex<()>,
 }
 
+/// One request for the model thread, and where its result goes.
+struct Job {
+    req: ChatRequest,
+    tx: EventSender,
+    done: tokio::sync::oneshot::Sender<Result<()>>,
+}
+
 pub struct LocalEngine {
     shared: Arc<Shared>,
+    /// Requests for the model thread, which keeps one context for all of them.
+    jobs: std::sync::mpsc::Sender<Job>,
     model_name: String,
     path: PathBuf,
     info: GgufInfo,
@@ -170,7 +179,7 @@ impl LocalEngine {
         // Create one context now: a context size the machine cannot hold fails here, at load,
         // and llama.cpp tells us the sizes it actually uses.
         let (n_ctx, n_batch) = {
-            let mut ctx = model
+            let ctx = model
                 .new_context(backend, context_params(n_ctx, n_ctx.min(512), threads))
                 .map_err(|e| {
                     Error::EngineUnavailable(format!(
@@ -179,7 +188,6 @@ impl LocalEngine {
                         path.display()
                     ))
                 })?;
-            warm_up(&model, &mut ctx)?;
             (ctx.n_ctx(), ctx.n_batch().min(ctx.n_ubatch()).max(1))
         };
 
@@ -190,16 +198,25 @@ impl LocalEngine {
             .or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "local".into());
 
+        let shared = Arc::new(Shared {
+            model,
+            template,
+            specials,
+            n_ctx,
+            n_batch,
+            threads,
+            ctx_lock: Mutex::new(()),
+        });
+        let (jobs, queue) = std::sync::mpsc::channel();
+        let worker = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("ava-llama".into())
+            .spawn(move || run_jobs(&worker, queue))
+            .map_err(|e| Error::EngineUnavailable(format!("cannot start the model thread: {e}")))?;
+
         Ok(Self {
-            shared: Arc::new(Shared {
-                model,
-                template,
-                specials,
-                n_ctx,
-                n_batch,
-                threads,
-                ctx_lock: Mutex::new(()),
-            }),
+            shared,
+            jobs,
             model_name,
             path: path.to_path_buf(),
             info,
@@ -569,8 +586,37 @@ fn decode_err(e: impl std::fmt::Display) -> Error {
     Error::Engine(format!("llama.cpp decode failed: {e}"))
 }
 
-fn generate(sh: &Shared, req: ChatRequest, tx: &EventSender) -> Result<()> {
-    let backend = backend(false)?;
+/// The model thread: one context, created (and warmed up) once and cleared between requests,
+/// instead of a new context per request (30–40 ms each, paid by every part of a long
+/// document). Requests run one after another, as two sets of threads on the same cores
+/// would only slow each other down. Ends when the engine is dropped.
+fn run_jobs(sh: &Shared, queue: std::sync::mpsc::Receiver<Job>) {
+    let created = backend(false).and_then(|backend| {
+        let _guard = sh.ctx_lock.lock().unwrap_or_else(|p| p.into_inner());
+        sh.model
+            .new_context(backend, context_params(sh.n_ctx, sh.n_batch, sh.threads))
+            .map_err(|e| Error::EngineUnavailable(format!("llama.cpp context: {e}")))
+    });
+    let mut ctx = created.and_then(|mut ctx| warm_up(&sh.model, &mut ctx).map(|()| ctx));
+    for job in queue {
+        let result = match &mut ctx {
+            Ok(ctx) => {
+                ctx.clear_kv_cache();
+                generate(sh, ctx, job.req, &job.tx)
+            }
+            Err(e) => Err(Error::EngineUnavailable(e.to_string())),
+        };
+        // The caller may be gone (Ctrl-C); there is nobody left to tell.
+        let _ = job.done.send(result);
+    }
+}
+
+fn generate(
+    sh: &Shared,
+    ctx: &mut LlamaContext<'_>,
+    req: ChatRequest,
+    tx: &EventSender,
+) -> Result<()> {
     let prompt = sh.render(&req.messages)?;
     let tokens = sh.tokenize_prompt(&prompt);
     if tokens.is_empty() {
@@ -606,13 +652,6 @@ fn generate(sh: &Shared, req: ChatRequest, tx: &EventSender) -> Result<()> {
         stops.extend(PLAIN_STOPS.iter().map(|s| s.to_string()));
     }
 
-    let mut ctx: LlamaContext<'_> = {
-        let _guard = sh.ctx_lock.lock().unwrap_or_else(|p| p.into_inner());
-        sh.model
-            .new_context(backend, context_params(sh.n_ctx, sh.n_batch, sh.threads))
-            .map_err(|e| Error::EngineUnavailable(format!("llama.cpp context: {e}")))?
-    };
-
     // The prompt goes in n_batch-sized pieces; a batch larger than n_batch trips an assert.
     let n_batch = sh.n_batch as usize;
     let mut batch = LlamaBatch::new(n_batch, 1);
@@ -633,7 +672,7 @@ fn generate(sh: &Shared, req: ChatRequest, tx: &EventSender) -> Result<()> {
     let mut pos = tokens.len();
     let mut n_gen = 0usize;
     let finish = loop {
-        let token = sampler.sample(&ctx, batch.n_tokens() - 1);
+        let token = sampler.sample(ctx, batch.n_tokens() - 1);
         if vocab.is_eog(token) {
             break "stop";
         }
@@ -689,11 +728,14 @@ impl Engine for LocalEngine {
     }
 
     fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>> {
-        let shared = Arc::clone(&self.shared);
         Box::pin(async move {
-            tokio::task::spawn_blocking(move || generate(&shared, req, &tx))
+            let (done, result) = tokio::sync::oneshot::channel();
+            self.jobs
+                .send(Job { req, tx, done })
+                .map_err(|_| Error::Engine("the model thread has stopped".into()))?;
+            result
                 .await
-                .map_err(|e| Error::Engine(format!("local generation task failed: {e}")))?
+                .map_err(|_| Error::Engine("the model thread stopped mid-request".into()))?
         })
     }
 
