@@ -18,7 +18,7 @@ use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 /// Answers longer than this need an explicit `max_tokens`; it keeps a runaway base model from
 /// filling the whole context.
@@ -70,11 +70,6 @@ struct Shared {
     /// Texts of control tokens (`<|im_end|>`…), neutralised in message contents so a document
     /// cannot close the turn and inject instructions.
     specials: Vec<String>,
-    n_ctx: u32,
-    n_batch: u32,
-    threads: i32,
-    /// llama-cpp-2 notes that creating contexts from one model concurrently is unsound.
-    ctx_lock: Mutex<()>,
 }
 
 /// One request for the model thread, and where its result goes.
@@ -88,6 +83,8 @@ pub struct LocalEngine {
     shared: Arc<Shared>,
     /// Requests for the model thread, which keeps one context for all of them.
     jobs: std::sync::mpsc::Sender<Job>,
+    /// The context size llama.cpp settled on (it may round the requested one up).
+    n_ctx: u32,
     model_name: String,
     path: PathBuf,
     info: GgufInfo,
@@ -99,7 +96,7 @@ impl std::fmt::Debug for LocalEngine {
         f.debug_struct("LocalEngine")
             .field("model", &self.model_name)
             .field("path", &self.path)
-            .field("n_ctx", &self.shared.n_ctx)
+            .field("n_ctx", &self.n_ctx)
             .finish()
     }
 }
@@ -176,21 +173,6 @@ impl LocalEngine {
                 .collect()
         };
 
-        // Create one context now: a context size the machine cannot hold fails here, at load,
-        // and llama.cpp tells us the sizes it actually uses.
-        let (n_ctx, n_batch) = {
-            let ctx = model
-                .new_context(backend, context_params(n_ctx, n_ctx.min(512), threads))
-                .map_err(|e| {
-                    Error::EngineUnavailable(format!(
-                        "{}: cannot create a {n_ctx}-token context ({e}); try a smaller \
-                         context size",
-                        path.display()
-                    ))
-                })?;
-            (ctx.n_ctx(), ctx.n_batch().min(ctx.n_ubatch()).max(1))
-        };
-
         let model_name = info
             .name
             .clone()
@@ -202,21 +184,32 @@ impl LocalEngine {
             model,
             template,
             specials,
-            n_ctx,
-            n_batch,
-            threads,
-            ctx_lock: Mutex::new(()),
         });
         let (jobs, queue) = std::sync::mpsc::channel();
+        let (ready, created) = std::sync::mpsc::sync_channel(1);
         let worker = Arc::clone(&shared);
+        let sizes = (n_ctx, n_ctx.min(512), threads);
         std::thread::Builder::new()
             .name("ava-llama".into())
-            .spawn(move || run_jobs(&worker, queue))
+            .spawn(move || run_jobs(&worker, sizes, &ready, queue))
             .map_err(|e| Error::EngineUnavailable(format!("cannot start the model thread: {e}")))?;
+        // The model thread's one context is created before load returns: a context size the
+        // machine cannot hold fails here, and llama.cpp tells us the size it actually uses.
+        let n_ctx = created
+            .recv()
+            .unwrap_or_else(|_| Err("the model thread stopped".into()))
+            .map_err(|e| {
+                Error::EngineUnavailable(format!(
+                    "{}: cannot create a {n_ctx}-token context ({e}); try a smaller context \
+                     size",
+                    path.display()
+                ))
+            })?;
 
         Ok(Self {
             shared,
             jobs,
+            n_ctx,
             model_name,
             path: path.to_path_buf(),
             info,
@@ -586,25 +579,39 @@ fn decode_err(e: impl std::fmt::Display) -> Error {
     Error::Engine(format!("llama.cpp decode failed: {e}"))
 }
 
-/// The model thread: one context, created (and warmed up) once and cleared between requests,
-/// instead of a new context per request (30–40 ms each, paid by every part of a long
-/// document). Requests run one after another, as two sets of threads on the same cores
-/// would only slow each other down. Ends when the engine is dropped.
-fn run_jobs(sh: &Shared, queue: std::sync::mpsc::Receiver<Job>) {
+/// The model thread: the engine's one context, created once (its size, or why it could not
+/// be created, goes to `ready`), warmed up, and cleared between requests, instead of a new
+/// context per request (30–40 ms each, paid by every part of a long document). With one
+/// context per model, contexts are never created concurrently, which llama-cpp-2 notes is
+/// unsound. Requests run one after another, as two sets of threads on the same cores would
+/// only slow each other down. Ends when the engine is dropped.
+fn run_jobs(
+    sh: &Shared,
+    (n_ctx, n_batch, threads): (u32, u32, i32),
+    ready: &std::sync::mpsc::SyncSender<std::result::Result<u32, String>>,
+    queue: std::sync::mpsc::Receiver<Job>,
+) {
     let created = backend(false).and_then(|backend| {
-        let _guard = sh.ctx_lock.lock().unwrap_or_else(|p| p.into_inner());
         sh.model
-            .new_context(backend, context_params(sh.n_ctx, sh.n_batch, sh.threads))
-            .map_err(|e| Error::EngineUnavailable(format!("llama.cpp context: {e}")))
+            .new_context(backend, context_params(n_ctx, n_batch, threads))
+            .map_err(|e| Error::EngineUnavailable(e.to_string()))
     });
-    let mut ctx = created.and_then(|mut ctx| warm_up(&sh.model, &mut ctx).map(|()| ctx));
+    let mut ctx = match created {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            let _ = ready.send(Err(e.to_string()));
+            return;
+        }
+    };
+    let _ = ready.send(Ok(ctx.n_ctx()));
+    let warmed = warm_up(&sh.model, &mut ctx).map_err(|e| e.to_string());
     for job in queue {
-        let result = match &mut ctx {
-            Ok(ctx) => {
+        let result = match &warmed {
+            Ok(()) => {
                 ctx.clear_kv_cache();
-                generate(sh, ctx, job.req, &job.tx)
+                generate(sh, &mut ctx, job.req, &job.tx)
             }
-            Err(e) => Err(Error::EngineUnavailable(e.to_string())),
+            Err(e) => Err(Error::EngineUnavailable(e.clone())),
         };
         // The caller may be gone (Ctrl-C); there is nobody left to tell.
         let _ = job.done.send(result);
@@ -625,7 +632,7 @@ fn generate(
             reason: "empty prompt".into(),
         });
     }
-    let n_ctx = sh.n_ctx as usize;
+    let n_ctx = ctx.n_ctx() as usize;
     if tokens.len() >= n_ctx {
         return Err(Error::BadInput {
             name: "prompt".into(),
@@ -653,7 +660,7 @@ fn generate(
     }
 
     // The prompt goes in n_batch-sized pieces; a batch larger than n_batch trips an assert.
-    let n_batch = sh.n_batch as usize;
+    let n_batch = ctx.n_batch().min(ctx.n_ubatch()).max(1) as usize;
     let mut batch = LlamaBatch::new(n_batch, 1);
     let last = tokens.len() - 1;
     for (ci, chunk) in tokens.chunks(n_batch).enumerate() {
@@ -750,7 +757,7 @@ impl Engine for LocalEngine {
     }
 
     fn context_window(&self) -> Option<usize> {
-        Some(self.shared.n_ctx as usize)
+        Some(self.n_ctx as usize)
     }
 }
 
