@@ -553,15 +553,7 @@ impl Engine for OpenAiEngine {
 
     fn endpoint(&self) -> Option<String> {
         // Without any user:password written into the URL: the audit log is no place for it.
-        let shown = match reqwest::Url::parse(self.cfg.base_url.trim()) {
-            Ok(mut url) => {
-                let _ = url.set_username("");
-                let _ = url.set_password(None);
-                url.to_string()
-            }
-            Err(_) => self.cfg.base_url.clone(),
-        };
-        Some(shown)
+        Some(self.shown_base.clone())
     }
 
     fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>> {
