@@ -3,7 +3,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{MockServer, Reply, write};
+use common::{MockServer, Reply, entities_answer, write};
 use predicates::prelude::*;
 use std::path::Path;
 
@@ -278,19 +278,6 @@ fn answer_failing_the_schema_is_repaired_with_the_errors_fed_back() {
         retry.contains("/people"),
         "validation errors are fed back: {retry}"
     );
-}
-
-fn entities_answer(people: &[&str], phones: &[&str]) -> String {
-    let items = |vs: &[&str]| {
-        vs.iter()
-            .map(|v| serde_json::json!({ "value": v }))
-            .collect::<Vec<_>>()
-    };
-    serde_json::json!({
-        "people": items(people), "organizations": [], "locations": [], "phones": items(phones),
-        "emails": [], "ibans": [], "crypto_wallets": [], "dates": [], "amounts": [], "urls": []
-    })
-    .to_string()
 }
 
 #[test]

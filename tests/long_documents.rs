@@ -405,19 +405,6 @@ fn answered_first_request(server: &MockServer) -> String {
         .to_string()
 }
 
-/// The entities template's answer naming `people`, nothing else.
-fn people_answer(people: &[&str]) -> String {
-    let people: Vec<Value> = people
-        .iter()
-        .map(|p| serde_json::json!({ "value": p }))
-        .collect();
-    serde_json::json!({
-        "people": people, "organizations": [], "locations": [], "phones": [], "emails": [],
-        "ibans": [], "crypto_wallets": [], "dates": [], "amounts": [], "urls": []
-    })
-    .to_string()
-}
-
 #[test]
 fn entities_of_a_long_document_point_into_the_whole_file_not_into_a_part() {
     let mut lines: Vec<String> = long_report(300).lines().map(String::from).collect();
@@ -429,9 +416,9 @@ fn entities_of_a_long_document_point_into_the_whole_file_not_into_a_part() {
         .replies(vec![Reply::compute(|body| {
             let part = common::mock_openai::last_user_message(body);
             if part.contains("Anna Kowalska") {
-                people_answer(&["Anna Kowalska"])
+                common::entities_answer(&["Anna Kowalska"], &[])
             } else {
-                people_answer(&[])
+                common::entities_answer(&[], &[])
             }
         })])
         .start();

@@ -34,3 +34,18 @@ pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
+
+/// The built-in `entities` template's answer, as a model would give it: these people and
+/// phones, every other list empty.
+pub fn entities_answer(people: &[&str], phones: &[&str]) -> String {
+    let items = |vs: &[&str]| {
+        vs.iter()
+            .map(|v| serde_json::json!({ "value": v }))
+            .collect::<Vec<_>>()
+    };
+    serde_json::json!({
+        "people": items(people), "organizations": [], "locations": [], "phones": items(phones),
+        "emails": [], "ibans": [], "crypto_wallets": [], "dates": [], "amounts": [], "urls": []
+    })
+    .to_string()
+}
