@@ -355,13 +355,12 @@ pub fn normalize_as(kind: EntityKind, value: &str, default_region: &str) -> Opti
             if DATE_LIKE.captures_iter(value).any(|c| is_date(&c)) {
                 return None;
             }
-            let number = phonenumber::parse(region, value).ok()?;
             let digits = value.chars().filter(char::is_ascii_digit).count();
             let allowed = |c: char| c.is_ascii_digit() || " \t\u{A0}+()-./".contains(c);
-            if !phones::is_valid(&number) || digits < 7 || !value.chars().all(allowed) {
+            if digits < 7 || !value.chars().all(allowed) {
                 return None;
             }
-            return Some(phones::e164(&number));
+            return valid_phone(value, region, false);
         }
         _ => {}
     }
