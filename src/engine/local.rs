@@ -4,6 +4,7 @@
 //! assert on is checked here first: the file header (with the pure-Rust reader in
 //! [`crate::models`]), prompt length against the context, batch sizes, and grammars.
 
+use super::sampling::{Sampler, TOP_K};
 use super::{ChatRequest, Engine, Event, EventSender, GenParams, Message, Role};
 use crate::error::{Error, Result};
 use crate::models::GgufInfo;
@@ -411,32 +412,53 @@ fn seed32(seed: u64) -> u32 {
     if s == u32::MAX { s - 1 } else { s }
 }
 
-fn build_sampler(model: &LlamaModel, p: &GenParams, grammar: Option<&str>) -> Result<LlamaSampler> {
-    let mut chain = Vec::new();
-    if let Some(g) = grammar {
-        // The grammar goes first so the others only see tokens it allows. `sample()` also
-        // accepts the token into every sampler; accepting again would corrupt the grammar
-        // state (llama.cpp then aborts on `!stacks.empty()`).
-        let sampler = LlamaSampler::grammar(model, g, "root").map_err(|e| Error::BadInput {
-            name: "schema".into(),
-            reason: format!("llama.cpp rejected the grammar built from the JSON Schema: {e}"),
-        })?;
-        chain.push(sampler);
-    }
-    let temp = p.temperature.unwrap_or(DEFAULT_TEMPERATURE);
-    if temp.is_nan() || temp <= 0.0 {
-        chain.push(LlamaSampler::greedy());
-    } else {
+/// How the next token is chosen: llama.cpp's sampler chain when a grammar constrains the
+/// output (its grammar sampler needs the whole vocabulary), ava's one-pass top-k otherwise.
+enum Picker {
+    Grammar(LlamaSampler),
+    Plain(Sampler),
+}
+
+impl Picker {
+    fn new(model: &LlamaModel, p: &GenParams, grammar: Option<&str>) -> Result<Self> {
+        let temp = p.temperature.unwrap_or(DEFAULT_TEMPERATURE);
         let top_p = p
             .top_p
             .filter(|v| *v > 0.0 && *v <= 1.0)
             .unwrap_or(DEFAULT_TOP_P);
-        chain.push(LlamaSampler::top_k(40));
-        chain.push(LlamaSampler::top_p(top_p, 1));
-        chain.push(LlamaSampler::temp(temp));
-        chain.push(LlamaSampler::dist(seed32(p.seed.unwrap_or(DEFAULT_SEED))));
+        let seed = p.seed.unwrap_or(DEFAULT_SEED);
+        let Some(g) = grammar else {
+            return Ok(Self::Plain(Sampler::new(temp, top_p, seed)));
+        };
+        // The grammar goes first so the others only see tokens it allows. `sample()` also
+        // accepts the token into every sampler; accepting again would corrupt the grammar
+        // state (llama.cpp then aborts on `!stacks.empty()`).
+        let grammar = LlamaSampler::grammar(model, g, "root").map_err(|e| Error::BadInput {
+            name: "schema".into(),
+            reason: format!("llama.cpp rejected the grammar built from the JSON Schema: {e}"),
+        })?;
+        let mut chain = vec![grammar];
+        if temp.is_nan() || temp <= 0.0 {
+            chain.push(LlamaSampler::greedy());
+        } else {
+            chain.push(LlamaSampler::top_k(TOP_K as i32));
+            chain.push(LlamaSampler::top_p(top_p, 1));
+            chain.push(LlamaSampler::temp(temp));
+            chain.push(LlamaSampler::dist(seed32(seed)));
+        }
+        Ok(Self::Grammar(LlamaSampler::chain_simple(chain)))
     }
-    Ok(LlamaSampler::chain_simple(chain))
+
+    /// The token after batch entry `idx`, whose logits the last decode computed.
+    fn next(&mut self, ctx: &LlamaContext<'_>, idx: i32) -> Result<LlamaToken> {
+        match self {
+            Self::Grammar(s) => Ok(s.sample(ctx, idx)),
+            Self::Plain(s) => s
+                .pick(ctx.get_logits_ith(idx))
+                .map(|t| LlamaToken::new(t as i32))
+                .ok_or_else(|| Error::Engine("the model produced no usable logits".into())),
+        }
+    }
 }
 
 /// GBNF for a JSON Schema, via llama.cpp's own converter (the `common` feature).
@@ -653,7 +675,7 @@ fn generate(
     };
 
     let grammar = req.schema.as_ref().map(schema_to_grammar).transpose()?;
-    let mut sampler = build_sampler(&sh.model, &req.params, grammar.as_deref())?;
+    let mut picker = Picker::new(&sh.model, &req.params, grammar.as_deref())?;
     let mut stops = req.params.stop.clone();
     if sh.template.is_none() && grammar.is_none() {
         stops.extend(PLAIN_STOPS.iter().map(|s| s.to_string()));
@@ -679,7 +701,7 @@ fn generate(
     let mut pos = tokens.len();
     let mut n_gen = 0usize;
     let finish = loop {
-        let token = sampler.sample(ctx, batch.n_tokens() - 1);
+        let token = picker.next(ctx, batch.n_tokens() - 1)?;
         if vocab.is_eog(token) {
             break "stop";
         }
