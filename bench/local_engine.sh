@@ -8,7 +8,8 @@
 # the model's chat template, asking for a copy so the model writes all 64 tokens), max 64 new
 # tokens. "prompt" = tokens / time to the first text token (includes templating, tokenizing,
 # clearing the KV cache and the first sampling); "decode" = the remaining tokens / the remaining
-# time. The model is loaded and one 1-token request answered before the clock starts.
+# time. The model is loaded and the same request answered once with max 1 token before the clock
+# starts, as llama-bench runs its test once to warm up.
 #
 # SIMD: llama-cpp-sys-2 sets GGML_NATIVE=OFF unless RUSTFLAGS has target-cpu=native, and ggml's
 # CMake then turns SSE4.2/AVX/AVX2/FMA/F16C/BMI2 on by default (see bench/RESULTS.md), so the

@@ -6,8 +6,8 @@
 # decode does (it follows the prompt). Both measure a warm engine (llama-bench runs a warm-up
 # first; ava's bench sends one short request before the clock starts). Still not identical:
 # ava's prompt figure includes applying the chat template, tokenizing and clearing the KV cache;
-# llama-bench does not sample at all, ava samples every token (top-k/top-p/temperature over the
-# whole vocabulary).
+# llama-bench does not sample at all, ava samples every token (one-pass top-k 40, then
+# top-p/temperature on those 40).
 # Usage: bench/local_vs_llama_bench.sh LLAMA_BENCH MODEL.gguf [RUNS]
 #   LLAMA_BENCH: from bench/build_llama_bench.sh. The ava side is bench/local_engine.sh, so the
 #   build it measures follows CARGO_TARGET_DIR / RUSTFLAGS as usual.
@@ -29,6 +29,8 @@ for _ in $(seq "$runs"); do
 done
 python3 - "$log" "$model" "$n" <<'EOF'
 import json, re, statistics, sys
+# One round = llama-bench pp, llama-bench tg, then ava; rounds run back to back, so the ratio
+# within a round compares the two tools under the same background load.
 pp, tg, ap, ad = [], [], [], []
 for line in open(sys.argv[1]):
     tag, rest = line.split(" ", 1)
@@ -39,9 +41,11 @@ for line in open(sys.argv[1]):
         p, d = map(float, re.findall(r"([\d.]+) tok/s", rest))
         ap.append(p); ad.append(d)
 m = statistics.median
-print(f"model {sys.argv[2]}, 2 threads, {len(ap)} runs each (medians; min–max)")
-print("| | llama-bench | ava local engine | ava / llama-bench |")
-print("|---|---|---|---|")
-print(f"| prompt (pp{sys.argv[3]}) tok/s | {m(pp):.1f} ({min(pp):.0f}–{max(pp):.0f}) | {m(ap):.1f} ({min(ap):.0f}–{max(ap):.0f}) | **{m(ap)/m(pp):.2f}×** |")
-print(f"| decode (tg64 @ depth {sys.argv[3]}) tok/s | {m(tg):.1f} ({min(tg):.1f}–{max(tg):.1f}) | {m(ad):.1f} ({min(ad):.1f}–{max(ad):.1f}) | **{m(ad)/m(tg):.2f}×** |")
+rp = [a / b for a, b in zip(ap, pp)]
+rd = [a / b for a, b in zip(ad, tg)]
+print(f"model {sys.argv[2]}, 2 threads, {len(ap)} rounds (medians; min–max)")
+print("| | llama-bench | ava local engine | ratio of medians | median of per-round ratios |")
+print("|---|---|---|---|---|")
+print(f"| prompt (pp{sys.argv[3]}) tok/s | {m(pp):.1f} ({min(pp):.0f}–{max(pp):.0f}) | {m(ap):.1f} ({min(ap):.0f}–{max(ap):.0f}) | **{m(ap)/m(pp):.2f}×** | **{m(rp):.2f}×** ({min(rp):.2f}–{max(rp):.2f}) |")
+print(f"| decode (tg64 @ depth {sys.argv[3]}) tok/s | {m(tg):.1f} ({min(tg):.1f}–{max(tg):.1f}) | {m(ad):.1f} ({min(ad):.1f}–{max(ad):.1f}) | **{m(ad)/m(tg):.2f}×** | **{m(rd):.2f}×** ({min(rd):.2f}–{max(rd):.2f}) |")
 EOF

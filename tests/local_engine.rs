@@ -462,15 +462,15 @@ async fn bench_real_model_throughput() {
         },
         ..Default::default()
     };
-    // A warm engine, as llama-bench measures one: its context, created at load on the model
-    // thread, is ready, and the weights have been through the cores once.
+    // A warm engine, as llama-bench measures one: its warm-up runs the same test once, so
+    // the weights have been through the cores and the compute buffers for a full batch have
+    // been touched before the clock starts.
     let warm = ChatRequest {
-        messages: vec![Message::user("Hi.")],
         params: GenParams {
             max_tokens: Some(1),
             ..Default::default()
         },
-        ..Default::default()
+        ..req.clone()
     };
     let (warm_tx, mut warm_rx) = mpsc::channel(16);
     let (warmed, _) = tokio::join!(e.stream(warm, warm_tx), async {
