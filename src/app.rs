@@ -63,6 +63,14 @@ pub struct Choice {
     pub fallback: bool,
 }
 
+/// Reads one input and records its fingerprint in the audit log: every document a run
+/// reads, on the command line or in the REPL, comes through here.
+pub(crate) fn read_input(input: &Input, max_bytes: u64) -> Result<crate::source::Document> {
+    let doc = load_document(input, max_bytes)?;
+    crate::audit::record_input(&doc);
+    Ok(doc)
+}
+
 /// The engine to run, wrapped so that every request it answers is in the audit log.
 pub fn choose_engine(ctx: &Context) -> Result<Choice> {
     let mut choice = pick_engine(ctx)?;
@@ -509,7 +517,7 @@ async fn run_one(
     format: ProcessFormat,
     sink: &mut Sink,
 ) -> Result<()> {
-    let doc = load_document(input, ctx.config.settings.max_input_bytes)?;
+    let doc = read_input(input, ctx.config.settings.max_input_bytes)?;
     for w in &doc.warnings {
         ctx.status.warn(w);
     }
@@ -678,7 +686,7 @@ async fn tokens_command(global: GlobalOpts, a: crate::cli::TokensArgs) -> Result
         None => Counting::Model(choose_engine(&ctx)?.engine),
     };
     for input in &inputs {
-        let doc = load_document(input, ctx.config.settings.max_input_bytes)?;
+        let doc = read_input(input, ctx.config.settings.max_input_bytes)?;
         let (count, parts, how) = match &counting {
             Counting::Model(engine) => {
                 let budget = crate::budget::for_engine(

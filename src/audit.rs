@@ -1,8 +1,9 @@
-//! The audit log: one JSON line for every request an engine answers and one for every run,
-//! appended to a file (see [`crate::paths::audit_log`]). It records what was sent where and
-//! what came back — engine, endpoint, model, sizes and SHA-256 of the text, tokens, outcome —
-//! but never the text itself, so the log does not become a second copy of case material. A
-//! hash still lets an auditor prove which document or answer a record is about.
+//! The audit log: one JSON line for every document a run reads, every request an engine
+//! answers and every run, appended to a file (see [`crate::paths::audit_log`]). It records
+//! which files were read, what was sent where and what came back — engine, endpoint, model,
+//! sizes and SHA-256 of the text, tokens, outcome — but never the text itself, so the log does
+//! not become a second copy of case material. A hash still lets an auditor prove which
+//! document or answer a record is about.
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -89,6 +90,27 @@ pub fn log() -> Option<&'static AuditLog> {
 /// Size and SHA-256 of `bytes`, as the log records text.
 pub fn fingerprint(bytes: &[u8]) -> Value {
     json!({ "bytes": bytes.len(), "sha256": hex::encode(Sha256::digest(bytes)) })
+}
+
+/// The record of one input document read by this run: its name and absolute path, and the
+/// size and SHA-256 of its bytes as read, so an auditor can prove which file a run processed.
+pub fn record_input(doc: &crate::source::Document) {
+    let Some(log) = log() else {
+        return;
+    };
+    let mut r = Map::new();
+    r.insert("name".into(), doc.name.clone().into());
+    let path = doc
+        .path
+        .as_deref()
+        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    r.insert(
+        "path".into(),
+        path.map_or(Value::Null, |p| p.display().to_string().into()),
+    );
+    r.insert("bytes".into(), doc.source_bytes.into());
+    r.insert("sha256".into(), doc.source_sha256.clone().into());
+    log.write_or_warn("input", r);
 }
 
 /// The record of a whole run: the command line (what the user asked for), exit code, time.

@@ -16,14 +16,21 @@ pub struct Document {
     pub text: String,
     /// Things the reader should know about how the text was obtained (lossy decoding…).
     pub warnings: Vec<String>,
+    /// Size and SHA-256 (hex) of the bytes as read, before decoding — what `sha256sum FILE`
+    /// prints — so the audit log ties a run to the exact file.
+    pub source_bytes: usize,
+    pub source_sha256: String,
 }
 
 impl Document {
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
         Self {
             name: name.into(),
             path: None,
-            text: text.into(),
+            source_bytes: text.len(),
+            source_sha256: sha256_hex(text.as_bytes()),
+            text,
             warnings: Vec::new(),
         }
     }
@@ -135,6 +142,8 @@ fn read_limited(reader: impl Read, max: u64, name: &str) -> Result<Vec<u8>> {
 /// UTF-8 with a warning. Binary data (NUL bytes in the first block) is refused.
 pub fn decode(name: &str, path: Option<PathBuf>, bytes: Vec<u8>) -> Result<Document> {
     let mut warnings = Vec::new();
+    let source_bytes = bytes.len();
+    let source_sha256 = sha256_hex(&bytes);
     let text = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
@@ -175,7 +184,14 @@ pub fn decode(name: &str, path: Option<PathBuf>, bytes: Vec<u8>) -> Result<Docum
         path,
         text,
         warnings,
+        source_bytes,
+        source_sha256,
     })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {

@@ -464,6 +464,17 @@ fn runs_are_audited_by_default_and_say_the_text_stayed_here() {
             .iter()
             .any(|r| r["event"] == "run" && r["exit"] == 0)
     );
+    // The file it read, by the hash `sha256sum` would print.
+    let input = records.iter().find(|r| r["event"] == "input").unwrap();
+    let bytes = std::fs::read(&f).unwrap();
+    use sha2::Digest;
+    assert_eq!(input["sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
+    assert_eq!(input["bytes"], bytes.len());
+    assert!(
+        input["path"].as_str().unwrap().ends_with("r.txt"),
+        "{input}"
+    );
+    assert_eq!(input["run"], request["run"]);
     // And `doctor` says where it is.
     ava(home.path())
         .arg("doctor")

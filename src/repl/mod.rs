@@ -18,7 +18,7 @@ use crate::budget::Budget;
 use crate::engine::{ChatRequest, Engine, GenParams, Intent, Length};
 use crate::error::{Error, Result};
 use crate::longdoc;
-use crate::source::{Document, Input, load_document};
+use crate::source::{Document, Input};
 use crate::task::{self, Job, Outcome, Prepared, TemplateRef};
 use completion::{Names, ReplHelper};
 use input::{LineAssembler, Step};
@@ -538,7 +538,7 @@ impl Repl<'_> {
                 "stdin is the conversation here; give a file path".into(),
             ));
         }
-        let doc = load_document(
+        let doc = crate::app::read_input(
             &Input::File(expand_home(arg)),
             self.ctx.config.settings.max_input_bytes,
         )?;
@@ -1165,7 +1165,7 @@ impl Repl<'_> {
         let saved = Saved::read(&session::session_file(name)?)?;
         let mut fresh = Session::default();
         for p in &saved.attached {
-            match load_document(
+            match crate::app::read_input(
                 &Input::File(p.clone()),
                 self.ctx.config.settings.max_input_bytes,
             ) {
