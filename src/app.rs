@@ -7,7 +7,7 @@ use crate::engine::{Engine, GenParams};
 use crate::error::{Error, Result};
 use crate::longdoc;
 use crate::sink::{Record, Sink, Status, Target};
-use crate::source::{Input, load_document};
+use crate::source::Input;
 use crate::task::{self, Job, TemplateRef};
 use crate::template::{TemplateStore, parse_var};
 use futures_util::stream::{self, StreamExt};
@@ -64,10 +64,15 @@ pub struct Choice {
 }
 
 /// Reads one input and records its fingerprint in the audit log: every document a run
-/// reads, on the command line or in the REPL, comes through here.
+/// reads, on the command line or in the REPL, comes through here. The bytes are hashed as
+/// read, before decoding, and only when the log is on.
 pub(crate) fn read_input(input: &Input, max_bytes: u64) -> Result<crate::source::Document> {
-    let doc = load_document(input, max_bytes)?;
-    crate::audit::record_input(&doc);
+    let raw = crate::source::read_input(input, max_bytes)?;
+    let print = crate::audit::log().map(|_| crate::audit::fingerprint(&raw.bytes));
+    let doc = crate::source::decode(&raw.name, raw.path, raw.bytes)?;
+    if let Some(print) = print {
+        crate::audit::record_input(&doc, print);
+    }
     Ok(doc)
 }
 

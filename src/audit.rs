@@ -92,9 +92,10 @@ pub fn fingerprint(bytes: &[u8]) -> Value {
     json!({ "bytes": bytes.len(), "sha256": hex::encode(Sha256::digest(bytes)) })
 }
 
-/// The record of one input document read by this run: its name and absolute path, and the
-/// size and SHA-256 of its bytes as read, so an auditor can prove which file a run processed.
-pub fn record_input(doc: &crate::source::Document) {
+/// The record of one input document read by this run: its name and absolute path, and
+/// `print` — the [`fingerprint`] of its bytes as read — so an auditor can prove which file a
+/// run processed.
+pub fn record_input(doc: &crate::source::Document, print: Value) {
     let Some(log) = log() else {
         return;
     };
@@ -108,8 +109,9 @@ pub fn record_input(doc: &crate::source::Document) {
         "path".into(),
         path.map_or(Value::Null, |p| p.display().to_string().into()),
     );
-    r.insert("bytes".into(), doc.source_bytes.into());
-    r.insert("sha256".into(), doc.source_sha256.clone().into());
+    if let Value::Object(print) = print {
+        r.extend(print);
+    }
     log.write_or_warn("input", r);
 }
 

@@ -16,21 +16,14 @@ pub struct Document {
     pub text: String,
     /// Things the reader should know about how the text was obtained (lossy decoding…).
     pub warnings: Vec<String>,
-    /// Size and SHA-256 (hex) of the bytes as read, before decoding — what `sha256sum FILE`
-    /// prints — so the audit log ties a run to the exact file.
-    pub source_bytes: usize,
-    pub source_sha256: String,
 }
 
 impl Document {
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
         Self {
             name: name.into(),
             path: None,
-            source_bytes: text.len(),
-            source_sha256: sha256_hex(text.as_bytes()),
-            text,
+            text: text.into(),
             warnings: Vec::new(),
         }
     }
@@ -73,17 +66,25 @@ impl Input {
     }
 }
 
-pub fn load_document(input: &Input, max_bytes: u64) -> Result<Document> {
+/// An input's bytes as read, before [`decode`].
+pub struct RawInput {
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub bytes: Vec<u8>,
+}
+
+pub fn read_input(input: &Input, max_bytes: u64) -> Result<RawInput> {
     match input {
-        Input::Stdin => {
-            let bytes = read_limited(std::io::stdin().lock(), max_bytes, "-")?;
-            decode("-", None, bytes)
-        }
-        Input::File(path) => load_file(path, max_bytes),
+        Input::Stdin => Ok(RawInput {
+            name: "-".into(),
+            path: None,
+            bytes: read_limited(std::io::stdin().lock(), max_bytes, "-")?,
+        }),
+        Input::File(path) => read_file(path, max_bytes),
     }
 }
 
-fn load_file(path: &Path, max_bytes: u64) -> Result<Document> {
+fn read_file(path: &Path, max_bytes: u64) -> Result<RawInput> {
     let meta = std::fs::metadata(path).map_err(|e| open_error(path, e))?;
     if meta.is_dir() {
         return Err(Error::InputIsDirectory {
@@ -102,7 +103,11 @@ fn load_file(path: &Path, max_bytes: u64) -> Result<Document> {
         },
         other => other,
     })?;
-    decode(&name, Some(path.to_path_buf()), bytes)
+    Ok(RawInput {
+        name,
+        path: Some(path.to_path_buf()),
+        bytes,
+    })
 }
 
 fn open_error(path: &Path, e: std::io::Error) -> Error {
@@ -142,8 +147,6 @@ fn read_limited(reader: impl Read, max: u64, name: &str) -> Result<Vec<u8>> {
 /// UTF-8 with a warning. Binary data (NUL bytes in the first block) is refused.
 pub fn decode(name: &str, path: Option<PathBuf>, bytes: Vec<u8>) -> Result<Document> {
     let mut warnings = Vec::new();
-    let source_bytes = bytes.len();
-    let source_sha256 = sha256_hex(&bytes);
     let text = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
@@ -184,14 +187,7 @@ pub fn decode(name: &str, path: Option<PathBuf>, bytes: Vec<u8>) -> Result<Docum
         path,
         text,
         warnings,
-        source_bytes,
-        source_sha256,
     })
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(bytes))
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
