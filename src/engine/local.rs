@@ -4,7 +4,7 @@
 //! assert on is checked here first: the file header (with the pure-Rust reader in
 //! [`crate::models`]), prompt length against the context, batch sizes, and grammars.
 
-use super::sampling::{Sampler, TOP_K};
+use super::sampling::{Sampler, TOP_K, is_greedy, usable_top_p};
 use super::{ChatRequest, Engine, Event, EventSender, GenParams, Message, Role};
 use crate::error::{Error, Result};
 use crate::models::GgufInfo;
@@ -424,7 +424,7 @@ impl Picker {
         let temp = p.temperature.unwrap_or(DEFAULT_TEMPERATURE);
         let top_p = p
             .top_p
-            .filter(|v| *v > 0.0 && *v <= 1.0)
+            .filter(|v| usable_top_p(*v))
             .unwrap_or(DEFAULT_TOP_P);
         let seed = p.seed.unwrap_or(DEFAULT_SEED);
         let Some(g) = grammar else {
@@ -438,7 +438,7 @@ impl Picker {
             reason: format!("llama.cpp rejected the grammar built from the JSON Schema: {e}"),
         })?;
         let mut chain = vec![grammar];
-        if temp.is_nan() || temp <= 0.0 {
+        if is_greedy(temp) {
             chain.push(LlamaSampler::greedy());
         } else {
             chain.push(LlamaSampler::top_k(TOP_K as i32));

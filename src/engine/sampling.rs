@@ -14,6 +14,16 @@ use rand::rngs::StdRng;
 /// Candidates kept before top-p, as llama.cpp's common defaults do.
 pub const TOP_K: usize = 40;
 
+/// A temperature of 0 (or less, or NaN) means: always the most likely token.
+pub fn is_greedy(temp: f32) -> bool {
+    temp.is_nan() || temp <= 0.0
+}
+
+/// Top-p outside (0, 1] means nothing; callers fall back to their default.
+pub fn usable_top_p(top_p: f32) -> bool {
+    top_p > 0.0 && top_p <= 1.0
+}
+
 #[derive(Debug)]
 pub struct Sampler {
     mode: Mode,
@@ -37,15 +47,11 @@ impl Sampler {
     /// untempered distribution, then temperature, then a draw from `seed`'s stream — the order
     /// of llama.cpp's chain, so a given setting behaves as users of llama.cpp expect.
     pub fn new(temp: f32, top_p: f32, seed: u64) -> Self {
-        let mode = if temp.is_nan() || temp <= 0.0 {
+        let mode = if is_greedy(temp) {
             Mode::Greedy
         } else {
             Mode::Random {
-                top_p: if top_p > 0.0 && top_p <= 1.0 {
-                    top_p
-                } else {
-                    1.0
-                },
+                top_p: if usable_top_p(top_p) { top_p } else { 1.0 },
                 temp,
                 rng: Box::new(StdRng::seed_from_u64(seed)),
             }
