@@ -10,7 +10,7 @@
 //! unwrapped paragraphs, dates and addresses; the same bytes on every run, so the Python
 //! reference (bench/tokens_py.py) can read the identical text from AVA_BENCH_DUMP.
 
-use ava::chunk;
+use ava::task::chunk;
 use ava::tokens::{Encoding, Tiktoken, TokenCounter};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

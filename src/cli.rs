@@ -36,25 +36,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Provider {
-    /// Any OpenAI-compatible server: llama.cpp, vLLM, Ollama, OpenAI.
-    Openai,
-    /// An installed GGUF model, run in-process by llama.cpp.
-    Local,
-    /// No model: extractive summaries and pattern extraction.
-    Builtin,
-}
-
-impl Provider {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::Openai => "openai",
-            Provider::Local => "local",
-            Provider::Builtin => "builtin",
-        }
-    }
-}
+pub use crate::engine::Provider;
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct GlobalOpts {

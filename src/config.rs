@@ -242,11 +242,14 @@ pub fn resolve_with(flags: &GlobalOpts, env: &BTreeMap<String, String>) -> Resul
             reason: e.to_string(),
         })?;
     if let Some(p) = &settings.provider
-        && !["openai", "local", "builtin"].contains(&p.as_str())
+        && crate::engine::Provider::parse(p).is_none()
     {
         return Err(Error::Config {
             file: sources.get("provider").cloned().unwrap_or_default(),
-            reason: format!("unknown provider {p:?} (openai, local, builtin)"),
+            reason: format!(
+                "unknown provider {p:?} ({})",
+                crate::engine::Provider::names()
+            ),
         });
     }
     Ok(Resolved {

@@ -1,17 +1,15 @@
 //! ava: a terminal assistant for case material. Data flows one way:
 //! source → task → engine → sink.
 
-pub mod app;
 pub mod audit;
-pub mod budget;
 pub mod builtin;
-pub mod chunk;
 pub mod cli;
+pub mod cmd;
 pub mod config;
+pub mod context;
 pub mod engine;
 pub mod error;
 pub mod extract;
-pub mod longdoc;
 pub mod models;
 pub mod paths;
 pub mod repl;

@@ -7,7 +7,8 @@ fn main() {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let cli = ava::cli::Cli::parse();
-    let status = ava::sink::Status::new(cli.global.quiet, cli.global.verbose);
+    let term = ava::sink::Terminal::detect();
+    let status = ava::sink::Status::new(cli.global.quiet, cli.global.verbose, term.stderr);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -20,8 +21,8 @@ fn main() {
     };
     // The REPL blocks on the terminal and enters the runtime for each answer, handling Ctrl-C
     // itself, so it runs outside `block_on` and outside the Ctrl-C race below.
-    if let Some(files) = ava::app::repl_files(&cli) {
-        let code = match ava::app::Context::new(cli.global)
+    if let Some(files) = ava::cmd::repl_files(&cli, &term) {
+        let code = match ava::context::Context::new(cli.global, term)
             .and_then(|ctx| ava::repl::run(ctx, &files, &runtime))
         {
             Ok(code) => code,
@@ -36,7 +37,7 @@ fn main() {
     }
     let code = runtime.block_on(async {
         tokio::select! {
-            r = ava::app::run(cli) => match r {
+            r = ava::cmd::run(cli, term) => match r {
                 Ok(code) => code,
                 Err(e) => {
                     status.error(&e.to_string());

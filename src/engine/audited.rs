@@ -3,7 +3,7 @@
 //! how it ended. Wrapping the engine, rather than each caller, means no path — one-shot,
 //! batch, parts of a long document, REPL — can send text unrecorded.
 
-use super::{ChatRequest, Engine, Event, EventSender, Probe};
+use super::{Capabilities, ChatRequest, Engine, Event, EventSender, Probe, Provider};
 use crate::audit::{AuditLog, fingerprint};
 use crate::error::Result;
 use futures_util::future::BoxFuture;
@@ -34,8 +34,12 @@ struct Received {
 }
 
 impl Engine for Audited {
-    fn name(&self) -> &str {
-        self.inner.name()
+    fn provider(&self) -> Provider {
+        self.inner.provider()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.inner.capabilities()
     }
 
     fn model(&self) -> String {

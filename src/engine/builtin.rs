@@ -6,7 +6,7 @@
 //! - [`Intent::Chat`], [`Intent::Translate`]: [`Error::EngineUnavailable`] naming how to get a
 //!   model.
 
-use super::{ChatRequest, Engine, Event, EventSender, Intent};
+use super::{Capabilities, ChatRequest, Engine, Event, EventSender, Intent, Provider};
 use crate::builtin::patterns;
 use crate::builtin::summarizer;
 use crate::error::{Error, Result};
@@ -81,8 +81,19 @@ async fn run_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
 }
 
 impl Engine for BuiltinEngine {
-    fn name(&self) -> &str {
-        "builtin"
+    fn provider(&self) -> Provider {
+        Provider::Builtin
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            language_model: false,
+            in_process: true,
+            // Answers are computed on blocking threads; several files run side by side.
+            parallel_requests: 4,
+            own_tokenizer: false,
+            constrained_output: false,
+        }
     }
 
     fn model(&self) -> String {

@@ -1,7 +1,7 @@
 //! A cap on requests in flight. Several files, each in several parts, all share one engine;
 //! `--jobs N` promises the endpoint at most N requests at once, whatever mix produces them.
 
-use super::{ChatRequest, Engine, EventSender, Probe};
+use super::{Capabilities, ChatRequest, Engine, EventSender, Probe, Provider};
 use crate::error::{Error, Result};
 use futures_util::future::BoxFuture;
 use std::sync::Arc;
@@ -22,8 +22,12 @@ impl Limited {
 }
 
 impl Engine for Limited {
-    fn name(&self) -> &str {
-        self.inner.name()
+    fn provider(&self) -> Provider {
+        self.inner.provider()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.inner.capabilities()
     }
 
     fn model(&self) -> String {
@@ -75,8 +79,17 @@ mod tests {
     }
 
     impl Engine for Gate {
-        fn name(&self) -> &str {
-            "gate"
+        fn provider(&self) -> Provider {
+            Provider::Openai
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities {
+                language_model: true,
+                in_process: false,
+                parallel_requests: 4,
+                own_tokenizer: false,
+                constrained_output: false,
+            }
         }
         fn model(&self) -> String {
             "gate".into()

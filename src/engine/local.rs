@@ -5,7 +5,9 @@
 //! [`crate::models`]), prompt length against the context, batch sizes, and grammars.
 
 use super::sampling::{Sampler, TOP_K, is_greedy, usable_top_p};
-use super::{ChatRequest, Engine, Event, EventSender, GenParams, Message, Role};
+use super::{
+    Capabilities, ChatRequest, Engine, Event, EventSender, GenParams, Message, Provider, Role,
+};
 use crate::error::{Error, Result};
 use crate::models::GgufInfo;
 use futures_util::future::BoxFuture;
@@ -748,8 +750,19 @@ fn generate(
 }
 
 impl Engine for LocalEngine {
-    fn name(&self) -> &str {
-        "local"
+    fn provider(&self) -> Provider {
+        Provider::Local
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            language_model: true,
+            in_process: true,
+            // One context on one model thread: requests run one after another.
+            parallel_requests: 1,
+            own_tokenizer: true,
+            constrained_output: true,
+        }
     }
 
     fn model(&self) -> String {

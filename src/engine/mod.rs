@@ -3,6 +3,7 @@
 
 pub mod audited;
 pub mod builtin;
+pub mod choose;
 pub mod limited;
 #[cfg(feature = "local")]
 pub mod local;
@@ -111,9 +112,73 @@ pub enum Event {
 /// engines stop generating as soon as a send fails.
 pub type EventSender = mpsc::Sender<Event>;
 
+/// The kinds of engine ava has: the one list every front end, the config and the CLI use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// Any OpenAI-compatible server: llama.cpp, vLLM, Ollama, OpenAI.
+    Openai,
+    /// An installed GGUF model, run in-process by llama.cpp.
+    Local,
+    /// No model: extractive summaries and pattern extraction.
+    Builtin,
+}
+
+impl Provider {
+    pub const ALL: [Provider; 3] = [Provider::Openai, Provider::Local, Provider::Builtin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Openai => "openai",
+            Provider::Local => "local",
+            Provider::Builtin => "builtin",
+        }
+    }
+
+    /// `None` for a name that is not an engine.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// "openai, local, builtin", for messages that list the choices.
+    pub fn names() -> String {
+        Self::ALL.map(Provider::as_str).join(", ")
+    }
+}
+
+impl std::fmt::Display for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What an engine can do. Tasks and front ends ask this instead of comparing engine names,
+/// so a new engine only has to describe itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// It has a language model: it can chat, translate and fill free-form templates. Without
+    /// one only the deterministic parts of tasks run (extractive summary, pattern extraction).
+    pub language_model: bool,
+    /// It runs in this process: the text never leaves the machine.
+    pub in_process: bool,
+    /// Requests it serves well at once; the default for `--jobs`. 1 means requests queue
+    /// behind each other anyway, so asking for more only costs memory.
+    pub parallel_requests: usize,
+    /// It counts tokens with the model's own vocabulary (exact budgets, no calibration).
+    pub own_tokenizer: bool,
+    /// It constrains answers to a JSON Schema while generating, not only after.
+    pub constrained_output: bool,
+}
+
 pub trait Engine: Send + Sync {
+    /// Which kind of engine this is.
+    fn provider(&self) -> Provider;
+    /// What it can do.
+    fn capabilities(&self) -> Capabilities;
     /// Short name for messages and the audit log: "openai", "local", "builtin".
-    fn name(&self) -> &str;
+    fn name(&self) -> &str {
+        self.provider().as_str()
+    }
     /// Model identifier as it will be reported.
     fn model(&self) -> String;
     /// Where requests go (a server's base URL), or `None` when the text stays in this process.

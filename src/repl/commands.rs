@@ -89,7 +89,7 @@ pub const COMMANDS: &[Spec] = &[
     ),
     spec(
         "process",
-        "/process TEMPLATE [PATH] [KEY=VALUE…]",
+        "/process TEMPLATE [PATH] [KEY=VALUE…] [--unmask-cards]",
         "apply a template to PATH or each attached document (as `ava process`)",
         &[Arg::Template, Arg::Path],
         true,
@@ -185,7 +185,6 @@ pub fn unknown(name: &str) -> Error {
 }
 
 pub const SETTINGS: &[&str] = &["temperature", "top_p", "max_tokens", "seed", "context"];
-pub const ENGINES: &[&str] = &["openai", "local", "builtin"];
 pub const SESSION_ACTIONS: &[&str] = &["save", "load", "list"];
 /// Offered for completion only; the translate template accepts any language name.
 pub const LANGUAGES: &[&str] = &[

@@ -36,7 +36,7 @@ impl ReplHelper {
             Arg::Attached => self.names.attached.clone(),
             Arg::Template => self.names.templates.clone(),
             Arg::Language => owned(commands::LANGUAGES),
-            Arg::Engine => owned(commands::ENGINES),
+            Arg::Engine => owned(&crate::engine::Provider::ALL.map(|p| p.as_str())),
             Arg::Model => self.names.models.clone(),
             Arg::Setting => owned(commands::SETTINGS),
             Arg::SessionAction => owned(commands::SESSION_ACTIONS),

@@ -13,16 +13,15 @@ mod completion;
 mod input;
 mod session;
 
-use crate::app::{self, Context};
-use crate::budget::Budget;
-use crate::engine::{ChatRequest, Engine, GenParams, Intent, Length};
+use crate::context::Context;
+use crate::engine::{ChatRequest, Engine, Intent, Length};
 use crate::error::{Error, Result};
-use crate::longdoc;
 use crate::source::{Document, Input};
-use crate::task::{self, Job, Outcome, Prepared, TemplateRef};
+use crate::task::answer::Answer;
+use crate::task::budget::Budget;
+use crate::task::{self, Job, Outcome, TemplateRef, merge_params};
 use completion::{Names, ReplHelper};
 use input::{LineAssembler, Step};
-use is_terminal::IsTerminal;
 use minijinja::Value as JinjaValue;
 use rustyline::error::ReadlineError;
 use rustyline::history::{FileHistory, History};
@@ -45,12 +44,14 @@ use tokio::runtime::Runtime;
 pub fn run(ctx: Context, files: &[String], runtime: &Runtime) -> Result<i32> {
     // Engines and signal handlers may look for a runtime while being built.
     let _guard = runtime.enter();
-    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-    let choice = app::choose_engine(&ctx)?;
+    let interactive = ctx.term.interactive();
+    let choice = ctx.choose_engine()?;
+    let jobs = ctx.jobs_for(choice.engine.as_ref());
     let mut repl = Repl {
         status: ctx.status.clone(),
         ctx,
         engine: choice.engine,
+        jobs,
         session: Session::default(),
         runtime,
         interrupts: None,
@@ -97,6 +98,8 @@ struct Repl<'rt> {
     ctx: Context,
     status: crate::sink::Status,
     engine: Arc<dyn Engine>,
+    /// Requests in flight for the parts of a long document.
+    jobs: usize,
     session: Session,
     runtime: &'rt Runtime,
     /// Present on a terminal only: piped runs keep SIGINT's default, which ends them.
@@ -429,8 +432,11 @@ impl Repl<'_> {
                 };
                 let mut vars = BTreeMap::new();
                 let mut paths = Vec::new();
+                let mut unmask_cards = false;
                 for a in &args[1..] {
-                    if a.contains('=') && !Path::new(a).exists() {
+                    if a == "--unmask-cards" {
+                        unmask_cards = true;
+                    } else if a.contains('=') && !Path::new(a).exists() {
                         let (k, v) = crate::template::parse_var(a)?;
                         vars.insert(k, v);
                     } else {
@@ -440,7 +446,7 @@ impl Repl<'_> {
                 let job = Job::Process {
                     template: TemplateRef::Named(template.clone()),
                     vars,
-                    unmask_cards: false,
+                    unmask_cards,
                 };
                 let docs = self.task_docs(&paths)?;
                 self.run_job(&job, docs, &format!("/process {template}"))?;
@@ -538,10 +544,7 @@ impl Repl<'_> {
                 "stdin is the conversation here; give a file path".into(),
             ));
         }
-        let doc = crate::app::read_input(
-            &Input::File(expand_home(arg)),
-            self.ctx.config.settings.max_input_bytes,
-        )?;
+        let doc = self.ctx.read_input(&Input::File(expand_home(arg)))?;
         for w in &doc.warnings {
             self.status.warn(w);
         }
@@ -558,7 +561,7 @@ impl Repl<'_> {
             .context_override
             .and_then(|c| u32::try_from(c).ok())
             .or(self.ctx.config.settings.ctx_size);
-        let work = crate::budget::for_engine(self.engine.clone(), ctx_size, sample);
+        let work = crate::task::budget::for_engine(self.engine.clone(), ctx_size, sample);
         let b = Arc::new(self.runtime.block_on(work));
         self.status.verbose(&b.describe());
         self.budget = Some(b.clone());
@@ -581,7 +584,7 @@ impl Repl<'_> {
         ));
         let total: usize = self.session.docs.iter().map(|a| a.tokens).sum();
         let (budget, _) = self.budget();
-        if total > budget && self.engine.name() != "builtin" {
+        if total > budget && self.engine.capabilities().language_model {
             self.status.note(&format!(
                 "the attached documents (~{total} tokens) exceed what the model can take in a chat turn \
                  (~{budget}); chat will use summaries of the longest ones (/summarize and /process read them whole)"
@@ -623,29 +626,11 @@ impl Repl<'_> {
     }
 
     fn run_task(&mut self, job: &Job, doc: &Document, label: &str) -> Result<()> {
-        let prepared = task::prepare(
-            job,
-            doc,
-            &self.ctx.store,
-            self.engine.as_ref(),
-            &self.ctx.base_params(),
-        )?;
-        for n in &prepared.notes {
-            self.status.warn(n);
-        }
-        self.status.verbose(&format!(
-            "{}: template {} ({}) sha256 {}",
-            doc.name,
-            prepared.template.name,
-            prepared.template.origin,
-            &prepared.template.hash[..12.min(prepared.template.hash.len())]
-        ));
-        let max_tokens = prepared.request.params.max_tokens;
-        let (res, shown) = self.answer(job, &prepared, doc, !prepared.structured);
-        let Answer { outcome, value } = match res {
+        let (res, shown) = self.answer(job, doc, true);
+        let answer = match res {
             Ok(a) => a,
             Err(e) => {
-                if !shown.is_empty() && !prepared.structured {
+                if !shown.is_empty() {
                     self.session.note(
                         Who::Command,
                         format!("{label}\n\n{shown}\n\n*(incomplete)*"),
@@ -654,32 +639,18 @@ impl Repl<'_> {
                 return Err(e);
             }
         };
-        self.warn_if_cut(&outcome, max_tokens);
-        let answer = if prepared.structured {
-            let value = match value {
-                Some(v) => Some(v),
-                None if prepared.model_call => Some(self.checked(&prepared.request, outcome)?),
-                None => None,
-            };
-            let region = &self.ctx.config.settings.region;
-            let report = prepared.entity_report(doc, region, false, value.as_ref());
-            let value = value.map(|mut v| {
-                if report.is_none()
-                    && let Some(note) = prepared.ground_records(doc, region, &mut v)
-                {
-                    self.status.warn(&note);
-                }
-                v
-            });
-            let text = match (report, value) {
-                (Some(report), _) => crate::extract::render::text(&report),
-                (None, Some(v)) => serde_json::to_string_pretty(&v).unwrap_or_default() + "\n",
-                (None, None) => String::new(),
-            };
-            out(&text)?;
-            text
-        } else {
-            outcome.text
+        let answer = match (&answer.report, &answer.value) {
+            (Some(report), _) => {
+                let text = crate::extract::render::text(report);
+                out(&text)?;
+                text
+            }
+            (None, Some(v)) => {
+                let text = serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+                out(&text)?;
+                text
+            }
+            (None, None) => answer.outcome.text,
         };
         self.session
             .note(Who::Command, format!("{label}\n\n{answer}"));
@@ -693,15 +664,6 @@ impl Repl<'_> {
         });
         self.session.last_answer = Some(answer);
         Ok(())
-    }
-
-    /// A structured answer checked against its schema, repaired by the model if needed.
-    fn checked(&mut self, req: &ChatRequest, outcome: Outcome) -> Result<serde_json::Value> {
-        let engine = self.engine.clone();
-        let status = self.status.clone();
-        let work = task::checked_answer(engine.as_ref(), req, outcome, |m| status.warn(m));
-        let (value, _) = self.runtime.block_on(work)?;
-        Ok(value)
     }
 
     fn warn_if_cut(&self, outcome: &Outcome, max_tokens: Option<u32>) {
@@ -723,75 +685,36 @@ impl Repl<'_> {
         (b.window - reserve, !b.assumed)
     }
 
-    /// Run a prepared task the way the one-shot commands do: one request when the document
-    /// fits the model, else in parts that are then combined. The final text streams to stdout
-    /// when `stream`. Also returns the text shown, which is all there is after a failure.
-    fn answer(
-        &mut self,
-        job: &Job,
-        prepared: &Prepared,
-        doc: &Document,
-        stream: bool,
-    ) -> (Result<Answer>, String) {
-        if !prepared.model_call {
-            return (Ok(Answer::default()), String::new());
-        }
-        let cap = self.ctx.global.max_input_tokens;
-        let long = if longdoc::may_need(self.engine.as_ref(), prepared, doc, cap) {
-            let b = self.token_budget(&doc.text);
-            longdoc::needed(&b, prepared, doc, cap)
-                .then(|| (b, app::long_settings(&self.ctx, self.engine.as_ref())))
-        } else {
-            None
-        };
-        let engine = self.engine.clone();
-        let status = self.status.clone();
-        let store = &self.ctx.store;
-        let base = self.ctx.base_params();
+    /// Run a task through the same pipeline as the one-shot commands: one request when the
+    /// document fits the model, else in parts that are then combined. Text answers stream to
+    /// stdout when `stream`. Also returns the text shown, which is all there is after a failure.
+    fn answer(&mut self, job: &Job, doc: &Document, stream: bool) -> (Result<Answer>, String) {
+        let mut pipeline = self
+            .ctx
+            .pipeline(self.engine.clone(), self.jobs)
+            .keeping_budget(self.budget.clone());
+        pipeline.ctx_size = self
+            .context_override
+            .and_then(|c| u32::try_from(c).ok())
+            .or(self.ctx.config.settings.ctx_size);
+        let feedback = &self.ctx.feedback;
         let interrupts = &mut self.interrupts;
         let mut shown = String::new();
         let res = {
             let shown = &mut shown;
-            let mut on_text = |t: &str| keep_and_show(shown, t, stream);
-            self.runtime.block_on(async {
-                let work = async {
-                    match long {
-                        Some((budget, settings)) => {
-                            let on_status = |m: &str| status.note(m);
-                            let runner = longdoc::Runner {
-                                engine: engine.clone(),
-                                budget: &budget,
-                                store,
-                                base: &base,
-                                settings,
-                                on_status: &on_status,
-                            };
-                            let l = runner.run(job, prepared, doc, &mut on_text).await?;
-                            for n in l
-                                .notes
-                                .iter()
-                                .filter(|n| n.starts_with("--max-input-tokens"))
-                            {
-                                status.warn(&format!("{}: {n}", doc.name));
-                            }
-                            Ok(Answer {
-                                outcome: l.outcome,
-                                value: l.value,
-                            })
-                        }
-                        None => {
-                            let req = prepared.request.clone();
-                            let outcome = task::execute(engine.as_ref(), req, &mut on_text).await?;
-                            Ok(Answer {
-                                outcome,
-                                value: None,
-                            })
-                        }
-                    }
-                };
-                interruptible(interrupts, work).await
-            })
+            let mut on_text = |t: &str, live: bool| {
+                if live {
+                    keep_and_show(shown, t, stream)
+                } else {
+                    Ok(())
+                }
+            };
+            let work = pipeline.answer(job, doc, &mut on_text, feedback);
+            self.runtime.block_on(interruptible(interrupts, work))
         };
+        if let Some(b) = pipeline.budget() {
+            self.budget = Some(b);
+        }
         if stream && !shown.is_empty() && !shown.ends_with('\n') {
             let _ = out("\n");
         }
@@ -835,16 +758,8 @@ impl Repl<'_> {
             format: "text".into(),
             lang: None,
         };
-        let prepared = task::prepare(
-            &job,
-            &doc,
-            &self.ctx.store,
-            self.engine.as_ref(),
-            &self.ctx.base_params(),
-        )?;
-        let (res, _) = self.answer(&job, &prepared, &doc, false);
+        let (res, _) = self.answer(&job, &doc, false);
         let outcome = res?.outcome;
-        self.warn_if_cut(&outcome, prepared.request.params.max_tokens);
         let tokens = self.count(&outcome.text);
         if tokens >= self.session.docs[i].tokens || tokens > budget {
             return Err(Error::BadInput {
@@ -862,7 +777,7 @@ impl Repl<'_> {
     }
 
     fn chat(&mut self, text: &str) -> Result<()> {
-        if self.engine.name() == "builtin" {
+        if !self.engine.capabilities().language_model {
             return Err(Error::EngineUnavailable(
                 "the built-in engine has no language model, so it cannot chat; use /summarize or \
                  /process entities, or switch with /engine openai|local"
@@ -1091,7 +1006,7 @@ impl Repl<'_> {
     }
 
     fn set_model(&mut self, model: &str) -> Result<()> {
-        if self.engine.name() == "builtin" {
+        if !self.engine.capabilities().language_model {
             return Err(Error::Usage(
                 "the built-in engine has no models; switch first with /engine openai|local [MODEL]"
                     .into(),
@@ -1103,10 +1018,10 @@ impl Repl<'_> {
     }
 
     fn set_engine(&mut self, engine: &str, model: Option<&String>) -> Result<()> {
-        if !commands::ENGINES.contains(&engine) {
+        if crate::engine::Provider::parse(engine).is_none() {
             return Err(Error::Usage(format!(
                 "unknown engine {engine}; one of {}",
-                commands::ENGINES.join(", ")
+                crate::engine::Provider::names()
             )));
         }
         if let Some(m) = model {
@@ -1140,9 +1055,10 @@ impl Repl<'_> {
                 .sources
                 .insert("model".into(), "/model".into());
         }
-        match app::choose_engine(&self.ctx) {
+        match self.ctx.choose_engine() {
             Ok(choice) => {
                 self.engine = choice.engine;
+                self.jobs = self.ctx.jobs_for(self.engine.as_ref());
                 // Another model has another window and may count tokens differently.
                 self.budget = None;
                 let b = self.token_budget("");
@@ -1165,10 +1081,7 @@ impl Repl<'_> {
         let saved = Saved::read(&session::session_file(name)?)?;
         let mut fresh = Session::default();
         for p in &saved.attached {
-            match crate::app::read_input(
-                &Input::File(p.clone()),
-                self.ctx.config.settings.max_input_bytes,
-            ) {
+            match self.ctx.read_input(&Input::File(p.clone())) {
                 Ok(doc) => {
                     let tokens = self.count(&doc.text);
                     fresh.attach(Attached::new(doc, tokens));
@@ -1202,14 +1115,6 @@ impl Repl<'_> {
     }
 }
 
-/// A task's result: the answer, and for structured templates answered in parts their
-/// combined JSON.
-#[derive(Default)]
-struct Answer {
-    outcome: Outcome,
-    value: Option<serde_json::Value>,
-}
-
 /// Keep a piece of an answer (all there is if it fails) and, when streaming, show it now.
 fn keep_and_show(kept: &mut String, t: &str, stream: bool) -> Result<()> {
     kept.push_str(t);
@@ -1236,29 +1141,6 @@ async fn interruptible<T>(
             }
         }
         None => work.await,
-    }
-}
-
-/// The chat template's own parameters, overridden by command-line, config and `/set` values,
-/// as for the one-shot commands.
-fn merge_params(p: &mut GenParams, base: &GenParams) {
-    if base.model.is_some() {
-        p.model = base.model.clone();
-    }
-    if base.temperature.is_some() {
-        p.temperature = base.temperature;
-    }
-    if base.top_p.is_some() {
-        p.top_p = base.top_p;
-    }
-    if base.max_tokens.is_some() {
-        p.max_tokens = base.max_tokens;
-    }
-    if base.seed.is_some() {
-        p.seed = base.seed;
-    }
-    if !base.stop.is_empty() {
-        p.stop = base.stop.clone();
     }
 }
 

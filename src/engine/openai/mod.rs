@@ -7,7 +7,7 @@
 
 mod wire;
 
-use crate::engine::{ChatRequest, Engine, Event, EventSender};
+use crate::engine::{Capabilities, ChatRequest, Engine, Event, EventSender, Provider};
 use crate::error::{Error, Result};
 use eventsource_stream::{EventStreamError, Eventsource};
 use futures_util::future::BoxFuture;
@@ -543,8 +543,21 @@ impl OpenAiEngine {
 }
 
 impl Engine for OpenAiEngine {
-    fn name(&self) -> &str {
-        "openai"
+    fn provider(&self) -> Provider {
+        Provider::Openai
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            language_model: true,
+            in_process: false,
+            // Servers have slots (llama.cpp --parallel, vLLM batching); 4 keeps a single-slot
+            // server busy without flooding it.
+            parallel_requests: 4,
+            own_tokenizer: false,
+            // response_format is sent, but not every server enforces it.
+            constrained_output: false,
+        }
     }
 
     fn model(&self) -> String {

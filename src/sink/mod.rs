@@ -1,8 +1,15 @@
 //! Sinks: where answers and status go. Answers go to stdout (or files), everything else to
 //! stderr. One place decides TTY vs pipe.
 
+mod progress;
+mod status;
+mod term;
+
+pub use progress::Feedback;
+pub use status::Status;
+pub use term::{Terminal, color_allowed};
+
 use crate::error::{Error, Result};
-use is_terminal::IsTerminal;
 use owo_colors::OwoColorize;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -11,65 +18,6 @@ use std::sync::{Arc, Mutex};
 
 /// Version of the JSON record shape written with `--json`.
 pub const RECORD_VERSION: u32 = 1;
-
-fn color_allowed() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// Status, warnings and errors on stderr.
-#[derive(Debug, Clone)]
-pub struct Status {
-    pub quiet: bool,
-    pub verbose: bool,
-    color: bool,
-}
-
-impl Status {
-    pub fn new(quiet: bool, verbose: bool) -> Self {
-        Self {
-            quiet,
-            verbose,
-            color: std::io::stderr().is_terminal() && color_allowed(),
-        }
-    }
-
-    /// Informational: which engine ran, where a file was written. Hidden by `-q`.
-    pub fn note(&self, msg: &str) {
-        if !self.quiet {
-            self.line("ava", msg, false);
-        }
-    }
-
-    /// Something the user must know about the answer (fallbacks, lossy input, truncation).
-    /// Shown even with `-q`, because hiding it would make the output dishonest.
-    pub fn warn(&self, msg: &str) {
-        self.line("ava: warning", msg, true);
-    }
-
-    pub fn verbose(&self, msg: &str) {
-        if self.verbose && !self.quiet {
-            self.line("ava", msg, false);
-        }
-    }
-
-    pub fn error(&self, msg: &str) {
-        let mut e = std::io::stderr().lock();
-        let _ = if self.color {
-            writeln!(e, "{} {msg}", "ava: error:".red().bold())
-        } else {
-            writeln!(e, "ava: error: {msg}")
-        };
-    }
-
-    fn line(&self, prefix: &str, msg: &str, warn: bool) {
-        let mut e = std::io::stderr().lock();
-        let _ = match (self.color, warn) {
-            (true, true) => writeln!(e, "{} {msg}", format!("{prefix}:").yellow().bold()),
-            (true, false) => writeln!(e, "{} {msg}", format!("{prefix}:").dimmed()),
-            _ => writeln!(e, "{prefix}: {msg}"),
-        };
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
@@ -117,13 +65,23 @@ pub struct Sink {
     /// Text of the current answer, kept for JSON records, files and the final newline.
     current: String,
     current_streamed: bool,
+    /// The heading of the current answer, written before its first text: an input that
+    /// fails before answering anything leaves no empty heading behind.
+    pending_heading: Option<String>,
     docs_done: usize,
 }
 
 impl Sink {
-    pub fn new(json: bool, stream: bool, target: Target, multiple_inputs: bool) -> Result<Self> {
+    /// `stdout_tty`: whether stdout is a terminal (colour for headings).
+    pub fn new(
+        json: bool,
+        stream: bool,
+        target: Target,
+        multiple_inputs: bool,
+        stdout_tty: bool,
+    ) -> Result<Self> {
         let (out, tty): (Box<dyn Write + Send>, bool) = match &target {
-            Target::Stdout => (Box::new(std::io::stdout()), std::io::stdout().is_terminal()),
+            Target::Stdout => (Box::new(std::io::stdout()), stdout_tty),
             Target::File(p) => {
                 let f = std::fs::File::create(p).map_err(|source| Error::Output {
                     path: p.clone(),
@@ -149,6 +107,7 @@ impl Sink {
             color: tty && color_allowed(),
             current: String::new(),
             current_streamed: false,
+            pending_heading: None,
             docs_done: 0,
         })
     }
@@ -167,6 +126,7 @@ impl Sink {
             color: self.color,
             current: String::new(),
             current_streamed: false,
+            pending_heading: None,
             docs_done: index,
         };
         (sink, captured)
@@ -181,17 +141,22 @@ impl Sink {
     }
 
     /// Start the answer for one input.
-    pub fn begin(&mut self, name: &str) -> Result<()> {
+    pub fn begin(&mut self, name: &str) {
         self.current.clear();
         self.current_streamed = false;
-        if self.headings && !matches!(self.target, Target::Dir(_)) {
-            let sep = if self.docs_done > 0 { "\n" } else { "" };
-            let head = format!("==> {name} <==");
-            if self.color {
-                writeln!(self.out, "{sep}{}", head.bold())?;
-            } else {
-                writeln!(self.out, "{sep}{head}")?;
-            }
+        self.pending_heading = (self.headings && !matches!(self.target, Target::Dir(_)))
+            .then(|| format!("==> {name} <=="));
+    }
+
+    fn write_heading(&mut self) -> Result<()> {
+        let Some(head) = self.pending_heading.take() else {
+            return Ok(());
+        };
+        let sep = if self.docs_done > 0 { "\n" } else { "" };
+        if self.color {
+            writeln!(self.out, "{sep}{}", head.bold())?;
+        } else {
+            writeln!(self.out, "{sep}{head}")?;
         }
         Ok(())
     }
@@ -205,6 +170,7 @@ impl Sink {
     pub fn text(&mut self, t: &str) -> Result<()> {
         self.current.push_str(t);
         if self.stream {
+            self.write_heading()?;
             self.current_streamed = true;
             self.out.write_all(t.as_bytes())?;
             self.out.flush()?;
@@ -247,6 +213,7 @@ impl Sink {
         value: Option<&Value>,
         shown: Option<(&str, &str)>,
     ) -> Result<Option<PathBuf>> {
+        self.write_heading()?;
         self.docs_done += 1;
         let body = match (value, shown) {
             (_, Some((text, _))) => text.to_string(),
@@ -284,6 +251,7 @@ impl Sink {
     /// An input failed. In JSON mode this is an error record on the same stream, so
     /// consumers see every input accounted for.
     pub fn fail(&mut self, name: &str, err: &Error) -> Result<()> {
+        self.pending_heading = None;
         self.docs_done += 1;
         if self.current_streamed && !self.current.ends_with('\n') {
             self.out.write_all(b"\n")?;
@@ -410,8 +378,8 @@ mod tests {
     #[test]
     fn dir_target_writes_one_file_per_input() {
         let dir = tempfile::tempdir().unwrap();
-        let mut sink = Sink::new(false, true, Target::Dir(dir.path().into()), true).unwrap();
-        sink.begin("x/report.txt").unwrap();
+        let mut sink = Sink::new(false, true, Target::Dir(dir.path().into()), true, false).unwrap();
+        sink.begin("x/report.txt");
         sink.text("Short answer").unwrap();
         let rec = Record {
             file: "x/report.txt".into(),

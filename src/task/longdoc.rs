@@ -3,15 +3,15 @@
 //! silently: either every chunk is processed, or the run fails and says why, or the user
 //! capped the input with `--max-input-tokens` and the output says what was left out.
 
-use crate::budget::Budget;
-use crate::chunk::{self, Chunk};
+use super::budget::Budget;
+use super::chunk::{self, Chunk};
+use super::report::{PartsDone, Reporter};
+use super::{Job, Outcome, Piece, Prepared};
 use crate::engine::{ChatRequest, Engine, GenParams};
 use crate::error::{Error, Result};
 use crate::source::Document;
-use crate::task::{self, Job, Outcome, Piece, Prepared};
 use crate::template::{Combine, Template, TemplateStore};
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -26,10 +26,6 @@ pub struct Settings {
     pub overlap: usize,
     /// Stop reading the document after this many tokens (a deliberate cap).
     pub max_input_tokens: Option<usize>,
-    /// Where progress bars go (stderr, beside other files' bars); `None`: no bars.
-    pub progress: Option<MultiProgress>,
-    /// Plain status lines on stderr instead of a bar.
-    pub verbose: bool,
 }
 
 /// What the caller streams and records.
@@ -54,7 +50,7 @@ pub fn may_need(
     cap: Option<usize>,
 ) -> bool {
     prepared.model_call
-        && engine.name() != "builtin"
+        && engine.capabilities().language_model
         && (doc.text.len() > SURELY_FITS_BYTES || cap.is_some())
 }
 
@@ -77,7 +73,7 @@ pub struct Runner<'a> {
     pub store: &'a TemplateStore,
     pub base: &'a GenParams,
     pub settings: Settings,
-    pub on_status: &'a (dyn Fn(&str) + Sync),
+    pub reporter: &'a dyn Reporter,
 }
 
 impl Runner<'_> {
@@ -142,7 +138,7 @@ impl Runner<'_> {
             self.budget.describe(),
             chunks.len()
         ));
-        (self.on_status)(&notes[notes.len() - 1]);
+        self.reporter.note(&notes[notes.len() - 1]);
         let parts = self
             .map(&map_t, &map_vars, doc, text, &chunks, "summarizing")
             .await?;
@@ -173,13 +169,13 @@ impl Runner<'_> {
             chunks.len(),
             self.budget.describe()
         ));
-        (self.on_status)(&notes[notes.len() - 1]);
+        self.reporter.note(&notes[notes.len() - 1]);
         let bar = self.bar(chunks.len(), "translating", doc);
         let requests = self.requests(t, &prepared.vars, doc, text, &chunks)?;
         let engine = &self.engine;
         let n = chunks.len();
-        let results = self.in_order(requests, &bar, doc, |i, req| async move {
-            let o = task::execute(engine.as_ref(), req, |_| Ok(())).await?;
+        let results = self.in_order(requests, bar.as_ref(), |i, req| async move {
+            let o = super::execute(engine.as_ref(), req, |_| Ok(())).await?;
             check_complete(&o, doc, i, n)?;
             Ok((i, o))
         });
@@ -204,7 +200,7 @@ impl Runner<'_> {
             add_usage(&mut total, &o);
             total.finish_reason = o.finish_reason;
         }
-        bar.finish_and_clear();
+        bar.finish();
         Ok(LongOutcome {
             outcome: total,
             value: None,
@@ -232,7 +228,7 @@ impl Runner<'_> {
             chunks.len(),
             self.budget.describe()
         ));
-        (self.on_status)(&notes[notes.len() - 1]);
+        self.reporter.note(&notes[notes.len() - 1]);
         if prepared.structured {
             let values = self
                 .map_structured(t, &prepared.vars, doc, text, &chunks)
@@ -312,7 +308,7 @@ impl Runner<'_> {
             parts: 99,
             first_line: 99_999,
         };
-        let req = task::render_request(template, vars, &empty, self.base)?;
+        let req = super::render_request(template, vars, &empty, self.base)?;
         let overhead = self.budget.messages(&req.messages);
         let reserve = self.budget.reserve(req.params.max_tokens);
         let room = self
@@ -349,7 +345,7 @@ impl Runner<'_> {
                     parts: chunks.len(),
                     first_line: c.first_line,
                 };
-                task::render_request(template, vars, &piece, self.base)
+                super::render_request(template, vars, &piece, self.base)
             })
             .collect()
     }
@@ -370,14 +366,14 @@ impl Runner<'_> {
         let n = requests.len();
         let engine = &self.engine;
         let out: Vec<Outcome> = self
-            .in_order(requests, &bar, doc, |i, req| async move {
-                let o = task::execute(engine.as_ref(), req, |_| Ok(())).await?;
+            .in_order(requests, bar.as_ref(), |i, req| async move {
+                let o = super::execute(engine.as_ref(), req, |_| Ok(())).await?;
                 check_complete(&o, doc, i, n)?;
                 Ok(o)
             })
             .try_collect()
             .await?;
-        bar.finish_and_clear();
+        bar.finish();
         Ok(out)
     }
 
@@ -394,18 +390,19 @@ impl Runner<'_> {
         let n = requests.len();
         let engine = &self.engine;
         let out: Vec<Value> = self
-            .in_order(requests, &bar, doc, |i, req| async move {
-                let o = task::execute(engine.as_ref(), req.clone(), |_| Ok(())).await?;
+            .in_order(requests, bar.as_ref(), |i, req| async move {
+                let o = super::execute(engine.as_ref(), req.clone(), |_| Ok(())).await?;
                 check_complete(&o, doc, i, n)?;
-                let (v, _) = task::checked_answer(engine.as_ref(), &req, o, |m| {
-                    (self.on_status)(&format!("{} part {}/{n}: {m}", doc.name, i + 1))
+                let (v, _) = super::checked_answer(engine.as_ref(), &req, o, |m| {
+                    self.reporter
+                        .note(&format!("{} part {}/{n}: {m}", doc.name, i + 1))
                 })
                 .await?;
                 Ok(v)
             })
             .try_collect()
             .await?;
-        bar.finish_and_clear();
+        bar.finish();
         Ok(out)
     }
 
@@ -433,11 +430,11 @@ impl Runner<'_> {
                 parts: 1,
                 first_line: 1,
             };
-            let req = task::render_request(template, vars, &piece, self.base)?;
+            let req = super::render_request(template, vars, &piece, self.base)?;
             let need =
                 self.budget.messages(&req.messages) + self.budget.reserve(req.params.max_tokens);
             if need <= self.budget.window || texts.len() == 1 {
-                let mut o = task::execute(self.engine.as_ref(), req, |t| on_text(t)).await?;
+                let mut o = super::execute(self.engine.as_ref(), req, |t| on_text(t)).await?;
                 add_usage(&mut o, &usage);
                 return Ok(o);
             }
@@ -449,7 +446,7 @@ impl Runner<'_> {
                     doc.name, self.budget.window
                 )));
             }
-            (self.on_status)(&format!(
+            self.reporter.note(&format!(
                 "{}: combining {} partial results in {} groups first",
                 doc.name,
                 texts.len(),
@@ -465,43 +462,29 @@ impl Runner<'_> {
         }
     }
 
-    fn bar(&self, n: usize, what: &str, doc: &Document) -> ProgressBar {
-        let Some(multi) = &self.settings.progress else {
-            return ProgressBar::hidden();
-        };
-        let bar = multi.add(ProgressBar::new(n as u64));
-        if let Ok(style) = ProgressStyle::with_template(
-            "ava: {msg} [{bar:30}] {pos}/{len} parts, {elapsed} elapsed, ETA {eta}",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message(format!("{what} {}", doc.name));
-        bar
+    fn bar(&self, n: usize, what: &str, doc: &Document) -> Box<dyn PartsDone> {
+        self.reporter.parts(what, &doc.name, n)
     }
 
     /// Run `each` over the requests, `jobs` at a time, yielding results in request order as
-    /// soon as each and all before it are done. The bar (or, with `--verbose` and no bar, a
-    /// status line) counts finished parts.
+    /// soon as each and all before it are done; `bar` counts finished parts.
     fn in_order<'s, T, Fut>(
         &'s self,
         requests: Vec<ChatRequest>,
-        bar: &'s ProgressBar,
-        doc: &'s Document,
+        bar: &'s dyn PartsDone,
         each: impl Fn(usize, ChatRequest) -> Fut + 's,
     ) -> impl Stream<Item = Result<T>> + 's
     where
         Fut: Future<Output = Result<T>> + 's,
         T: 's,
     {
-        let n = requests.len();
         stream::iter(requests.into_iter().enumerate())
             .map(move |(i, req)| {
                 let work = each(i, req);
                 async move {
                     let r = work.await;
-                    bar.inc(1);
-                    if r.is_ok() && self.settings.verbose && bar.is_hidden() {
-                        (self.on_status)(&format!("{}: part {}/{n} done", doc.name, i + 1));
+                    if r.is_ok() {
+                        bar.done(i + 1);
                     }
                     r
                 }

@@ -1,0 +1,256 @@
+//! Commands that report rather than answer: `ava tokens`, `config`, `templates`, `doctor`,
+//! `completions` and `man`.
+
+use crate::cli::{Cli, ConfigCmd, GlobalOpts, TemplatesCmd};
+use crate::config;
+use crate::context::Context;
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::source::Input;
+use std::sync::Arc;
+
+pub fn completions(shell: clap_complete::Shell) -> Result<i32> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "ava", &mut std::io::stdout());
+    Ok(0)
+}
+
+pub fn man() -> Result<i32> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+    Ok(0)
+}
+
+/// `ava tokens`: what each input costs for the chosen model, and how it would be split.
+pub async fn tokens(ctx: &Context, inputs: Vec<Input>, encoding: Option<String>) -> Result<i32> {
+    let mut out = String::new();
+    let mut total = 0usize;
+    let mut first_budget = None;
+    enum Counting {
+        Model(Arc<dyn Engine>),
+        Encoding(crate::tokens::Encoding),
+    }
+    let counting = match encoding.as_deref() {
+        Some("o200k_base") => Counting::Encoding(crate::tokens::Encoding::O200kBase),
+        Some(_) => Counting::Encoding(crate::tokens::Encoding::Cl100kBase),
+        None => Counting::Model(ctx.choose_engine()?.engine),
+    };
+    for input in &inputs {
+        let doc = ctx.read_input(input)?;
+        let (count, parts, how) = match &counting {
+            Counting::Model(engine) => {
+                let budget = crate::task::budget::for_engine(
+                    engine.clone(),
+                    ctx.config.settings.ctx_size,
+                    &doc.text,
+                )
+                .await;
+                let n = budget.counter.count(&doc.text);
+                let reserve = budget.reserve(ctx.config.settings.max_tokens);
+                // A summary prompt costs a few hundred tokens around the text.
+                let room = budget.window.saturating_sub(reserve + 600).max(1);
+                let parts = n.div_ceil(room).max(1);
+                let how = budget.describe();
+                first_budget.get_or_insert(how.clone());
+                (n, Some(parts), how)
+            }
+            Counting::Encoding(enc) => {
+                let c = crate::tokens::tiktoken_counter(*enc);
+                (c.count(&doc.text), None, c.describe())
+            }
+        };
+        total += count;
+        ctx.status.verbose(&format!("{}: {how}", doc.name));
+        out.push_str(&match parts {
+            Some(p) => format!("{count:>10}  {p:>3} part(s)  {}\n", doc.name),
+            None => format!("{count:>10}  {}\n", doc.name),
+        });
+    }
+    if inputs.len() > 1 {
+        out.push_str(&format!("{total:>10}  total\n"));
+    }
+    print!("{out}");
+    if let Some(how) = first_budget {
+        ctx.status.note(&how);
+    }
+    Ok(0)
+}
+
+pub fn config(global: &GlobalOpts, c: ConfigCmd) -> Result<i32> {
+    match c {
+        ConfigCmd::Path => {
+            let r = config::resolve(global)?;
+            println!("{}", r.config_file.display());
+        }
+        ConfigCmd::Show => {
+            let r = config::resolve(global)?;
+            let state = if r.config_file_exists {
+                ""
+            } else {
+                " (not present)"
+            };
+            eprintln!("# config file: {}{state}", r.config_file.display());
+            if let Some(p) = &r.profile {
+                eprintln!("# profile: {p}");
+            }
+            let rows = r.show();
+            let w = rows.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
+            let vw = rows
+                .iter()
+                .map(|(_, v, _)| v.len())
+                .max()
+                .unwrap_or(0)
+                .min(48);
+            for (k, v, src) in rows {
+                println!("{k:<w$}  {v:<vw$}  # {src}");
+            }
+        }
+        ConfigCmd::Init => {
+            let path = global
+                .config
+                .clone()
+                .unwrap_or_else(crate::paths::config_file);
+            if path.exists() {
+                return Err(Error::Usage(format!(
+                    "{} already exists; not overwriting it",
+                    path.display()
+                )));
+            }
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|source| Error::Output {
+                    path: dir.into(),
+                    source,
+                })?;
+            }
+            std::fs::write(&path, config::STARTER_CONFIG).map_err(|source| Error::Output {
+                path: path.clone(),
+                source,
+            })?;
+            println!("{}", path.display());
+        }
+    }
+    Ok(0)
+}
+
+pub fn templates(ctx: &Context, t: TemplatesCmd) -> Result<i32> {
+    match t {
+        TemplatesCmd::List => {
+            let list = ctx.store.list()?;
+            let w = list.iter().map(|i| i.name.len()).max().unwrap_or(0);
+            for i in list {
+                let shadow = if i.overrides.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (overrides {})",
+                        i.overrides
+                            .iter()
+                            .map(|o| o.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                println!(
+                    "{:<w$}  {}  [{}{}]",
+                    i.name, i.description, i.origin, shadow
+                );
+            }
+        }
+        TemplatesCmd::Show { name } => {
+            let t = ctx.store.load(&name)?;
+            eprintln!("# {} ({}) sha256 {}", t.file, t.origin, t.hash);
+            print!("{}", t.source);
+        }
+        TemplatesCmd::Path => {
+            for (dir, origin, exists) in ctx.store.search_dirs() {
+                let mark = if exists { "" } else { "  (missing)" };
+                println!("{}  [{}]{}", dir.display(), origin, mark);
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub async fn doctor(ctx: &Context) -> Result<i32> {
+    let s = &ctx.config.settings;
+    println!(
+        "config file:   {}{}",
+        ctx.config.config_file.display(),
+        if ctx.config.config_file_exists {
+            ""
+        } else {
+            " (not present)"
+        }
+    );
+    println!(
+        "provider:      {} [{}]",
+        s.provider.as_deref().unwrap_or("(auto)"),
+        ctx.config.source_of("provider")
+    );
+    println!(
+        "base_url:      {} [{}]",
+        s.base_url.as_deref().unwrap_or("(none)"),
+        ctx.config.source_of("base_url")
+    );
+    println!(
+        "api key:       {}",
+        if s.api_key.is_some() {
+            format!("set [{}]", ctx.config.source_of("api_key"))
+        } else {
+            "not set".into()
+        }
+    );
+    println!(
+        "local engine:  {}",
+        if cfg!(feature = "local") {
+            "built in"
+        } else {
+            "not built (cargo feature `local`)"
+        }
+    );
+    match crate::models::default_model().ok().flatten() {
+        Some(m) => println!("default model: {}", m.name),
+        None => println!("default model: none installed"),
+    }
+    match crate::paths::audit_log() {
+        Some(p) => println!("audit log:     {}", p.display()),
+        None => println!("audit log:     off (AVA_AUDIT_LOG=off)"),
+    }
+    match ctx.choose_engine() {
+        Ok(c) => {
+            println!(
+                "engine:        {} model {} ({})",
+                c.engine.name(),
+                c.engine.model(),
+                c.reason
+            );
+            let model_free = !c.engine.capabilities().language_model;
+            println!(
+                "  summarize:   {}",
+                if model_free {
+                    "built-in extractive summary"
+                } else {
+                    "model"
+                }
+            );
+            println!(
+                "  translate:   {}",
+                if model_free {
+                    "unavailable (needs a model)"
+                } else {
+                    "model"
+                }
+            );
+            println!(
+                "  process:     {}",
+                if model_free {
+                    "deterministic templates only (entities, iocs)"
+                } else {
+                    "all templates"
+                }
+            );
+        }
+        Err(e) => println!("engine:        unavailable: {e}"),
+    }
+    Ok(0)
+}

@@ -1,0 +1,96 @@
+//! How tasks' notices and progress reach a person: lines on stderr through [`Status`], and
+//! progress bars when stderr is a terminal (indicatif draws them between status lines).
+
+use super::Status;
+use crate::task::report::{PartsDone, Reporter};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+/// Status lines plus, on a terminal without `-q`, progress bars.
+#[derive(Clone)]
+pub struct Feedback {
+    pub status: Status,
+    bars: Option<MultiProgress>,
+}
+
+impl Feedback {
+    pub fn new(status: Status, stderr_tty: bool) -> Self {
+        let bars = (!status.quiet && stderr_tty).then(MultiProgress::new);
+        Self { status, bars }
+    }
+
+    /// A bar counting the files of a batch; hidden when there are no bars.
+    pub fn files_bar(&self, total: usize) -> ProgressBar {
+        let Some(multi) = &self.bars else {
+            return ProgressBar::hidden();
+        };
+        let bar = multi.add(ProgressBar::new(total as u64));
+        if let Ok(style) = ProgressStyle::with_template(
+            "ava: files [{bar:30}] {pos}/{len}, {elapsed} elapsed, ETA {eta}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    }
+}
+
+impl Reporter for Feedback {
+    fn warn(&self, msg: &str) {
+        self.status.warn(msg);
+    }
+
+    fn note(&self, msg: &str) {
+        self.status.note(msg);
+    }
+
+    fn verbose(&self, msg: &str) {
+        self.status.verbose(msg);
+    }
+
+    fn parts(&self, what: &str, doc: &str, total: usize) -> Box<dyn PartsDone> {
+        let Some(multi) = &self.bars else {
+            // No bar: with --verbose, a line per finished part instead.
+            return Box::new(PartLines {
+                status: self.status.clone(),
+                doc: doc.to_string(),
+                total,
+            });
+        };
+        let bar = multi.add(ProgressBar::new(total as u64));
+        if let Ok(style) = ProgressStyle::with_template(
+            "ava: {msg} [{bar:30}] {pos}/{len} parts, {elapsed} elapsed, ETA {eta}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(format!("{what} {doc}"));
+        Box::new(PartsBar(bar))
+    }
+}
+
+struct PartsBar(ProgressBar);
+
+impl PartsDone for PartsBar {
+    fn done(&self, _: usize) {
+        self.0.inc(1);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+struct PartLines {
+    status: Status,
+    doc: String,
+    total: usize,
+}
+
+impl PartsDone for PartLines {
+    fn done(&self, part: usize) {
+        if self.status.verbose {
+            self.status
+                .note(&format!("{}: part {part}/{} done", self.doc, self.total));
+        }
+    }
+
+    fn finish(&self) {}
+}

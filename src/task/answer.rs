@@ -1,0 +1,252 @@
+//! One document in, one [`Answer`] out: the only implementation of the per-document steps.
+//! The one-shot commands (`ava summarize|translate|process`) and the REPL's task commands both
+//! call [`Pipeline::answer`]; what a front end adds is only how the answer is shown.
+//!
+//! The steps, in order: prepare the request from the template → decide whether the document
+//! fits one request or takes the long-document path → run it, handing text to the caller as it
+//! arrives → check the answer (complete; valid JSON for its schema, repaired by the model if
+//! needed) → build the entity report, or ground the records against the document.
+
+use super::budget::{self, Budget};
+use super::longdoc;
+use super::report::Reporter;
+use super::{Job, Outcome, Prepared};
+use crate::engine::{Engine, GenParams};
+use crate::error::{Error, Result};
+use crate::extract::Report;
+use crate::source::Document;
+use crate::template::{Template, TemplateStore};
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+
+/// Everything the steps need, resolved once by the front end for all its documents.
+pub struct Pipeline<'a> {
+    pub engine: Arc<dyn Engine>,
+    pub store: &'a TemplateStore,
+    /// Sampling and length settings from flags, config or `/set`; they override templates'.
+    pub base: GenParams,
+    /// Region for national phone numbers in entity reports and grounding.
+    pub region: String,
+    /// How documents too long for one request are run.
+    pub long: longdoc::Settings,
+    /// The context size the user set, if any (else the engine's or server's own).
+    pub ctx_size: Option<u32>,
+    /// The model's window and token counter, once worked out, when they are kept across
+    /// documents (the REPL); otherwise each document that may not fit works them out anew,
+    /// calibrated on its own text.
+    budget: Mutex<Option<Arc<Budget>>>,
+    keep_budget: bool,
+}
+
+/// One document's answer, ready for a front end to show or record.
+#[derive(Debug)]
+pub struct Answer {
+    /// The template that was run (its name and hash go into records).
+    pub template: Template,
+    /// The text the engine answered, with usage and finish reason.
+    pub outcome: Outcome,
+    /// A structured answer: the model's JSON, checked against the template's schema and
+    /// grounded against the document where the template says so.
+    pub value: Option<Value>,
+    /// For extraction templates: the entity report over the whole document.
+    pub report: Option<Report>,
+    /// Everything the user was warned about for this document (also for JSON records).
+    pub warnings: Vec<String>,
+}
+
+impl Answer {
+    /// Whether the answer is structured (JSON or an entity report) rather than text.
+    pub fn is_structured(&self) -> bool {
+        self.value.is_some() || self.report.is_some()
+    }
+}
+
+impl<'a> Pipeline<'a> {
+    pub fn new(
+        engine: Arc<dyn Engine>,
+        store: &'a TemplateStore,
+        base: GenParams,
+        region: String,
+        long: longdoc::Settings,
+        ctx_size: Option<u32>,
+    ) -> Self {
+        Self {
+            engine,
+            store,
+            base,
+            region,
+            long,
+            ctx_size,
+            budget: Mutex::new(None),
+            keep_budget: false,
+        }
+    }
+
+    /// Keep the model's budget across documents, starting from `known` if the caller has it.
+    pub fn keeping_budget(mut self, known: Option<Arc<Budget>>) -> Self {
+        self.budget = Mutex::new(known);
+        self.keep_budget = true;
+        self
+    }
+
+    /// The budget worked out so far, when it is kept across documents.
+    pub fn budget(&self) -> Option<Arc<Budget>> {
+        self.budget.lock().ok().and_then(|b| b.clone())
+    }
+
+    /// Answer `job` for `doc`. `on_text(piece, live)` receives every piece of text the engine
+    /// answers, in order: `live` is true for text answers, which may be shown as they stream,
+    /// and false for structured ones, which are shown only once checked. On failure, what was
+    /// handed over is all there is of the answer.
+    pub async fn answer(
+        &self,
+        job: &Job,
+        doc: &Document,
+        on_text: &mut (dyn FnMut(&str, bool) -> Result<()> + Send),
+        reporter: &dyn Reporter,
+    ) -> Result<Answer> {
+        let engine = self.engine.as_ref();
+        let prepared = super::prepare(job, doc, self.store, engine, &self.base)?;
+        for n in &prepared.notes {
+            reporter.warn(n);
+        }
+        reporter.verbose(&format!(
+            "{}: template {} ({}) sha256 {}",
+            doc.name,
+            prepared.template.name,
+            prepared.template.origin,
+            &prepared.template.hash[..12.min(prepared.template.hash.len())]
+        ));
+        let mut warnings: Vec<String> = doc.warnings.clone();
+        warnings.extend(prepared.notes.iter().cloned());
+        let live = !prepared.structured;
+        let mut forward = |t: &str| on_text(t, live);
+
+        let (value, outcome) = match self.long_budget(&prepared, doc, reporter).await {
+            Some(budget) => {
+                let runner = longdoc::Runner {
+                    engine: self.engine.clone(),
+                    budget: &budget,
+                    store: self.store,
+                    base: &self.base,
+                    settings: self.long.clone(),
+                    reporter,
+                };
+                let l = runner.run(job, &prepared, doc, &mut forward).await?;
+                for n in l
+                    .notes
+                    .iter()
+                    .filter(|n| n.starts_with("--max-input-tokens"))
+                {
+                    reporter.warn(&format!("{}: {n}", doc.name));
+                }
+                warnings.extend(l.notes);
+                (l.value, l.outcome)
+            }
+            None => {
+                self.one_request(&prepared, doc, &mut forward, reporter)
+                    .await?
+            }
+        };
+
+        let unmask_cards = matches!(
+            job,
+            Job::Process {
+                unmask_cards: true,
+                ..
+            }
+        );
+        let report = prepared.entity_report(doc, &self.region, unmask_cards, value.as_ref());
+        let value = match &report {
+            Some(report) => {
+                let ungrounded = report.entities.iter().filter(|e| !e.grounded).count();
+                if ungrounded > 0 {
+                    let w = format!(
+                        "{ungrounded} item(s) the model reported do not occur in the document; they are marked \"grounded\": false"
+                    );
+                    reporter.warn(&format!("{}: {w}", doc.name));
+                    warnings.push(w);
+                }
+                None
+            }
+            None => value.map(|mut v| {
+                if let Some(note) = prepared.ground_records(doc, &self.region, &mut v) {
+                    reporter.warn(&format!("{}: {note}", doc.name));
+                    warnings.push(note);
+                }
+                v
+            }),
+        };
+        Ok(Answer {
+            template: prepared.template,
+            outcome,
+            value,
+            report,
+            warnings,
+        })
+    }
+
+    /// A document that fits: one request (none when the engine answers deterministically),
+    /// then, for structured templates, the schema check with repairs.
+    async fn one_request(
+        &self,
+        prepared: &Prepared,
+        doc: &Document,
+        on_text: &mut (dyn FnMut(&str) -> Result<()> + Send),
+        reporter: &dyn Reporter,
+    ) -> Result<(Option<Value>, Outcome)> {
+        if !prepared.model_call {
+            return Ok((None, Outcome::default()));
+        }
+        let engine = self.engine.as_ref();
+        let outcome = super::execute(engine, prepared.request.clone(), on_text).await?;
+        if outcome.finish_reason.as_deref() == Some("length") {
+            return Err(Error::Truncated(format!(
+                "{}: the answer reached the token limit{} and is incomplete; raise --max-tokens",
+                doc.name,
+                prepared
+                    .request
+                    .params
+                    .max_tokens
+                    .map(|m| format!(" ({m})"))
+                    .unwrap_or_default()
+            )));
+        }
+        if !prepared.structured {
+            return Ok((None, outcome));
+        }
+        let (v, o) =
+            super::checked_answer(engine, &prepared.request, outcome, |m| reporter.warn(m)).await?;
+        Ok((Some(v), o))
+    }
+
+    /// The token budget when `doc` needs the long-document path (too long for one request,
+    /// or capped by `--max-input-tokens`); `None` when it is sent whole.
+    async fn long_budget(
+        &self,
+        prepared: &Prepared,
+        doc: &Document,
+        reporter: &dyn Reporter,
+    ) -> Option<Arc<Budget>> {
+        let cap = self.long.max_input_tokens;
+        if !longdoc::may_need(self.engine.as_ref(), prepared, doc, cap) {
+            return None;
+        }
+        let budget = match self.budget() {
+            Some(b) => b,
+            None => {
+                let b = Arc::new(
+                    budget::for_engine(self.engine.clone(), self.ctx_size, &doc.text).await,
+                );
+                reporter.verbose(&format!("{}: {}", doc.name, b.describe()));
+                if self.keep_budget
+                    && let Ok(mut kept) = self.budget.lock()
+                {
+                    *kept = Some(b.clone());
+                }
+                b
+            }
+        };
+        longdoc::needed(&budget, prepared, doc, cap).then_some(budget)
+    }
+}

@@ -1,0 +1,40 @@
+//! What a task tells its front end while it works: notices for stderr and progress over the
+//! parts of a long document. Tasks never draw anything themselves; the front end decides how
+//! (lines on stderr, progress bars, nothing at all).
+
+pub trait Reporter: Sync {
+    /// Something the user must know about the answer (shown even with `-q`).
+    fn warn(&self, msg: &str);
+    /// Informational (hidden by `-q`).
+    fn note(&self, msg: &str);
+    /// Detail for `-v`.
+    fn verbose(&self, msg: &str);
+    /// Count `total` parts of document `doc` as they finish; `what` says what is being done
+    /// to them ("summarizing", "translating"…).
+    fn parts(&self, what: &str, doc: &str, total: usize) -> Box<dyn PartsDone>;
+}
+
+/// Progress over the parts of one document.
+pub trait PartsDone: Send + Sync {
+    /// Part number `part` (1-based) is finished.
+    fn done(&self, part: usize);
+    /// No more parts will finish (all done, or the work stopped).
+    fn finish(&self);
+}
+
+/// A reporter that tells nobody anything, for callers that only want the answer.
+pub struct Silent;
+
+impl Reporter for Silent {
+    fn warn(&self, _: &str) {}
+    fn note(&self, _: &str) {}
+    fn verbose(&self, _: &str) {}
+    fn parts(&self, _: &str, _: &str, _: usize) -> Box<dyn PartsDone> {
+        Box::new(Silent)
+    }
+}
+
+impl PartsDone for Silent {
+    fn done(&self, _: usize) {}
+    fn finish(&self) {}
+}
