@@ -7,6 +7,7 @@ pub mod budget;
 pub mod builtin;
 pub mod chunk;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod engine;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod sink;
 pub mod source;
 pub mod task;
 pub mod template;
+pub mod time;
 pub mod tokens;
 
 pub use error::{Error, Result};

@@ -2,12 +2,12 @@
 //!
 //! llama.cpp aborts the whole process on internal assertion failures, so everything it would
 //! assert on is checked here first: the file header (with the pure-Rust reader in
-//! [`crate::models`]), prompt length against the context, batch sizes, and grammars.
+//! [`crate::models::gguf`]), prompt length against the context, batch sizes, and grammars.
 
 use super::sampling::{Sampler, TOP_K, is_greedy, usable_top_p};
 use super::{ChatRequest, Engine, Event, EventSender, GenParams, Message, Role};
 use crate::error::{Error, Result};
-use crate::models::GgufInfo;
+use crate::models::gguf::{self, GgufInfo};
 use futures_util::future::BoxFuture;
 use llama_cpp_2::context::LlamaContext;
 use llama_cpp_2::context::params::LlamaContextParams;
@@ -106,7 +106,7 @@ impl LocalEngine {
     /// Loads a GGUF model. The header is checked in Rust first, so a damaged or non-GGUF
     /// file is a [`Error::BadInput`], never a llama.cpp abort.
     pub fn load(path: &Path, opts: LocalOptions) -> Result<Self> {
-        let info = crate::models::inspect(path)?;
+        let info = gguf::inspect(path)?;
         let backend = backend(opts.verbose)?;
         let hint = if opts.verbose {
             ""
