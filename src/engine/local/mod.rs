@@ -4,7 +4,8 @@
 //! assert on is checked here first: the file header (with the pure-Rust reader in
 //! [`crate::models::gguf`]), prompt length against the context, batch sizes, and grammars.
 
-use super::sampling::{Sampler, TOP_K, is_greedy, usable_top_p};
+pub mod sampling;
+
 use super::{ChatRequest, Engine, Event, EventSender, GenParams, Message, Role};
 use crate::error::{Error, Result};
 use crate::models::gguf::{self, GgufInfo};
@@ -17,6 +18,7 @@ use llama_cpp_2::model::params::LlamaModelParams;
 use llama_cpp_2::model::{LlamaChatMessage, LlamaChatTemplate, LlamaModel};
 use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
+use sampling::{Sampler, TOP_K, is_greedy, usable_top_p};
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
