@@ -44,7 +44,7 @@ impl AuditLog {
     /// from parallel requests (and other ava processes) do not interleave.
     pub fn write(&self, event: &str, record: Map<String, Value>) -> io::Result<()> {
         let mut line = Map::new();
-        line.insert("time".into(), crate::models::rfc3339_now().into());
+        line.insert("time".into(), crate::time::rfc3339_now().into());
         line.insert("run".into(), self.run.clone().into());
         line.insert("event".into(), event.into());
         line.extend(record);

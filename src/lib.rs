@@ -17,6 +17,7 @@ pub mod sink;
 pub mod source;
 pub mod task;
 pub mod template;
+pub mod time;
 pub mod tokens;
 
 pub use error::{Error, Result};

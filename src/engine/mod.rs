@@ -8,8 +8,6 @@ pub mod limited;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod openai;
-#[cfg(feature = "local")]
-pub mod sampling;
 
 use crate::error::Result;
 use futures_util::future::BoxFuture;
