@@ -4,7 +4,7 @@
 pub mod app;
 pub mod audit;
 pub mod budget;
-pub mod builtin;
+pub mod text;
 pub mod chunk;
 pub mod cli;
 pub mod config;

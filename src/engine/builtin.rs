@@ -7,8 +7,8 @@
 //!   model.
 
 use super::{ChatRequest, Engine, Event, EventSender, Intent};
-use crate::builtin::patterns;
-use crate::builtin::summarizer;
+use crate::text::patterns;
+use crate::text::summarizer;
 use crate::error::{Error, Result};
 use futures_util::future::BoxFuture;
 

@@ -29,7 +29,7 @@ pub mod ground;
 pub mod records;
 pub mod render;
 
-use crate::builtin::patterns::{self, Entity, EntityKind};
+use crate::text::patterns::{self, Entity, EntityKind};
 use ground::Match;
 use serde::Serialize;
 use serde_json::Value;

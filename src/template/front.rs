@@ -2,7 +2,7 @@
 //! Every error names the file and the line, because template authors are users too.
 
 use super::{BUILTIN_VARS, Combine, Output, VarSpec, is_identifier};
-use crate::builtin::patterns::EntityKind;
+use crate::text::patterns::EntityKind;
 use crate::engine::GenParams;
 use crate::error::{Error, Result};
 use serde::Deserialize;
