@@ -16,8 +16,8 @@
 // Without `harness = false` cargo builds this file as a libtest target, where `main` is unused.
 #![cfg_attr(test, allow(dead_code))]
 
-use ava::text::{patterns, summarizer};
-use ava::engine::Length;
+use ava::text::patterns;
+use ava::text::summarizer::{self, Length};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

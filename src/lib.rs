@@ -4,7 +4,6 @@
 pub mod app;
 pub mod audit;
 pub mod budget;
-pub mod text;
 pub mod chunk;
 pub mod cli;
 pub mod config;
@@ -19,6 +18,7 @@ pub mod sink;
 pub mod source;
 pub mod task;
 pub mod template;
+pub mod text;
 pub mod tokens;
 
 pub use error::{Error, Result};

@@ -45,9 +45,28 @@
 mod salience;
 
 use super::sentences::{Sentence, split_sentences};
-use crate::engine::Length;
 use std::collections::HashMap;
 use unicode_segmentation::UnicodeSegmentation;
+
+/// How long a summary is; [`target_sentences`] turns it into a number of sentences.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Length {
+    Short,
+    #[default]
+    Medium,
+    Long,
+}
 
 /// A sentence chosen for the summary.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
