@@ -4,7 +4,7 @@
 use super::{BUILTIN_VARS, Combine, Output, VarSpec, is_identifier};
 use crate::engine::GenParams;
 use crate::error::{Error, Result};
-use crate::text::patterns::EntityKind;
+use crate::text::entity::EntityKind;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::fmt;

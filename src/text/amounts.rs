@@ -8,8 +8,8 @@
 //! amounts are fractions more often than thousands, so there a lone separator is always
 //! decimal. Spaces (plain, no-break, thin, narrow no-break) and apostrophes group thousands.
 
-use super::patterns::{Hit, pattern};
-use super::scan::{Window, find_in};
+use super::entity::Hit;
+use super::scan::{Window, find_in, pattern};
 use std::sync::LazyLock;
 
 /// A number as written: digits grouped by spaces, dots, commas or apostrophes.

@@ -8,8 +8,8 @@
 //! 0–23 and minutes 0–59. A time standing alone is reported when it cannot be a ratio or a
 //! verse number: two-digit hours ("21:03"), or a label ("godz. 9.40") or "am"/"pm"/"Uhr" after.
 
-use super::patterns::{Hit, char_after, char_before, pattern, preceded_by_version_word};
-use super::scan::{Window, find_in};
+use super::entity::Hit;
+use super::scan::{Window, char_after, char_before, find_in, pattern, preceded_by_version_word};
 use std::sync::LazyLock;
 
 /// How `12/03/2026` is read where both numbers could be the month.

@@ -4,6 +4,7 @@
 pub mod amounts;
 pub mod dates;
 pub mod domains;
+pub mod entity;
 pub mod patterns;
 pub mod phones;
 pub mod plates;

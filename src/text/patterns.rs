@@ -27,7 +27,11 @@
 //! grows with the numbers in a text rather than with all of it.
 
 use super::dates::{self, DateOrder};
-use super::scan::{self, Regions, Window, find_in};
+use super::entity::{Entity, EntityKind, Hit};
+use super::scan::{
+    self, Regions, char_after, char_before, context_start, find_in, lower_context_after,
+    lower_context_before, numeric, pattern, preceded_by_version_word, refang_at, refang_dots,
+};
 use super::{amounts, domains, phones, plates};
 use iban::IbanLike;
 use regex::Regex;
@@ -35,157 +39,6 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    Email,
-    Url,
-    Phone,
-    Ipv4,
-    Ipv6,
-    Iban,
-    PaymentCard,
-    Bitcoin,
-    Ethereum,
-    Domain,
-    Cidr,
-    Monero,
-    EthTx,
-    Hash,
-    Date,
-    Time,
-    Amount,
-    Plate,
-}
-
-impl EntityKind {
-    /// Every kind, in the order the variants are declared.
-    pub const ALL: [EntityKind; 18] = [
-        EntityKind::Email,
-        EntityKind::Url,
-        EntityKind::Phone,
-        EntityKind::Ipv4,
-        EntityKind::Ipv6,
-        EntityKind::Iban,
-        EntityKind::PaymentCard,
-        EntityKind::Bitcoin,
-        EntityKind::Ethereum,
-        EntityKind::Domain,
-        EntityKind::Cidr,
-        EntityKind::Monero,
-        EntityKind::EthTx,
-        EntityKind::Hash,
-        EntityKind::Date,
-        EntityKind::Time,
-        EntityKind::Amount,
-        EntityKind::Plate,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Email => "email",
-            EntityKind::Url => "url",
-            EntityKind::Phone => "phone",
-            EntityKind::Ipv4 => "ipv4",
-            EntityKind::Ipv6 => "ipv6",
-            EntityKind::Iban => "iban",
-            EntityKind::PaymentCard => "payment_card",
-            EntityKind::Bitcoin => "bitcoin",
-            EntityKind::Ethereum => "ethereum",
-            EntityKind::Domain => "domain",
-            EntityKind::Cidr => "cidr",
-            EntityKind::Monero => "monero",
-            EntityKind::EthTx => "eth_tx",
-            EntityKind::Hash => "hash",
-            EntityKind::Date => "date",
-            EntityKind::Time => "time",
-            EntityKind::Amount => "amount",
-            EntityKind::Plate => "plate",
-        }
-    }
-}
-
-/// A name that is not one of [`EntityKind::as_str`]'s.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownEntityKind(pub String);
-
-impl std::fmt::Display for UnknownEntityKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<&str> = EntityKind::ALL.iter().map(|k| k.as_str()).collect();
-        write!(
-            f,
-            "unknown entity kind {:?}: expected one of {}",
-            self.0,
-            names.join(", ")
-        )
-    }
-}
-
-impl std::error::Error for UnknownEntityKind {}
-
-impl std::str::FromStr for EntityKind {
-    type Err = UnknownEntityKind;
-
-    /// The names [`EntityKind::as_str`] gives, in any letter case.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let name = s.trim();
-        EntityKind::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(name))
-            .ok_or_else(|| UnknownEntityKind(s.to_string()))
-    }
-}
-
-impl std::fmt::Display for EntityKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One occurrence of an entity in the text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Entity {
-    pub kind: EntityKind,
-    /// Exactly as written in the text.
-    pub value: String,
-    /// Canonical form for comparing and searching:
-    /// - email: refanged, lowercase;
-    /// - url: refanged (`hxxp` → `http`, `[.]` → `.`), scheme and host lowercase, path as written;
-    /// - phone: E.164 (`+48600123456`);
-    /// - ipv4 / ipv6: refanged, canonical text form (RFC 5952 for IPv6);
-    /// - iban: electronic form, no spaces, uppercase; a Polish domestic account number (NRB,
-    ///   26 digits) is reported as its `PL` IBAN when the default region is PL;
-    /// - payment_card: digits only; a masked number ("4111 11** **** 1111") keeps `*` for each
-    ///   hidden digit;
-    /// - bitcoin: as written (Bech32 lowercase); ethereum: lowercase; monero: as written;
-    /// - domain: a bare domain name (no scheme, no path), refanged and lowercase; a bare name
-    ///   followed by a path ("example.com/login") is a url;
-    /// - cidr: the network's address in canonical text form, "/", the prefix length
-    ///   (`10.0.0.0/8`, `2001:db8::/32`);
-    /// - eth_tx: `0x` and 64 hex digits, lowercase;
-    /// - hash: 32, 40, 64 or 128 hex digits (MD5, SHA-1, SHA-256 or a Bitcoin transaction id,
-    ///   SHA-512), lowercase; only single-case runs with both letters and digits, since a hash
-    ///   has both and a run of digits is a number;
-    /// - date: ISO 8601 (`2026-03-12`, or `2026-03-14T21:03` with a time, `…:44Z` with
-    ///   seconds and zone as written). A numeric date with "/" or "-" whose first two numbers
-    ///   could both be the month (`12/03/2026`) is read day-first unless the default region
-    ///   writes month-first (US, its territories, the Philippines); with an unknown region or
-    ///   CA it is left as written. Dotted dates are always day-first;
-    /// - time: `HH:MM` or `HH:MM:SS` on the 24-hour clock;
-    /// - amount: the number with "." as decimal mark and no grouping, any "mln" / "million" /
-    ///   "tys." multiplied out, a space and the ISO 4217 code (`1500000 PLN`, `2500.00 EUR`,
-    ///   `0.5 BTC`); decimals are kept as written;
-    /// - plate: uppercase without spaces or dashes (`WA12345`).
-    pub normalized: String,
-    /// Absolute 1-based line (the `first_line` given to [`extract`] is the text's first line).
-    pub line: usize,
-    /// 1-based column in characters (not bytes).
-    pub column: usize,
-    /// Byte span in the text given to [`extract`].
-    pub byte_start: usize,
-    pub byte_end: usize,
-}
 
 /// Whether `region` is a two-letter country code libphonenumber knows ("PL", "de").
 pub fn is_known_region(region: &str) -> bool {
@@ -373,13 +226,6 @@ pub fn normalize_as(kind: EntityKind, value: &str, default_region: &str) -> Opti
 // ---------------------------------------------------------------------------------------------
 // Candidates and overlap resolution
 
-/// A match found by one of the extractor modules: its byte span and normalized form.
-pub(super) struct Hit {
-    pub(super) start: usize,
-    pub(super) end: usize,
-    pub(super) normalized: String,
-}
-
 impl Hit {
     fn into_found(self, kind: EntityKind, rank: u8) -> Found {
         Found {
@@ -475,66 +321,6 @@ impl Owners {
         self.accepted.sort_by_key(|f| (f.start, f.rank));
         self.accepted
     }
-}
-
-pub(super) fn char_before(text: &str, at: usize) -> Option<char> {
-    text[..at].chars().next_back()
-}
-
-pub(super) fn char_after(text: &str, at: usize) -> Option<char> {
-    text[at..].chars().next()
-}
-
-/// Byte offset at most `n` bytes before `at`, on a char boundary.
-fn context_start(text: &str, at: usize, n: usize) -> usize {
-    let mut start = at.saturating_sub(n);
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    start
-}
-
-/// Up to `n` chars before `at`, lowercased.
-fn lower_context_before(text: &str, at: usize, n: usize) -> String {
-    let before = &text[..at];
-    let start = before
-        .char_indices()
-        .rev()
-        .nth(n.saturating_sub(1))
-        .map_or(0, |(i, _)| i);
-    before[start..].to_lowercase()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Defanging
-
-/// A dot, plain or defanged.
-const DOT: &str = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))";
-/// An at sign, plain or defanged.
-const AT: &str = r"(?:@|\[@\]|\(@\)|\[at\]|\(at\)|\{at\})";
-
-/// Compile a built-in pattern. `\b` is made ASCII-only: a Unicode word boundary sends the
-/// regex engine to its slowest matcher on any non-ASCII text (five times slower on Polish),
-/// and where a non-ASCII letter could touch a match the extractor checks the neighbour itself.
-pub(super) fn pattern(template: &str) -> Regex {
-    let source = template
-        .replace("<DOT>", DOT)
-        .replace("<AT>", AT)
-        .replace(r"\b", r"(?-u:\b)");
-    // The patterns are constants; a typo must fail every test run, not hide.
-    Regex::new(&source).unwrap_or_else(|e| panic!("built-in pattern {template:?}: {e}"))
-}
-
-fn refang_dots(s: &str) -> String {
-    static DOTS: LazyLock<Regex> =
-        LazyLock::new(|| pattern(r"(?i)\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)"));
-    DOTS.replace_all(s, ".").into_owned()
-}
-
-fn refang_at(s: &str) -> String {
-    static ATS: LazyLock<Regex> =
-        LazyLock::new(|| pattern(r"(?i)\[@\]|\(@\)|\[at\]|\(at\)|\{at\}"));
-    ATS.replace_all(s, "@").into_owned()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -644,13 +430,6 @@ fn find_urls(text: &str, regions: &Regions, out: &mut Vec<Found>) {
     }
 }
 
-/// Up to `n` chars after `at`, lowercased.
-fn lower_context_after(text: &str, at: usize, n: usize) -> String {
-    let after = &text[at..];
-    let end = after.char_indices().nth(n).map_or(after.len(), |(i, _)| i);
-    after[..end].to_lowercase()
-}
-
 /// Length of `url` without trailing punctuation that belongs to the sentence.
 fn trim_url_tail(url: &str) -> usize {
     let mut s = url;
@@ -735,24 +514,6 @@ static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static IBAN_PREFIX: LazyLock<Regex> = LazyLock::new(|| pattern(r"[A-Z]{2}\d{2}[ \u{A0}]*$"));
-
-/// Words after which a dotted or dashed number is a version, not a phone or an address.
-const VERSION_WORDS: &[&str] = &[
-    "v", "ver", "version", "versión", "wersja", "wersji", "wersję", "build", "release", "rev",
-    "revision", "firmware", "fw", "kernel", "sdk", "api", "os", "ios", "android",
-];
-
-pub(super) fn preceded_by_version_word(text: &str, at: usize) -> bool {
-    let before = lower_context_before(text, at, 16);
-    let trimmed = before.trim_end_matches([' ', '\t', '.', ':', '-', '\u{A0}']);
-    VERSION_WORDS.iter().any(|w| {
-        trimmed.strip_suffix(w).is_some_and(|rest| {
-            // A whole word: "version", not "conversion".
-            !rest.chars().next_back().is_some_and(char::is_alphabetic)
-        })
-    })
-}
-
 fn find_phones(
     text: &str,
     regions: &Regions,
@@ -1289,18 +1050,6 @@ fn scan_prefixes(
         }
     }
     out
-}
-
-/// The numeric windows `wanted` accepts: those that hold enough of what a pattern needs.
-fn numeric(
-    regions: &Regions,
-    wanted: impl Fn(&Window) -> bool,
-) -> impl Iterator<Item = std::ops::Range<usize>> {
-    regions
-        .numeric
-        .iter()
-        .filter(move |w| wanted(w))
-        .map(Window::range)
 }
 
 /// The longest prefix of `s` that ends before a space (or at the end) and passes `check`.
@@ -2386,18 +2135,6 @@ mod tests {
         assert_eq!(n(EntityKind::Ipv4, "10.0.0.1 and more"), None);
         assert_eq!(n(EntityKind::Ipv4, "http://10.0.0.1/"), None);
         assert_eq!(n(EntityKind::Url, ""), None);
-    }
-
-    #[test]
-    fn kinds_parse_from_their_names() {
-        for kind in EntityKind::ALL {
-            assert_eq!(kind.as_str().parse::<EntityKind>(), Ok(kind));
-            let json = serde_json::to_string(&kind).unwrap_or_default();
-            assert_eq!(json, format!("\"{}\"", kind.as_str()));
-        }
-        assert_eq!("ETH_TX".parse::<EntityKind>(), Ok(EntityKind::EthTx));
-        let err = "sha256".parse::<EntityKind>().err().map(|e| e.to_string());
-        assert!(err.is_some_and(|e| e.contains("sha256") && e.contains("eth_tx")));
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! rejestracyjne o numerach WE 12345", "registration number is AB12 CDE"), and plates listed
 //! with "i", "and", "und", "et", "y" or a comma after the first are taken too.
 
-use super::patterns::{Hit, pattern};
+use super::entity::Hit;
+use super::scan::pattern;
 use std::sync::LazyLock;
 
 static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
