@@ -8,8 +8,8 @@
 //! amounts are fractions more often than thousands, so there a lone separator is always
 //! decimal. Spaces (plain, no-break, thin, narrow no-break) and apostrophes group thousands.
 
-use super::entity::Hit;
-use super::scan::{Window, find_in, pattern};
+use super::entity::{EntityKind, Hit};
+use super::scan::{Context, Regions, Window, find_in, pattern};
 use std::sync::LazyLock;
 
 /// A number as written: digits grouped by spaces, dots, commas or apostrophes.
@@ -128,10 +128,10 @@ static AMOUNT: LazyLock<regex::Regex> = LazyLock::new(|| {
     ))
 });
 
-/// Amounts of money in the `windows` of `text`, normalized as "<number> <ISO code>".
-pub(super) fn find_amounts(text: &str, windows: &[Window]) -> Vec<Hit> {
+/// Amounts of money in `text`, normalized as "<number> <ISO code>".
+pub(super) fn find_amounts(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in find_in(&AMOUNT, text, windows.iter().map(Window::range)) {
+    for m in find_in(&AMOUNT, text, regions.numeric.iter().map(Window::range)) {
         let Some((number_at, number, mult, currency)) = amount_parts(m.as_str()) else {
             continue;
         };
@@ -147,6 +147,7 @@ pub(super) fn find_amounts(text: &str, windows: &[Window]) -> Vec<Hit> {
             continue;
         };
         out.push(Hit {
+            kind: EntityKind::Amount,
             start: m.start(),
             end: m.end(),
             normalized: format!("{value} {code}"),

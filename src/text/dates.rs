@@ -8,8 +8,10 @@
 //! 0–23 and minutes 0–59. A time standing alone is reported when it cannot be a ratio or a
 //! verse number: two-digit hours ("21:03"), or a label ("godz. 9.40") or "am"/"pm"/"Uhr" after.
 
-use super::entity::Hit;
-use super::scan::{Window, char_after, char_before, find_in, pattern, preceded_by_version_word};
+use super::entity::{EntityKind, Hit};
+use super::scan::{
+    Context, Regions, Window, char_after, char_before, find_in, pattern, preceded_by_version_word,
+};
 use std::sync::LazyLock;
 
 /// How `12/03/2026` is read where both numbers could be the month.
@@ -173,8 +175,15 @@ static TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
     )
 });
 
+/// Dates (with a following time when there is one), an ambiguous one read as the default
+/// region writes dates.
+pub(super) fn find_dates(text: &str, regions: &Regions, ctx: &Context<'_>) -> Vec<Hit> {
+    let order = DateOrder::for_region(ctx.region.as_ref().map(AsRef::<str>::as_ref));
+    dates_in(text, &regions.numeric, order)
+}
+
 /// Dates (with a following time when there is one) in the `windows` of `text`.
-pub(super) fn find_dates(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
+fn dates_in(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
     let mut out = Vec::new();
     // A numeric date has at least six digits ("1.2.2026"), a named one five ("1 May 2026").
     let numeric = windows.iter().filter(|w| w.digits >= 6).map(Window::range);
@@ -322,6 +331,7 @@ fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<H
     });
     if !may_go_on {
         return (!glued_after(text, stop)).then(|| Hit {
+            kind: EntityKind::Date,
             start,
             end: stop,
             normalized: normalized.unwrap_or_else(|| text[start..stop].to_string()),
@@ -354,6 +364,7 @@ fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<H
         return None;
     }
     Some(Hit {
+        kind: EntityKind::Date,
         start,
         end: stop,
         normalized: normalized.unwrap_or_else(|| text[start..stop].to_string()),
@@ -396,20 +407,17 @@ fn with_meridiem(hhmm: &str, c: &regex::Captures<'_>) -> Option<String> {
 }
 
 /// Times of day standing alone, normalized "HH:MM" or "HH:MM:SS" on the 24-hour clock.
-/// `free(start, end)` says whether that span is still unclaimed: most candidates are parts of
-/// dates and IPs, and are dropped before their captures are computed.
-pub(super) fn find_times(
-    text: &str,
-    windows: &[Window],
-    free: impl Fn(usize, usize) -> bool,
-) -> Vec<Hit> {
+/// Spans that are not [`Context::free`] are skipped first: most candidates are parts of dates
+/// and IPs, and are dropped before their captures are computed.
+pub(super) fn find_times(text: &str, regions: &Regions, ctx: &Context<'_>) -> Vec<Hit> {
     let mut out = Vec::new();
-    let windows = windows
+    let windows = regions
+        .numeric
         .iter()
         .filter(|w| w.digits >= 3 && (w.colons > 0 || w.dots > 0 || w.h))
         .map(Window::range);
     for m in find_in(&TIME, text, windows) {
-        if !free(m.start(), m.end()) {
+        if !(ctx.free)(m.start(), m.end()) {
             continue;
         }
         let Some(c) = TIME.captures_at(text, m.start()) else {
@@ -444,6 +452,7 @@ pub(super) fn find_times(
             continue;
         };
         out.push(Hit {
+            kind: EntityKind::Time,
             start: h.start(),
             end: m.end(),
             normalized,
@@ -469,14 +478,14 @@ mod tests {
     use super::*;
 
     fn dates(text: &str, order: DateOrder) -> Vec<(String, String)> {
-        find_dates(text, &super::super::scan::regions(text).numeric, order)
+        dates_in(text, &super::super::scan::regions(text).numeric, order)
             .into_iter()
             .map(|h| (text[h.start..h.end].to_string(), h.normalized))
             .collect()
     }
 
     fn iso(text: &str) -> Vec<String> {
-        find_dates(
+        dates_in(
             text,
             &super::super::scan::regions(text).numeric,
             DateOrder::DayFirst,

@@ -154,8 +154,12 @@ pub struct Entity {
     pub byte_end: usize,
 }
 
-/// A match found by one of the extractor modules: its byte span and normalized form.
+/// What every finder returns: a reading of `text[start..end]` as an entity of `kind`, with
+/// its normalized form. Finders may disagree where readings overlap; which one wins is the
+/// orchestrator's decision ([`super::patterns`]), not theirs.
+#[derive(Debug)]
 pub(super) struct Hit {
+    pub(super) kind: EntityKind,
     pub(super) start: usize,
     pub(super) end: usize,
     pub(super) normalized: String,

@@ -26,16 +26,18 @@
 //! stretches of text [`super::scan`] marks around digits, so the cost of the many patterns
 //! grows with the numbers in a text rather than with all of it.
 
-use super::dates::{self, DateOrder};
+use super::dates;
 use super::entity::{Entity, EntityKind, Hit};
 use super::scan::{
-    self, Regions, char_after, char_before, context_start, find_in, lower_context_after,
-    lower_context_before, numeric, pattern, preceded_by_version_word, refang_at, refang_dots,
+    self, Context, Finder, Regions, char_after, char_before, context_start, find_in,
+    lower_context_after, lower_context_before, numeric, pattern, preceded_by_version_word,
+    refang_at, refang_dots,
 };
 use super::{amounts, domains, phones, plates};
 use iban::IbanLike;
 use regex::Regex;
 use serde::Serialize;
+use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
@@ -58,48 +60,35 @@ fn parse_region(region: &str) -> Option<phonenumber::country::Id> {
 pub fn extract(text: &str, first_line: usize, default_region: &str) -> Vec<Entity> {
     let region = parse_region(default_region);
     let regions = scan::regions(text);
-    let mut found = Vec::new();
-    find_urls(text, &regions, &mut found);
-    find_emails(text, &regions, &mut found);
-    find_ibans(text, &regions, region, &mut found);
-    find_crypto(text, &regions, &mut found);
-    find_hashes(text, &regions, &mut found);
-    find_cards(text, &regions, &mut found);
-    find_ipv6(text, &regions, &mut found);
-    find_ipv4(text, &regions, &mut found);
-    let order = DateOrder::for_region(region.as_ref().map(AsRef::<str>::as_ref));
-    let hits = [
-        (
-            EntityKind::Date,
-            RANK_DATE,
-            dates::find_dates(text, &regions.numeric, order),
-        ),
-        (
-            EntityKind::Amount,
-            RANK_AMOUNT,
-            amounts::find_amounts(text, &regions.numeric),
-        ),
-        (EntityKind::Plate, RANK_PLATE, plates::find_plates(text)),
-    ];
-    for (kind, rank, hits) in hits {
-        found.extend(hits.into_iter().map(|h| h.into_found(kind, rank)));
+    let mut owners = Owners::new(text.len());
+    let everywhere = Context {
+        region,
+        free: &|_, _| true,
+    };
+    let mut candidates = Vec::new();
+    for (find, ranked_as) in FIRST {
+        let hits = find(text, &regions, &everywhere);
+        candidates.extend(hits.into_iter().map(|hit| Candidate::new(hit, ranked_as)));
     }
+    owners.accept(candidates);
     // Phones and times rank last, so everything else is settled before they are looked
     // for, and candidates on bytes already taken skip their costly checks.
-    let mut owners = Owners::new(text.len());
-    owners.accept(found);
-    let mut phones = Vec::new();
-    find_phones(text, &regions, region, &owners, &mut phones);
-    owners.accept(phones);
-    let times = dates::find_times(text, &regions.numeric, |start, end| {
-        owners.is_free(start, end)
-    });
-    owners.accept(
-        times
-            .into_iter()
-            .map(|h| h.into_found(EntityKind::Time, RANK_TIME))
-            .collect(),
-    );
+    for find in LAST {
+        let free = |start, end| owners.is_free(start, end);
+        let hits = find(
+            text,
+            &regions,
+            &Context {
+                region,
+                free: &free,
+            },
+        );
+        owners.accept(
+            hits.into_iter()
+                .map(|hit| Candidate::new(hit, None))
+                .collect(),
+        );
+    }
     let accepted = owners.into_accepted();
 
     // Entities come in document order, so lines and columns are counted in one pass rather
@@ -109,7 +98,7 @@ pub fn extract(text: &str, first_line: usize, default_region: &str) -> Vec<Entit
     let mut column = 1;
     accepted
         .into_iter()
-        .map(|f| {
+        .map(|Candidate { hit: f, .. }| {
             let gap = &text[pos..f.start];
             match gap.rfind('\n') {
                 Some(newline) => {
@@ -226,48 +215,76 @@ pub fn normalize_as(kind: EntityKind, value: &str, default_region: &str) -> Opti
 // ---------------------------------------------------------------------------------------------
 // Candidates and overlap resolution
 
-impl Hit {
-    fn into_found(self, kind: EntityKind, rank: u8) -> Found {
-        Found {
-            kind,
-            start: self.start,
-            end: self.end,
-            normalized: self.normalized,
-            rank,
-        }
+/// The finders that run on the text as it is, before phones and times. A finder's readings
+/// rank as their kind does, or as the kind given here: a bare name with a path
+/// ("example.com/login") is a URL, but it ranks as the bare domain it was read as, below an
+/// e-mail address whose "@" a path may hold.
+const FIRST: [(Finder, Option<EntityKind>); 12] = [
+    (find_urls, None),
+    (find_domains, Some(EntityKind::Domain)),
+    (find_emails, None),
+    (find_ibans, None),
+    (find_crypto, None),
+    (find_hashes, None),
+    (find_cards, None),
+    (find_ipv6, None),
+    (find_ipv4, None),
+    (dates::find_dates, None),
+    (amounts::find_amounts, None),
+    (plates::find_plates, None),
+];
+
+/// The finders that run once everything else is settled, each after the one before: their
+/// candidates are many, their checks costly, and they lose every overlap.
+const LAST: [Finder; 2] = [find_phones, dates::find_times];
+
+/// Which reading wins where candidates overlap: the lower rank (the order in the module doc).
+fn rank(kind: EntityKind) -> u8 {
+    match kind {
+        EntityKind::Url => 0,
+        EntityKind::Email => 1,
+        EntityKind::Domain => 2,
+        EntityKind::Iban => 3,
+        EntityKind::Bitcoin
+        | EntityKind::Ethereum
+        | EntityKind::Monero
+        | EntityKind::EthTx
+        | EntityKind::Hash => 4,
+        EntityKind::PaymentCard => 5,
+        EntityKind::Cidr => 6,
+        EntityKind::Ipv6 => 7,
+        EntityKind::Ipv4 => 8,
+        EntityKind::Date => 9,
+        EntityKind::Amount => 10,
+        EntityKind::Plate => 11,
+        EntityKind::Phone => 12,
+        EntityKind::Time => 13,
     }
 }
 
+/// A finder's reading with its rank.
 #[derive(Debug)]
-struct Found {
-    kind: EntityKind,
-    start: usize,
-    end: usize,
-    normalized: String,
+struct Candidate {
+    hit: Hit,
     /// Lower wins an overlap.
     rank: u8,
 }
 
-const RANK_URL: u8 = 0;
-const RANK_EMAIL: u8 = 1;
-const RANK_DOMAIN: u8 = 2;
-const RANK_IBAN: u8 = 3;
-const RANK_CRYPTO: u8 = 4;
-const RANK_CARD: u8 = 5;
-const RANK_CIDR: u8 = 6;
-const RANK_IPV6: u8 = 7;
-const RANK_IPV4: u8 = 8;
-const RANK_DATE: u8 = 9;
-const RANK_AMOUNT: u8 = 10;
-const RANK_PLATE: u8 = 11;
-const RANK_PHONE: u8 = 12;
-const RANK_TIME: u8 = 13;
+impl Candidate {
+    /// `hit`, ranked as its own kind or as `ranked_as`.
+    fn new(hit: Hit, ranked_as: Option<EntityKind>) -> Self {
+        Candidate {
+            rank: rank(ranked_as.unwrap_or(hit.kind)),
+            hit,
+        }
+    }
+}
 
 /// Which entity owns each byte of the text: a byte map rather than comparisons between
 /// candidates, so resolving overlaps stays linear in the text.
 struct Owners {
     owner: Vec<u8>,
-    accepted: Vec<Found>,
+    accepted: Vec<Candidate>,
 }
 
 const FREE: u8 = 0;
@@ -288,11 +305,10 @@ impl Owners {
 
     /// Take the candidates that fit, best rank first, then earliest, then longest. Batches
     /// must come in rank order: a later batch never displaces an earlier one.
-    fn accept(&mut self, mut found: Vec<Found>) {
-        found.sort_by(|a, b| {
-            (a.rank, a.start, b.end - b.start).cmp(&(b.rank, b.start, a.end - a.start))
-        });
-        for f in found {
+    fn accept(&mut self, mut found: Vec<Candidate>) {
+        found.sort_by_key(|c| (c.rank, c.hit.start, Reverse(c.hit.end - c.hit.start)));
+        for candidate in found {
+            let f = &candidate.hit;
             let span = &self.owner[f.start..f.end];
             let free = span.iter().all(|&o| o == FREE);
             let nested = matches!(
@@ -312,13 +328,13 @@ impl Owners {
                     .iter_mut()
                     .for_each(|o| *o = mark);
             }
-            self.accepted.push(f);
+            self.accepted.push(candidate);
         }
     }
 
     /// Accepted entities in document order.
-    fn into_accepted(mut self) -> Vec<Found> {
-        self.accepted.sort_by_key(|f| (f.start, f.rank));
+    fn into_accepted(mut self) -> Vec<Candidate> {
+        self.accepted.sort_by_key(|c| (c.hit.start, c.rank));
         self.accepted
     }
 }
@@ -347,24 +363,35 @@ static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-fn find_urls(text: &str, regions: &Regions, out: &mut Vec<Found>) {
-    // Boundaries in the patterns are ASCII-only (see `pattern`), so a match may start inside a
-    // word that has non-ASCII letters.
-    let glued =
-        |start: usize| char_before(text, start).is_some_and(|c| c.is_alphanumeric() || c == '_');
+/// Whether a match starting at `start` is glued to a word before it. Boundaries in the
+/// patterns are ASCII-only (see [`pattern`]), so a match may start inside a word that has
+/// non-ASCII letters.
+fn glued(text: &str, start: usize) -> bool {
+    char_before(text, start).is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// URLs with a scheme ("https://", "hxxp://") or starting "www.".
+fn find_urls(text: &str, _regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
     for m in URL_SCHEME.find_iter(text).chain(URL_WWW.find_iter(text)) {
         let end = m.start() + trim_url_tail(m.as_str());
-        if end <= m.start() || glued(m.start()) {
+        if end <= m.start() || glued(text, m.start()) {
             continue;
         }
-        out.push(Found {
+        out.push(Hit {
             kind: EntityKind::Url,
             start: m.start(),
             end,
             normalized: normalize_url(&text[m.start()..end]),
-            rank: RANK_URL,
         });
     }
+    out
+}
+
+/// Bare domain names ("evil[.]com"), and bare names with a path ("example.com/login"), which
+/// are URLs.
+fn find_domains(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
     for m in find_in(&DOMAIN, text, regions.dotted.iter().cloned()) {
         let end = m.start() + trim_url_tail(m.as_str());
         let value = &text[m.start()..end];
@@ -385,7 +412,7 @@ fn find_urls(text: &str, regions: &Regions, out: &mut Vec<Found>) {
             || before.ends_with('.')
             || before.ends_with('/')
             || before.ends_with('-')
-            || glued(m.start())
+            || glued(text, m.start())
         {
             continue;
         }
@@ -412,7 +439,7 @@ fn find_urls(text: &str, regions: &Regions, out: &mut Vec<Found>) {
             continue;
         }
         let bare = host.len() == value.len();
-        out.push(Found {
+        out.push(Hit {
             kind: if bare {
                 EntityKind::Domain
             } else {
@@ -425,9 +452,9 @@ fn find_urls(text: &str, regions: &Regions, out: &mut Vec<Found>) {
             } else {
                 normalize_url(value)
             },
-            rank: RANK_DOMAIN,
         });
     }
+    out
 }
 
 /// Length of `url` without trailing punctuation that belongs to the sentence.
@@ -486,19 +513,20 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-fn find_emails(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+fn find_emails(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
     for m in find_in(&EMAIL, text, regions.at.iter().cloned()) {
         if char_after(text, m.end()).is_some_and(|c| c.is_alphanumeric()) {
             continue;
         }
-        out.push(Found {
+        out.push(Hit {
             kind: EntityKind::Email,
             start: m.start(),
             end: m.end(),
             normalized: refang_at(&refang_dots(m.as_str())).to_lowercase(),
-            rank: RANK_EMAIL,
         });
     }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -514,13 +542,8 @@ static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static IBAN_PREFIX: LazyLock<Regex> = LazyLock::new(|| pattern(r"[A-Z]{2}\d{2}[ \u{A0}]*$"));
-fn find_phones(
-    text: &str,
-    regions: &Regions,
-    region: Option<phonenumber::country::Id>,
-    owners: &Owners,
-    out: &mut Vec<Found>,
-) {
+fn find_phones(text: &str, regions: &Regions, ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
     let windows = numeric(regions, |w| w.run >= 7);
     // libphonenumber is the slowest step of all extraction, and chats and call lists repeat
     // the same numbers: its verdict on each number as written is kept for the whole text.
@@ -576,22 +599,22 @@ fn find_phones(
                 }
                 let (start, end) = (pieces[first].0, pieces[first + len - 1].1);
                 // Part of a date, an amount, an IBAN…: it could not win the overlap.
-                if !owners.is_free(start, end) {
+                if !(ctx.free)(start, end) {
                     continue;
                 }
-                if let Some(e164) = phone_number(text, start, end, region, &mut checked) {
+                if let Some(e164) = phone_number(text, start, end, ctx.region, &mut checked) {
                     taken[range].iter_mut().for_each(|t| *t = true);
-                    out.push(Found {
+                    out.push(Hit {
                         kind: EntityKind::Phone,
                         start,
                         end,
                         normalized: e164,
-                        rank: RANK_PHONE,
                     });
                 }
             }
         }
     }
+    out
 }
 
 const MAX_PHONE_PIECES: usize = 6;
@@ -862,7 +885,8 @@ fn is_date(c: &regex::Captures<'_>) -> bool {
 static IPV4: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)\b\d{1,3}<DOT>\d{1,3}<DOT>\d{1,3}<DOT>\d{1,3}\b"));
 
-fn find_ipv4(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+fn find_ipv4(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
     let windows = numeric(regions, |w| w.digits >= 4 && (w.dots >= 3 || w.brackets));
     for m in find_in(&IPV4, text, windows) {
         // Part of a longer dotted number: an OID, a version "1.2.3.4.5".
@@ -892,21 +916,21 @@ fn find_ipv4(text: &str, regions: &Regions, out: &mut Vec<Found>) {
         let Ok(ip) = plain.parse::<Ipv4Addr>() else {
             continue;
         };
-        push_cidr(text, m.end(), 32, &ip.to_string(), m.start(), out);
-        out.push(Found {
+        push_cidr(text, m.end(), 32, &ip.to_string(), m.start(), &mut out);
+        out.push(Hit {
             kind: EntityKind::Ipv4,
             start: m.start(),
             end: m.end(),
             normalized: ip.to_string(),
-            rank: RANK_IPV4,
         });
     }
+    out
 }
 
 /// A CIDR range when "/prefix" follows the address ending at `end`. The address itself is
 /// pushed too: inside a URL ("http://10.0.0.1/24") the range loses to the URL, the address
 /// does not, and elsewhere the range outranks the address.
-fn push_cidr(text: &str, end: usize, max: u32, ip: &str, start: usize, out: &mut Vec<Found>) {
+fn push_cidr(text: &str, end: usize, max: u32, ip: &str, start: usize, out: &mut Vec<Hit>) {
     let rest = &text[end..];
     let Some(digits) = rest.strip_prefix('/') else {
         return;
@@ -922,12 +946,11 @@ fn push_cidr(text: &str, end: usize, max: u32, ip: &str, start: usize, out: &mut
     if prefix > max || (len > 1 && digits.starts_with('0')) {
         return;
     }
-    out.push(Found {
+    out.push(Hit {
         kind: EntityKind::Cidr,
         start,
         end: end + 1 + len,
         normalized: format!("{ip}/{prefix}"),
-        rank: RANK_CIDR,
     });
 }
 
@@ -946,7 +969,8 @@ static IPV6: LazyLock<Regex> = LazyLock::new(|| {
     pattern(r"(?i)(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4})")
 });
 
-fn find_ipv6(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+fn find_ipv6(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
     for m in find_in(&IPV6, text, numeric(regions, |w| w.colons >= 2)) {
         if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || c == ':') {
             continue;
@@ -966,15 +990,15 @@ fn find_ipv6(text: &str, regions: &Regions, out: &mut Vec<Found>) {
         let Ok(ip) = candidate.parse::<Ipv6Addr>() else {
             continue;
         };
-        push_cidr(text, end, 128, &ip.to_string(), m.start(), out);
-        out.push(Found {
+        push_cidr(text, end, 128, &ip.to_string(), m.start(), &mut out);
+        out.push(Hit {
             kind: EntityKind::Ipv6,
             start: m.start(),
             end,
             normalized: ip.to_string(),
-            rank: RANK_IPV6,
         });
     }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -985,35 +1009,30 @@ static IBAN_CANDIDATE: LazyLock<Regex> =
 
 static NRB_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b\d{2}(?:[ \u{A0}]?\d){24}\b"));
 
-fn find_ibans(
-    text: &str,
-    regions: &Regions,
-    region: Option<phonenumber::country::Id>,
-    out: &mut Vec<Found>,
-) {
+fn find_ibans(text: &str, regions: &Regions, ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
     let windows = numeric(regions, |w| w.digits >= 8);
     for (start, end, iban) in scan_prefixes(&IBAN_CANDIDATE, text, windows, |s| valid_iban(s, "")) {
-        out.push(Found {
+        out.push(Hit {
             kind: EntityKind::Iban,
             start,
             end,
             normalized: iban,
-            rank: RANK_IBAN,
         });
     }
-    if region == Some(phonenumber::country::Id::PL) {
+    if ctx.region == Some(phonenumber::country::Id::PL) {
         for m in find_in(&NRB_CANDIDATE, text, numeric(regions, |w| w.run >= 26)) {
             if let Some(iban) = valid_iban(m.as_str(), "PL") {
-                out.push(Found {
+                out.push(Hit {
                     kind: EntityKind::Iban,
                     start: m.start(),
                     end: m.end(),
                     normalized: iban,
-                    rank: RANK_IBAN,
                 });
             }
         }
     }
+    out
 }
 
 /// Matches of `re` cut back to their longest prefix that passes `check`. A pattern with
@@ -1082,18 +1101,18 @@ static MASKED_CARD: LazyLock<Regex> =
 /// of "•" (U+2022) in UTF-8.
 const MASK_BYTES: &[u8] = b"*xX\xE2";
 
-fn find_cards(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+fn find_cards(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
     let windows = numeric(regions, |w| w.run >= 13);
     for (start, end, digits) in scan_prefixes(&CARD_CANDIDATE, text, windows, card_number) {
         if char_before(text, start).is_some_and(|c| matches!(c, '-' | '.' | '/' | '+')) {
             continue;
         }
-        out.push(Found {
+        out.push(Hit {
             kind: EntityKind::PaymentCard,
             start,
             end,
             normalized: digits,
-            rank: RANK_CARD,
         });
     }
     // A masked number shows a mask character; most windows have none, and a byte scan is
@@ -1120,14 +1139,14 @@ fn find_cards(text: &str, regions: &Regions, out: &mut Vec<Found>) {
         {
             continue;
         }
-        out.push(Found {
+        out.push(Hit {
             kind: EntityKind::PaymentCard,
             start: m.start(),
             end: m.end(),
             normalized: compact,
-            rank: RANK_CARD,
         });
     }
+    out
 }
 
 /// Digits of a card number that passes Luhn and starts like a card of a known scheme.
@@ -1218,14 +1237,14 @@ static ETH: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b0x[0-9a-fA-F]{40}\b")
 
 /// Every address has a digit ("1…", "3…", "bc1…", "0x…", "4…", "8…"), so only the numeric
 /// windows with a word long enough are searched.
-fn find_crypto(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+fn find_crypto(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
     let mut push = |kind, m: scan::Span<'_>, normalized: String| {
-        out.push(Found {
+        out.push(Hit {
             kind,
             start: m.start(),
             end: m.end(),
             normalized,
-            rank: RANK_CRYPTO,
         });
     };
     let long = |n: usize| numeric(regions, move |w| w.longest >= n);
@@ -1255,6 +1274,7 @@ fn find_crypto(text: &str, regions: &Regions, out: &mut Vec<Found>) {
             push(EntityKind::Monero, m, m.as_str().to_string());
         }
     }
+    out
 }
 
 static MONERO: LazyLock<Regex> =
@@ -1305,7 +1325,8 @@ fn monero_base58_decode(s: &str) -> Option<Vec<u8>> {
 static HEX_RUN: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b(?:0x)?[0-9a-fA-F]{32,128}\b"));
 
 /// Ethereum transaction hashes (`0x` and 64 hex digits) and bare hex digests.
-fn find_hashes(text: &str, regions: &Regions, out: &mut Vec<Found>) {
+fn find_hashes(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
     for m in find_in(&HEX_RUN, text, numeric(regions, |w| w.longest >= 32)) {
         let s = m.as_str();
         if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric())
@@ -1327,14 +1348,14 @@ fn find_hashes(text: &str, regions: &Regions, out: &mut Vec<Found>) {
         if kind == EntityKind::Hash && !(has_letter && has_digit) || lower && upper {
             continue;
         }
-        out.push(Found {
+        out.push(Hit {
             kind,
             start: m.start(),
             end: m.end(),
             normalized: s.to_ascii_lowercase(),
-            rank: RANK_CRYPTO,
         });
     }
+    out
 }
 
 /// EIP-55: a mixed-case address encodes a checksum in its capitals; single-case addresses

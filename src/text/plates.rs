@@ -9,8 +9,8 @@
 //! rejestracyjne o numerach WE 12345", "registration number is AB12 CDE"), and plates listed
 //! with "i", "and", "und", "et", "y" or a comma after the first are taken too.
 
-use super::entity::Hit;
-use super::scan::pattern;
+use super::entity::{EntityKind, Hit};
+use super::scan::{Context, Regions, pattern};
 use std::sync::LazyLock;
 
 static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -27,7 +27,7 @@ const MAX_PLATE_CHARS: usize = 8;
 const MAX_PLATE_GROUPS: usize = 3;
 
 /// Plates after a label in `text`, normalized uppercase without spaces or dashes.
-pub(super) fn find_plates(text: &str) -> Vec<Hit> {
+pub(super) fn find_plates(text: &str, _regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
     let mut out: Vec<Hit> = Vec::new();
     for m in LABEL.find_iter(text) {
         // A label that is part of a plate already found, or of the previous label's list.
@@ -151,6 +151,7 @@ fn longest_plate(text: &str, words: &[(usize, usize)]) -> Option<(usize, Hit)> {
             best = Some((
                 n + 1,
                 Hit {
+                    kind: EntityKind::Plate,
                     start: words[0].0,
                     end: e,
                     normalized: compact.clone(),

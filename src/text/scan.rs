@@ -10,6 +10,7 @@
 //! Windows start and end at ASCII whitespace, so a word boundary at a window's edge is the
 //! same as in the whole text, and context checks still read the whole text.
 
+use super::entity::Hit;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -55,6 +56,20 @@ pub(super) struct Regions {
     /// Words with a dot followed by a letter or digit, or a bracket: where domains can be.
     pub(super) dotted: Vec<Range<usize>>,
 }
+
+/// What a finder is told besides the text and its [`Regions`].
+pub(super) struct Context<'a> {
+    /// The default region: how numbers written without a country code are read (phones,
+    /// Polish account numbers, ambiguous dates). `None` when unknown.
+    pub(super) region: Option<phonenumber::country::Id>,
+    /// Whether `start..end` is still free of readings that outrank this finder's. The finders
+    /// that run last (phones, times) skip candidates on taken bytes before their costly
+    /// checks, since those could not win there; for the others every span is free.
+    pub(super) free: &'a dyn Fn(usize, usize) -> bool,
+}
+
+/// The one interface of every finder: the readings it makes of `text`, in any order.
+pub(super) type Finder = fn(&str, &Regions, &Context<'_>) -> Vec<Hit>;
 
 /// What a byte is, for the one pass [`regions`] makes; a table, since a chain of comparisons
 /// per byte costs as much as the regular expressions it saves.
