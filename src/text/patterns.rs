@@ -33,7 +33,9 @@ use super::scan::{
     lower_context_after, lower_context_before, numeric, pattern, preceded_by_version_word,
     refang_at, refang_dots,
 };
-use super::{amounts, domains, phones, plates};
+use super::network::tlds;
+use super::phones::validity;
+use super::{amounts, plates};
 use iban::IbanLike;
 use regex::Regex;
 use serde::Serialize;
@@ -400,7 +402,7 @@ fn find_domains(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
         let defanged = host.contains(['[', '(', '{']);
         let tld = host.rsplit(['.', ']', ')', '}']).next().unwrap_or("");
         // Most candidates are file names and sentence breaks, which the TLD settles cheapest.
-        if !domains::plausible_tld(tld, usize::MAX, defanged) {
+        if !tlds::plausible_tld(tld, usize::MAX, defanged) {
             continue;
         }
         let before = lower_context_before(text, m.start(), 4);
@@ -435,7 +437,7 @@ fn find_domains(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
             .split('.')
             .next()
             .is_some_and(|l| l.chars().count() >= 2);
-        if !first_ok || !domains::plausible_tld(tld, labels, defanged) {
+        if !first_ok || !tlds::plausible_tld(tld, labels, defanged) {
             continue;
         }
         let bare = host.len() == value.len();
@@ -779,10 +781,10 @@ fn phone_number<'t>(
 /// its digits are also grouped as the number's country writes them.
 fn valid_phone(s: &str, region: Option<phonenumber::country::Id>, grouped: bool) -> Option<String> {
     let number = phonenumber::parse(region, s).ok()?;
-    if !phones::is_valid(&number) {
+    if !validity::is_valid(&number) {
         return None;
     }
-    let e164 = phones::e164(&number);
+    let e164 = validity::e164(&number);
     if grouped {
         // Formatting in the national style is slow, so it is done only when it decides.
         let national = number
