@@ -312,6 +312,7 @@ pub(super) fn parse_number(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::testing::{kinds, of_kind};
 
     #[test]
     fn numbers_in_both_conventions() {
@@ -337,5 +338,47 @@ mod tests {
         assert_eq!(parse_number("2.25", false, 3).as_deref(), Some("2250"));
         assert_eq!(parse_number("1.2345", false, 3).as_deref(), Some("1234.5"));
         assert_eq!(parse_number("0,5", false, 9).as_deref(), Some("500000000"));
+    }
+
+    #[test]
+    fn amounts_of_money() {
+        let t = "Ukradł $1 million, 15 000 zł, €2,500, 2.500,00 EUR, 1,5 mln zł, 100 USD, \
+                 PLN 100, £30, 50 tys. zł, BTC 0.5, 0.5 BTC, 15\u{A0}000,50 zł, 1\u{202F}200 €, \
+                 12,99 złotych, 2 Mio. Euro.";
+        assert_eq!(
+            of_kind(t, EntityKind::Amount),
+            [
+                "1000000 USD",
+                "15000 PLN",
+                "2500 EUR",
+                "2500.00 EUR",
+                "1500000 PLN",
+                "100 USD",
+                "100 PLN",
+                "30 GBP",
+                "50000 PLN",
+                "0.5 BTC",
+                "0.5 BTC",
+                "15000.50 PLN",
+                "1200 EUR",
+                "12.99 PLN",
+                "2000000 EUR",
+            ]
+        );
+        assert!(of_kind(t, EntityKind::Phone).is_empty(), "{:?}", kinds(t));
+        for t in [
+            "3,5 km",
+            "100 zło",
+            "PLN100x",
+            "BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            "rok 2025",
+            "usd 100",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Amount).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
     }
 }

@@ -181,3 +181,39 @@ pub(super) fn normalize_plate(value: &str) -> Option<String> {
     let compact: String = upper.chars().filter(char::is_ascii_alphanumeric).collect();
     plate_shaped(&compact).then_some(compact)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::testing::{kinds, of_kind};
+
+    #[test]
+    fn plates_need_a_label() {
+        let t = "Pojazd o nr rej. WA 12345 oraz samochód na tablicach rejestracyjnych KR 5TX12 i \
+                 WE-1234K. The car with registration number AB12 CDE. Kennzeichen: B-AB 1234. \
+                 immatriculation AB-123-CD; matrícula 1234 BCD.";
+        assert_eq!(
+            of_kind(t, EntityKind::Plate),
+            [
+                "WA12345", "KR5TX12", "WE1234K", "AB12CDE", "BAB1234", "AB123CD", "1234BCD"
+            ]
+        );
+        for t in [
+            "Model WA 12345 bez etykiety",
+            "registration took place in 2025",
+            "plate number 12345",
+            "nr rej. nieznany, VIN WVWZZZ1JZXW000001",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Plate).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+        // Eight characters at most: the model after the plate is not part of it.
+        assert_eq!(
+            of_kind("nr rej. WA 12345 VIN ABC", EntityKind::Plate),
+            ["WA12345"]
+        );
+    }
+}

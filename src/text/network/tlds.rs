@@ -44,7 +44,7 @@ static TLDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 /// Whether `tld` (as written) ends a plausible domain of `labels` labels. Mixed case ("home.It")
 /// is a missing space after a full stop, not a domain. A defanged name ("evil[.]zip") was
 /// marked as a domain by whoever wrote it, so any TLD goes.
-pub(in crate::text) fn plausible_tld(tld: &str, labels: usize, defanged: bool) -> bool {
+pub(super) fn plausible_tld(tld: &str, labels: usize, defanged: bool) -> bool {
     let lower = tld.to_lowercase();
     if tld != lower && tld != tld.to_uppercase() {
         return false;
