@@ -1,5 +1,6 @@
-//! The toolkit every finder shares: where in a text to look, how patterns are written, and
-//! how the words around a match are read.
+//! The toolkit every finder shares: the finder interface ([`Finder`]), where in a text to
+//! look ([`regions`]), how patterns are written ([`pattern`], with defanged dots and at signs),
+//! and how the words around a match are read.
 //!
 //! Every kind but URLs, e-mail addresses and domains holds a digit, and most of a report is
 //! words without one, so one cheap pass ([`regions`]) marks the stretches around digits (with
@@ -14,6 +15,26 @@ use super::entity::Hit;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
+
+// ---------------------------------------------------------------------------------------------
+// The finder interface
+
+/// What a finder is told besides the text and its [`Regions`].
+pub(super) struct Context<'a> {
+    /// The default region: how numbers written without a country code are read (phones,
+    /// Polish account numbers, ambiguous dates). `None` when unknown.
+    pub(super) region: Option<phonenumber::country::Id>,
+    /// Whether `start..end` is still free of readings that outrank this finder's. The finders
+    /// that run last (phones, times) skip candidates on taken bytes before their costly
+    /// checks, since those could not win there; for the others every span is free.
+    pub(super) free: &'a dyn Fn(usize, usize) -> bool,
+}
+
+/// The one interface of every finder: the readings it makes of `text`, in any order.
+pub(super) type Finder = fn(&str, &Regions, &Context<'_>) -> Vec<Hit>;
+
+// ---------------------------------------------------------------------------------------------
+// Regions: one pass over the bytes
 
 /// Words a match may have before its first word with a digit ("XXXX XXXX XXXX 4242",
 /// "o godz. 21.03", "PLN 100") and after its last ("1,5 mln zł", "9:40 pm"). A date such as
@@ -56,20 +77,6 @@ pub(super) struct Regions {
     /// Words with a dot followed by a letter or digit, or a bracket: where domains can be.
     pub(super) dotted: Vec<Range<usize>>,
 }
-
-/// What a finder is told besides the text and its [`Regions`].
-pub(super) struct Context<'a> {
-    /// The default region: how numbers written without a country code are read (phones,
-    /// Polish account numbers, ambiguous dates). `None` when unknown.
-    pub(super) region: Option<phonenumber::country::Id>,
-    /// Whether `start..end` is still free of readings that outrank this finder's. The finders
-    /// that run last (phones, times) skip candidates on taken bytes before their costly
-    /// checks, since those could not win there; for the others every span is free.
-    pub(super) free: &'a dyn Fn(usize, usize) -> bool,
-}
-
-/// The one interface of every finder: the readings it makes of `text`, in any order.
-pub(super) type Finder = fn(&str, &Regions, &Context<'_>) -> Vec<Hit>;
 
 /// What a byte is, for the one pass [`regions`] makes; a table, since a chain of comparisons
 /// per byte costs as much as the regular expressions it saves.
@@ -207,9 +214,12 @@ fn has_defanged_at(word: &str) -> bool {
     ["[at]", "(at)", "{at}"].iter().any(|a| lower.contains(a))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Matching in windows
+
 /// Matches of `re` in each of `windows`, with offsets in the whole text.
 pub(super) fn find_in<'t>(
-    re: &'t regex::Regex,
+    re: &'t Regex,
     text: &'t str,
     windows: impl IntoIterator<Item = Range<usize>> + 't,
 ) -> impl Iterator<Item = Span<'t>> + 't {
@@ -247,7 +257,7 @@ impl<'t> Span<'t> {
 pub(super) fn numeric(
     regions: &Regions,
     wanted: impl Fn(&Window) -> bool,
-) -> impl Iterator<Item = std::ops::Range<usize>> {
+) -> impl Iterator<Item = Range<usize>> {
     regions
         .numeric
         .iter()
@@ -290,10 +300,12 @@ pub(super) fn refang_at(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Context around a match
 
+/// The character just before byte `at`, if any.
 pub(super) fn char_before(text: &str, at: usize) -> Option<char> {
     text[..at].chars().next_back()
 }
 
+/// The character starting at byte `at`, if any.
 pub(super) fn char_after(text: &str, at: usize) -> Option<char> {
     text[at..].chars().next()
 }
@@ -331,6 +343,7 @@ const VERSION_WORDS: &[&str] = &[
     "revision", "firmware", "fw", "kernel", "sdk", "api", "os", "ios", "android",
 ];
 
+/// Whether one of [`VERSION_WORDS`] ends the text before `at` ("version 1.2.3.4", "v1.2").
 pub(super) fn preceded_by_version_word(text: &str, at: usize) -> bool {
     let before = lower_context_before(text, at, 16);
     let trimmed = before.trim_end_matches([' ', '\t', '.', ':', '-', '\u{A0}']);
