@@ -16,8 +16,8 @@
 // Without `harness = false` cargo builds this file as a libtest target, where `main` is unused.
 #![cfg_attr(test, allow(dead_code))]
 
-use ava::builtin::{patterns, summarizer};
-use ava::engine::Length;
+use ava::text::patterns;
+use ava::text::summarizer::{self, Length};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -279,7 +279,7 @@ fn words_table(args: &[String]) {
         let text = document(words);
         let counted = text.split_whitespace().count();
         let runs = if counted > 500_000 { 3 } else { 7 };
-        let sentences = ava::builtin::sentences::split_sentences(&text).len();
+        let sentences = ava::text::sentences::split_sentences(&text).len();
         let summary = time(runs, || summarizer::summarize(&text, 1, Length::Medium));
         let extract = time(runs, || patterns::extract(&text, 1, "PL"));
         let entities = patterns::extract(&text, 1, "PL").len();

@@ -2,7 +2,6 @@
 //! source → task → engine → sink.
 
 pub mod audit;
-pub mod builtin;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -17,6 +16,7 @@ pub mod sink;
 pub mod source;
 pub mod task;
 pub mod template;
+pub mod text;
 pub mod time;
 pub mod tokens;
 

@@ -7,9 +7,9 @@
 //!   model.
 
 use super::{Capabilities, ChatRequest, Engine, Event, EventSender, Intent, Provider};
-use crate::builtin::patterns;
-use crate::builtin::summarizer;
 use crate::error::{Error, Result};
+use crate::text::patterns;
+use crate::text::summarizer;
 use futures_util::future::BoxFuture;
 
 const TRANSLATE_UNAVAILABLE: &str = "translation needs a language model: run `ava models import FILE.gguf` to install a local model, or configure a server with --base-url / AVA_BASE_URL";

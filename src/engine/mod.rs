@@ -60,15 +60,9 @@ pub struct GenParams {
     pub stop: Vec<String>,
 }
 
-/// Summary length, shared by the summarize task and the built-in summarizer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Length {
-    Short,
-    #[default]
-    Medium,
-    Long,
-}
+/// Summary length: the built-in summarizer's own type, which the summarize task and the
+/// command line use as it is.
+pub use crate::text::summarizer::Length;
 
 /// What the request is for. Model engines only read `messages`; the built-in engine has no
 /// model, so it works from the intent and the raw text instead.

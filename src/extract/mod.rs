@@ -29,7 +29,8 @@ pub mod ground;
 pub mod records;
 pub mod render;
 
-use crate::builtin::patterns::{self, Entity, EntityKind};
+use crate::text::entity::{Entity, EntityKind};
+use crate::text::patterns;
 use ground::Match;
 use serde::Serialize;
 use serde_json::Value;

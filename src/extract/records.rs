@@ -12,7 +12,7 @@
 //! paraphrase. The rest of the record is left as the model gave it.
 
 use super::ground;
-use crate::builtin::patterns;
+use crate::text::patterns;
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
 

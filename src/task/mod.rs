@@ -71,7 +71,7 @@ pub struct Prepared {
     pub model_call: bool,
     /// For extraction templates (`builtin: extract`): the pattern kinds to run (empty = all).
     /// The result is an entity report (`crate::extract`) merging patterns and the model.
-    pub extraction: Option<Vec<crate::builtin::patterns::EntityKind>>,
+    pub extraction: Option<Vec<crate::text::entity::EntityKind>>,
     /// Things the user should know about how this will run (stderr).
     pub notes: Vec<String>,
 }

@@ -2,9 +2,9 @@
 //! Every error names the file and the line, because template authors are users too.
 
 use super::{BUILTIN_VARS, Combine, Output, VarSpec, is_identifier};
-use crate::builtin::patterns::EntityKind;
 use crate::engine::GenParams;
 use crate::error::{Error, Result};
+use crate::text::entity::EntityKind;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::fmt;

@@ -104,7 +104,7 @@ pub struct Template {
     /// Deterministic built-in operation that can answer without a model: `summarize`, `extract`.
     pub builtin: Option<String>,
     /// For `builtin: extract`: the pattern kinds to run (empty = all).
-    pub patterns: Vec<crate::builtin::patterns::EntityKind>,
+    pub patterns: Vec<crate::text::entity::EntityKind>,
     /// Fields of the answer's records whose values must occur in the document (`ground:`);
     /// see [`crate::extract::records`].
     pub ground: Vec<String>,

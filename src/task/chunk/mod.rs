@@ -16,7 +16,7 @@
 //! exactly, so each finished chunk is counted as a whole and cut shorter until the counter
 //! itself says it fits: no chunk exceeds the budget by the counter's own count.
 
-use crate::builtin::sentences::split_sentences;
+use crate::text::sentences::split_sentences;
 use crate::tokens::TokenCounter;
 use regex::Regex;
 use std::sync::LazyLock;

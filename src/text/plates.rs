@@ -9,7 +9,8 @@
 //! rejestracyjne o numerach WE 12345", "registration number is AB12 CDE"), and plates listed
 //! with "i", "and", "und", "et", "y" or a comma after the first are taken too.
 
-use super::patterns::{Hit, pattern};
+use super::entity::{EntityKind, Hit};
+use super::scan::{Context, Regions, pattern};
 use std::sync::LazyLock;
 
 static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -26,7 +27,7 @@ const MAX_PLATE_CHARS: usize = 8;
 const MAX_PLATE_GROUPS: usize = 3;
 
 /// Plates after a label in `text`, normalized uppercase without spaces or dashes.
-pub(super) fn find_plates(text: &str) -> Vec<Hit> {
+pub(super) fn find_plates(text: &str, _regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
     let mut out: Vec<Hit> = Vec::new();
     for m in LABEL.find_iter(text) {
         // A label that is part of a plate already found, or of the previous label's list.
@@ -150,6 +151,7 @@ fn longest_plate(text: &str, words: &[(usize, usize)]) -> Option<(usize, Hit)> {
             best = Some((
                 n + 1,
                 Hit {
+                    kind: EntityKind::Plate,
                     start: words[0].0,
                     end: e,
                     normalized: compact.clone(),
@@ -178,4 +180,40 @@ pub(super) fn normalize_plate(value: &str) -> Option<String> {
     }
     let compact: String = upper.chars().filter(char::is_ascii_alphanumeric).collect();
     plate_shaped(&compact).then_some(compact)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::testing::{kinds, of_kind};
+
+    #[test]
+    fn plates_need_a_label() {
+        let t = "Pojazd o nr rej. WA 12345 oraz samochód na tablicach rejestracyjnych KR 5TX12 i \
+                 WE-1234K. The car with registration number AB12 CDE. Kennzeichen: B-AB 1234. \
+                 immatriculation AB-123-CD; matrícula 1234 BCD.";
+        assert_eq!(
+            of_kind(t, EntityKind::Plate),
+            [
+                "WA12345", "KR5TX12", "WE1234K", "AB12CDE", "BAB1234", "AB123CD", "1234BCD"
+            ]
+        );
+        for t in [
+            "Model WA 12345 bez etykiety",
+            "registration took place in 2025",
+            "plate number 12345",
+            "nr rej. nieznany, VIN WVWZZZ1JZXW000001",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Plate).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+        // Eight characters at most: the model after the plate is not part of it.
+        assert_eq!(
+            of_kind("nr rej. WA 12345 VIN ABC", EntityKind::Plate),
+            ["WA12345"]
+        );
+    }
 }

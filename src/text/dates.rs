@@ -8,8 +8,10 @@
 //! 0–23 and minutes 0–59. A time standing alone is reported when it cannot be a ratio or a
 //! verse number: two-digit hours ("21:03"), or a label ("godz. 9.40") or "am"/"pm"/"Uhr" after.
 
-use super::patterns::{Hit, char_after, char_before, pattern, preceded_by_version_word};
-use super::scan::{Window, find_in};
+use super::entity::{EntityKind, Hit};
+use super::scan::{
+    Context, Regions, Window, char_after, char_before, find_in, pattern, preceded_by_version_word,
+};
 use std::sync::LazyLock;
 
 /// How `12/03/2026` is read where both numbers could be the month.
@@ -173,8 +175,15 @@ static TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
     )
 });
 
+/// Dates (with a following time when there is one), an ambiguous one read as the default
+/// region writes dates.
+pub(super) fn find_dates(text: &str, regions: &Regions, ctx: &Context<'_>) -> Vec<Hit> {
+    let order = DateOrder::for_region(ctx.region.as_ref().map(AsRef::<str>::as_ref));
+    dates_in(text, &regions.numeric, order)
+}
+
 /// Dates (with a following time when there is one) in the `windows` of `text`.
-pub(super) fn find_dates(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
+fn dates_in(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
     let mut out = Vec::new();
     // A numeric date has at least six digits ("1.2.2026"), a named one five ("1 May 2026").
     let numeric = windows.iter().filter(|w| w.digits >= 6).map(Window::range);
@@ -322,6 +331,7 @@ fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<H
     });
     if !may_go_on {
         return (!glued_after(text, stop)).then(|| Hit {
+            kind: EntityKind::Date,
             start,
             end: stop,
             normalized: normalized.unwrap_or_else(|| text[start..stop].to_string()),
@@ -354,6 +364,7 @@ fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<H
         return None;
     }
     Some(Hit {
+        kind: EntityKind::Date,
         start,
         end: stop,
         normalized: normalized.unwrap_or_else(|| text[start..stop].to_string()),
@@ -396,20 +407,17 @@ fn with_meridiem(hhmm: &str, c: &regex::Captures<'_>) -> Option<String> {
 }
 
 /// Times of day standing alone, normalized "HH:MM" or "HH:MM:SS" on the 24-hour clock.
-/// `free(start, end)` says whether that span is still unclaimed: most candidates are parts of
-/// dates and IPs, and are dropped before their captures are computed.
-pub(super) fn find_times(
-    text: &str,
-    windows: &[Window],
-    free: impl Fn(usize, usize) -> bool,
-) -> Vec<Hit> {
+/// Spans that are not [`Context::free`] are skipped first: most candidates are parts of dates
+/// and IPs, and are dropped before their captures are computed.
+pub(super) fn find_times(text: &str, regions: &Regions, ctx: &Context<'_>) -> Vec<Hit> {
     let mut out = Vec::new();
-    let windows = windows
+    let windows = regions
+        .numeric
         .iter()
         .filter(|w| w.digits >= 3 && (w.colons > 0 || w.dots > 0 || w.h))
         .map(Window::range);
     for m in find_in(&TIME, text, windows) {
-        if !free(m.start(), m.end()) {
+        if !(ctx.free)(m.start(), m.end()) {
             continue;
         }
         let Some(c) = TIME.captures_at(text, m.start()) else {
@@ -444,6 +452,7 @@ pub(super) fn find_times(
             continue;
         };
         out.push(Hit {
+            kind: EntityKind::Time,
             start: h.start(),
             end: m.end(),
             normalized,
@@ -467,16 +476,18 @@ fn valid_date(year: u32, month: u32, day: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::patterns::extract;
+    use crate::text::testing::{kinds, of_kind};
 
     fn dates(text: &str, order: DateOrder) -> Vec<(String, String)> {
-        find_dates(text, &super::super::scan::regions(text).numeric, order)
+        dates_in(text, &super::super::scan::regions(text).numeric, order)
             .into_iter()
             .map(|h| (text[h.start..h.end].to_string(), h.normalized))
             .collect()
     }
 
     fn iso(text: &str) -> Vec<String> {
-        find_dates(
+        dates_in(
             text,
             &super::super::scan::regions(text).numeric,
             DateOrder::DayFirst,
@@ -526,5 +537,156 @@ mod tests {
             dates("12.03.2026", DateOrder::MonthFirst)[0].1,
             "2026-03-12"
         );
+    }
+
+    #[test]
+    fn dates_in_five_languages() {
+        let t = "12.03.2026, 12.03.2026 r., 2026-03-12, 12/03/2026, 14 March 2026, \
+                 March 14, 2026, 14 marca 2026 r., 14 pazdziernika 2025, 3 września 2025, \
+                 14. März 2026, 14 mars 2026, 14 de marzo de 2026, 1er août 2025, 2 Dec 2025";
+        assert_eq!(
+            of_kind(t, EntityKind::Date),
+            [
+                "2026-03-12",
+                "2026-03-12",
+                "2026-03-12",
+                "2026-03-12",
+                "2026-03-14",
+                "2026-03-14",
+                "2026-03-14",
+                "2025-10-14",
+                "2025-09-03",
+                "2026-03-14",
+                "2026-03-14",
+                "2026-03-14",
+                "2025-08-01",
+                "2025-12-02",
+            ]
+        );
+        let polish_months = "stycznia lutego marca kwietnia maja czerwca lipca sierpnia \
+                             września października listopada grudnia";
+        for (i, month) in polish_months.split_whitespace().enumerate() {
+            assert_eq!(
+                of_kind(&format!("dnia 1 {month} 2026 r."), EntityKind::Date),
+                [format!("2026-{:02}-01", i + 1)],
+                "{month}"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_with_times() {
+        let t = "12.03.2026 r. o godz. 21:03; 2026-03-12T21:03:44Z; 14 March 2026 at 9:40 pm; \
+                 am 14. März 2026 um 21:03 Uhr; 12.03.2026 godz. 21.03; 14/03/2026, 08:15";
+        assert_eq!(
+            of_kind(t, EntityKind::Date),
+            [
+                "2026-03-12T21:03",
+                "2026-03-12T21:03:44Z",
+                "2026-03-14T21:40",
+                "2026-03-14T21:03",
+                "2026-03-12T21:03",
+                "2026-03-14T08:15",
+            ]
+        );
+        assert!(of_kind(t, EntityKind::Time).is_empty(), "{:?}", kinds(t));
+        let e = extract("Dnia 12.03.2026 r. o godz. 21:03 zatrzymano", 1, "PL");
+        assert_eq!(e[0].value, "12.03.2026 r. o godz. 21:03");
+        // A dotted number after a date is an amount, not a time.
+        assert_eq!(
+            kinds("12.03.2026 12.50 zł"),
+            [
+                (EntityKind::Date, "2026-03-12".to_string()),
+                (EntityKind::Amount, "12.50 PLN".to_string())
+            ]
+        );
+        // An approximate time is still the event's; a log's milliseconds are dropped.
+        assert_eq!(
+            of_kind(
+                "11.03.2024 r. około godz. 10:15, 12.03.2024 ok. godz. 9:05; \
+                 2026-03-12 14:03:22.118 GET, 2026-03-12 14:03:23,5 POST",
+                EntityKind::Date
+            ),
+            [
+                "2024-03-11T10:15",
+                "2024-03-12T09:05",
+                "2026-03-12T14:03:22",
+                "2026-03-12T14:03:23"
+            ]
+        );
+        assert_eq!(
+            of_kind("at 14:03:22.118 GET", EntityKind::Time),
+            ["14:03:22"]
+        );
+    }
+
+    #[test]
+    fn date_order_follows_the_region() {
+        let date = |region: &str| -> Vec<String> {
+            extract("on 12/03/2026", 1, region)
+                .into_iter()
+                .map(|e| e.normalized)
+                .collect()
+        };
+        assert_eq!(date("PL"), ["2026-03-12"]);
+        assert_eq!(date("GB"), ["2026-03-12"]);
+        assert_eq!(date("US"), ["2026-12-03"]);
+        assert_eq!(date("ZZ"), ["12/03/2026"]);
+    }
+
+    #[test]
+    fn invalid_dates_and_look_alikes() {
+        for t in [
+            "31.02.2026",
+            "29.02.2025",
+            "32.01.2026",
+            "12.13.2026 ",
+            "31 kwietnia 2026",
+            "2026-02-30",
+            "13/13/2026",
+            "wersja 1.12.2026",
+            "10.0.19041.1",
+            "192.168.10.20",
+            "1.12.03.2026",
+            "12.03.20261",
+            "tel. 600-12-2026",
+            "timestamp 1700000000",
+            "serial 2026-03-12-0042",
+            "IMG_2026-03-12.jpg",
+            "12-03/2026",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Date).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+    }
+
+    #[test]
+    fn times_alone() {
+        assert_eq!(
+            of_kind(
+                "o godz. 21.03, at 9:40 pm, um 7:05 Uhr, [23:59:01] user",
+                EntityKind::Time
+            ),
+            ["21:03", "21:40", "07:05", "23:59:01"]
+        );
+        for t in [
+            "John 3:16",
+            "ratio 2:1",
+            "24:00",
+            "12:60",
+            "kwota 12.50 zł",
+            "ok. 3.45 km",
+            "MAC 00:1A:2B:3C:4D:5E",
+            "10:20:30:40",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Time).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
     }
 }

@@ -1,13 +1,40 @@
-//! Where in a text each extractor needs to look. Every kind but URLs, e-mail addresses and
-//! domains holds a digit, and most of a report is words without one, so one cheap pass marks
-//! the stretches around digits (with what they hold: how many digits, colons, dots) and the
-//! regular expressions run only there, and only where they could match. Each pass of a
-//! pattern over the whole text costs about as much as this one, and there are a dozen.
+//! The toolkit every finder shares: the finder interface ([`Finder`]), where in a text to
+//! look ([`regions`]), how patterns are written ([`pattern`], with defanged dots and at signs),
+//! and how the words around a match are read.
+//!
+//! Every kind but URLs, e-mail addresses and domains holds a digit, and most of a report is
+//! words without one, so one cheap pass ([`regions`]) marks the stretches around digits (with
+//! what they hold: how many digits, colons, dots) and the regular expressions run only there,
+//! and only where they could match. Each pass of a pattern over the whole text costs about as
+//! much as this one, and there are a dozen.
 //!
 //! Windows start and end at ASCII whitespace, so a word boundary at a window's edge is the
 //! same as in the whole text, and context checks still read the whole text.
 
+use super::entity::Hit;
+use regex::Regex;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+// ---------------------------------------------------------------------------------------------
+// The finder interface
+
+/// What a finder is told besides the text and its [`Regions`].
+pub(super) struct Context<'a> {
+    /// The default region: how numbers written without a country code are read (phones,
+    /// Polish account numbers, ambiguous dates). `None` when unknown.
+    pub(super) region: Option<phonenumber::country::Id>,
+    /// Whether `start..end` is still free of readings that outrank this finder's. The finders
+    /// that run last (phones, times) skip candidates on taken bytes before their costly
+    /// checks, since those could not win there; for the others every span is free.
+    pub(super) free: &'a dyn Fn(usize, usize) -> bool,
+}
+
+/// The one interface of every finder: the readings it makes of `text`, in any order.
+pub(super) type Finder = fn(&str, &Regions, &Context<'_>) -> Vec<Hit>;
+
+// ---------------------------------------------------------------------------------------------
+// Regions: one pass over the bytes
 
 /// Words a match may have before its first word with a digit ("XXXX XXXX XXXX 4242",
 /// "o godz. 21.03", "PLN 100") and after its last ("1,5 mln zł", "9:40 pm"). A date such as
@@ -187,9 +214,12 @@ fn has_defanged_at(word: &str) -> bool {
     ["[at]", "(at)", "{at}"].iter().any(|a| lower.contains(a))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Matching in windows
+
 /// Matches of `re` in each of `windows`, with offsets in the whole text.
 pub(super) fn find_in<'t>(
-    re: &'t regex::Regex,
+    re: &'t Regex,
     text: &'t str,
     windows: impl IntoIterator<Item = Range<usize>> + 't,
 ) -> impl Iterator<Item = Span<'t>> + 't {
@@ -221,6 +251,108 @@ impl<'t> Span<'t> {
     pub(super) fn as_str(&self) -> &'t str {
         self.text
     }
+}
+
+/// The numeric windows `wanted` accepts: those that hold enough of what a pattern needs.
+pub(super) fn numeric(
+    regions: &Regions,
+    wanted: impl Fn(&Window) -> bool,
+) -> impl Iterator<Item = Range<usize>> {
+    regions
+        .numeric
+        .iter()
+        .filter(move |w| wanted(w))
+        .map(Window::range)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patterns and defanged forms
+
+/// A dot, plain or defanged.
+const ANY_DOT: &str = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))";
+/// An at sign, plain or defanged.
+const ANY_AT: &str = r"(?:@|\[@\]|\(@\)|\[at\]|\(at\)|\{at\})";
+
+/// Compile a built-in pattern. `\b` is made ASCII-only: a Unicode word boundary sends the
+/// regex engine to its slowest matcher on any non-ASCII text (five times slower on Polish),
+/// and where a non-ASCII letter could touch a match the extractor checks the neighbour itself.
+pub(super) fn pattern(template: &str) -> Regex {
+    let source = template
+        .replace("<DOT>", ANY_DOT)
+        .replace("<AT>", ANY_AT)
+        .replace(r"\b", r"(?-u:\b)");
+    // The patterns are constants; a typo must fail every test run, not hide.
+    Regex::new(&source).unwrap_or_else(|e| panic!("built-in pattern {template:?}: {e}"))
+}
+
+pub(super) fn refang_dots(s: &str) -> String {
+    static DOTS: LazyLock<Regex> =
+        LazyLock::new(|| pattern(r"(?i)\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)"));
+    DOTS.replace_all(s, ".").into_owned()
+}
+
+pub(super) fn refang_at(s: &str) -> String {
+    static ATS: LazyLock<Regex> =
+        LazyLock::new(|| pattern(r"(?i)\[@\]|\(@\)|\[at\]|\(at\)|\{at\}"));
+    ATS.replace_all(s, "@").into_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context around a match
+
+/// The character just before byte `at`, if any.
+pub(super) fn char_before(text: &str, at: usize) -> Option<char> {
+    text[..at].chars().next_back()
+}
+
+/// The character starting at byte `at`, if any.
+pub(super) fn char_after(text: &str, at: usize) -> Option<char> {
+    text[at..].chars().next()
+}
+
+/// Byte offset at most `n` bytes before `at`, on a char boundary.
+pub(super) fn context_start(text: &str, at: usize, n: usize) -> usize {
+    let mut start = at.saturating_sub(n);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    start
+}
+
+/// Up to `n` chars before `at`, lowercased.
+pub(super) fn lower_context_before(text: &str, at: usize, n: usize) -> String {
+    let before = &text[..at];
+    let start = before
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    before[start..].to_lowercase()
+}
+
+/// Up to `n` chars after `at`, lowercased.
+pub(super) fn lower_context_after(text: &str, at: usize, n: usize) -> String {
+    let after = &text[at..];
+    let end = after.char_indices().nth(n).map_or(after.len(), |(i, _)| i);
+    after[..end].to_lowercase()
+}
+
+/// Words after which a dotted or dashed number is a version, not a phone or an address.
+const VERSION_WORDS: &[&str] = &[
+    "v", "ver", "version", "versión", "wersja", "wersji", "wersję", "build", "release", "rev",
+    "revision", "firmware", "fw", "kernel", "sdk", "api", "os", "ios", "android",
+];
+
+/// Whether one of [`VERSION_WORDS`] ends the text before `at` ("version 1.2.3.4", "v1.2").
+pub(super) fn preceded_by_version_word(text: &str, at: usize) -> bool {
+    let before = lower_context_before(text, at, 16);
+    let trimmed = before.trim_end_matches([' ', '\t', '.', ':', '-', '\u{A0}']);
+    VERSION_WORDS.iter().any(|w| {
+        trimmed.strip_suffix(w).is_some_and(|rest| {
+            // A whole word: "version", not "conversion".
+            !rest.chars().next_back().is_some_and(char::is_alphabetic)
+        })
+    })
 }
 
 #[cfg(test)]

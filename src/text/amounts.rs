@@ -8,8 +8,8 @@
 //! amounts are fractions more often than thousands, so there a lone separator is always
 //! decimal. Spaces (plain, no-break, thin, narrow no-break) and apostrophes group thousands.
 
-use super::patterns::{Hit, pattern};
-use super::scan::{Window, find_in};
+use super::entity::{EntityKind, Hit};
+use super::scan::{Context, Regions, Window, find_in, pattern};
 use std::sync::LazyLock;
 
 /// A number as written: digits grouped by spaces, dots, commas or apostrophes.
@@ -128,10 +128,10 @@ static AMOUNT: LazyLock<regex::Regex> = LazyLock::new(|| {
     ))
 });
 
-/// Amounts of money in the `windows` of `text`, normalized as "<number> <ISO code>".
-pub(super) fn find_amounts(text: &str, windows: &[Window]) -> Vec<Hit> {
+/// Amounts of money in `text`, normalized as "<number> <ISO code>".
+pub(super) fn find_amounts(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in find_in(&AMOUNT, text, windows.iter().map(Window::range)) {
+    for m in find_in(&AMOUNT, text, regions.numeric.iter().map(Window::range)) {
         let Some((number_at, number, mult, currency)) = amount_parts(m.as_str()) else {
             continue;
         };
@@ -147,6 +147,7 @@ pub(super) fn find_amounts(text: &str, windows: &[Window]) -> Vec<Hit> {
             continue;
         };
         out.push(Hit {
+            kind: EntityKind::Amount,
             start: m.start(),
             end: m.end(),
             normalized: format!("{value} {code}"),
@@ -311,6 +312,7 @@ pub(super) fn parse_number(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::testing::{kinds, of_kind};
 
     #[test]
     fn numbers_in_both_conventions() {
@@ -336,5 +338,47 @@ mod tests {
         assert_eq!(parse_number("2.25", false, 3).as_deref(), Some("2250"));
         assert_eq!(parse_number("1.2345", false, 3).as_deref(), Some("1234.5"));
         assert_eq!(parse_number("0,5", false, 9).as_deref(), Some("500000000"));
+    }
+
+    #[test]
+    fn amounts_of_money() {
+        let t = "Ukradł $1 million, 15 000 zł, €2,500, 2.500,00 EUR, 1,5 mln zł, 100 USD, \
+                 PLN 100, £30, 50 tys. zł, BTC 0.5, 0.5 BTC, 15\u{A0}000,50 zł, 1\u{202F}200 €, \
+                 12,99 złotych, 2 Mio. Euro.";
+        assert_eq!(
+            of_kind(t, EntityKind::Amount),
+            [
+                "1000000 USD",
+                "15000 PLN",
+                "2500 EUR",
+                "2500.00 EUR",
+                "1500000 PLN",
+                "100 USD",
+                "100 PLN",
+                "30 GBP",
+                "50000 PLN",
+                "0.5 BTC",
+                "0.5 BTC",
+                "15000.50 PLN",
+                "1200 EUR",
+                "12.99 PLN",
+                "2000000 EUR",
+            ]
+        );
+        assert!(of_kind(t, EntityKind::Phone).is_empty(), "{:?}", kinds(t));
+        for t in [
+            "3,5 km",
+            "100 zło",
+            "PLN100x",
+            "BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            "rok 2025",
+            "usd 100",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Amount).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
     }
 }

@@ -1,0 +1,26 @@
+//! Model-free text analysis: extractive summaries and deterministic entity extraction, used by
+//! the built-in engine and by the extraction checks of the other engines. Everything here is a
+//! pure function of its input, and nothing here knows about engines, tasks or terminals.
+//!
+//! - [`patterns`]: the extraction API. It runs the finders, decides between overlapping
+//!   readings and reports [`entity::Entity`]s with their place in the text.
+//! - The finders, one per domain, all a `scan::Finder`: `network` (URLs, domains, e-mail,
+//!   IP addresses), `phones`, `finance` (IBANs, cards), `crypto` (addresses, hashes), `dates`
+//!   (and times), `amounts`, `plates`.
+//! - [`entity`]: what is found; `scan`: the toolkit the finders share.
+//! - [`summarizer`] and the [`sentences`] it works on.
+
+mod amounts;
+mod crypto;
+mod dates;
+pub mod entity;
+mod finance;
+mod network;
+pub mod patterns;
+mod phones;
+mod plates;
+mod scan;
+pub mod sentences;
+pub mod summarizer;
+#[cfg(test)]
+mod testing;

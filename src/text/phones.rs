@@ -1,0 +1,467 @@
+//! Phone numbers: runs of digits that libphonenumber's metadata takes for a valid number
+//! ([`validity`]), read with the default region when written without a country code.
+//!
+//! Most digit runs in case material are not phones, so look-alikes are rejected before the
+//! metadata is asked: dates, versions, case numbers ("600123/2025"), numbers labelled as an
+//! identifier ("PESEL", "nr konta"), account and card numbers grouped in fours, and, unless
+//! the number is international or labelled as a phone, digits not grouped the way the
+//! number's country writes them (tables of figures hold many valid-looking runs).
+
+mod validity;
+
+use super::entity::{EntityKind, Hit};
+use super::scan::{
+    Context, Regions, char_before, context_start, find_in, lower_context_before, numeric, pattern,
+    preceded_by_version_word,
+};
+use phonenumber::country::Id;
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+static PHONE_CANDIDATE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"\+?\(?\d[\d \t\u{A0}().\-/]{5,30}\d"));
+
+static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"\b(?:(\d{1,2})[./](\d{1,2})[./](?:\d{4}|\d{2})|(\d{1,2})-(\d{1,2})-\d{4}|\d{4}[-./](\d{1,2})[-./](\d{1,2}))\b",
+    )
+});
+
+static IBAN_PREFIX: LazyLock<Regex> = LazyLock::new(|| pattern(r"[A-Z]{2}\d{2}[ \u{A0}]*$"));
+
+/// Phone numbers in `text`, normalized to E.164 (`+48600123456`).
+pub(super) fn find_phones(text: &str, regions: &Regions, ctx: &Context<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
+    let windows = numeric(regions, |w| w.run >= 7);
+    // libphonenumber is the slowest step of all extraction, and chats and call lists repeat
+    // the same numbers: its verdict on each number as written is kept for the whole text.
+    let mut checked: HashMap<(&str, bool), Option<String>> = HashMap::new();
+    for m in find_in(&PHONE_CANDIDATE, text, windows) {
+        // Pieces are the whitespace-separated parts; a phone is a run of whole pieces.
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
+        let mut piece_start: Option<usize> = None;
+        for (i, c) in m.as_str().char_indices() {
+            let at = m.start() + i;
+            match (c.is_whitespace(), piece_start) {
+                (true, Some(s)) => {
+                    pieces.push((s, at));
+                    piece_start = None;
+                }
+                (false, None) => piece_start = Some(at),
+                _ => {}
+            }
+        }
+        if let Some(s) = piece_start {
+            pieces.push((s, m.end()));
+        }
+        // A piece glued to a word or a longer number is not part of a phone number.
+        if pieces
+            .first()
+            .is_some_and(|&(s, _)| !phone_left_boundary(text, s))
+        {
+            pieces.remove(0);
+        }
+        if pieces
+            .last()
+            .is_some_and(|&(_, e)| !phone_right_boundary(text, e))
+        {
+            pieces.pop();
+        }
+        // Account and card numbers are written in groups of four digits; no part of such a
+        // run is a phone number.
+        let fours = pieces
+            .iter()
+            .filter(|&&(s, e)| e - s == 4 && text[s..e].bytes().all(|b| b.is_ascii_digit()))
+            .count();
+        if fours >= 3 {
+            continue;
+        }
+        let mut taken = vec![false; pieces.len()];
+        // No phone number is written in more than six pieces ("+48 22 123 45 67" has five);
+        // the cap bounds the parse attempts on long runs of numbers.
+        for len in (1..=pieces.len().min(MAX_PHONE_PIECES)).rev() {
+            for first in 0..=pieces.len() - len {
+                let range = first..first + len;
+                if taken[range.clone()].iter().any(|&t| t) {
+                    continue;
+                }
+                let (start, end) = (pieces[first].0, pieces[first + len - 1].1);
+                // Part of a date, an amount, an IBAN…: it could not win the overlap.
+                if !(ctx.free)(start, end) {
+                    continue;
+                }
+                if let Some(e164) = phone_number(text, start, end, ctx.region, &mut checked) {
+                    taken[range].iter_mut().for_each(|t| *t = true);
+                    out.push(Hit {
+                        kind: EntityKind::Phone,
+                        start,
+                        end,
+                        normalized: e164,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// E.164 form of `value` if the whole of it is a valid phone number, read with `region`:
+/// for [`super::patterns::normalize_as`], which checks a value someone claims is a phone, so
+/// the number need not be grouped or labelled as in running text.
+pub(super) fn normalize_phone(value: &str, region: Option<Id>) -> Option<String> {
+    if DATE_LIKE.captures_iter(value).any(|c| is_date(&c)) {
+        return None;
+    }
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let allowed = |c: char| c.is_ascii_digit() || " \t\u{A0}+()-./".contains(c);
+    if digits < 7 || !value.chars().all(allowed) {
+        return None;
+    }
+    valid_phone(value, region, false)
+}
+
+const MAX_PHONE_PIECES: usize = 6;
+
+/// Labels of numbers that have a phone number's length but are not one: Polish REGON and
+/// PESEL have 9 and 11 digits, and many account, order and case numbers 9 to 12.
+const IDENTIFIER_WORDS: &[&str] = &[
+    "regon",
+    "pesel",
+    "nip",
+    "krs",
+    "vat",
+    "ein",
+    "ssn",
+    "id",
+    "dowód",
+    "dowodu",
+    "paszport",
+    "paszportu",
+    "passport",
+    "konto",
+    "konta",
+    "rachunek",
+    "rachunku",
+    "account",
+    "acct",
+    "faktura",
+    "faktury",
+    "invoice",
+    "zamówienie",
+    "zamówienia",
+    "order",
+    "sygn",
+    "sygnatura",
+    "akt",
+    "ref",
+    "case",
+    "sprawa",
+    "sprawy",
+    "imei",
+    "serial",
+    "seryjny",
+    "vin",
+    "kod",
+    "zip",
+];
+
+/// Whether the word just before `at` (skipping "nr", "no", "#", ":") names an identifier.
+fn labelled_as_identifier(text: &str, at: usize) -> bool {
+    let before = lower_context_before(text, at, 32);
+    before
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
+        .find(|w| !matches!(*w, "" | "nr" | "no" | "numer" | "number" | "num"))
+        .is_some_and(|w| is_one_of(w, IDENTIFIER_WORDS))
+}
+
+/// Whether lowercase `word` is one of `words`, also when written without Polish letters, as
+/// chats often are ("zamowienia" for "zamówienia").
+fn is_one_of(word: &str, words: &[&str]) -> bool {
+    words.contains(&word)
+        || words
+            .iter()
+            .any(|w| !w.is_ascii() && w.chars().map(ascii_letter).eq(word.chars()))
+}
+
+/// The letter a Polish diacritic is dropped to.
+fn ascii_letter(c: char) -> char {
+    match c {
+        'ą' => 'a',
+        'ć' => 'c',
+        'ę' => 'e',
+        'ł' => 'l',
+        'ń' => 'n',
+        'ó' => 'o',
+        'ś' => 's',
+        'ź' | 'ż' => 'z',
+        c => c,
+    }
+}
+
+fn phone_left_boundary(text: &str, start: usize) -> bool {
+    !char_before(text, start).is_some_and(|c| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                '.' | '/' | '-' | '_' | '@' | '#' | '&' | '=' | '%' | '\\' | '+' | ','
+            )
+    })
+}
+
+fn phone_right_boundary(text: &str, end: usize) -> bool {
+    let mut after = text[end..].chars();
+    match after.next() {
+        None => true,
+        Some(c) if c.is_alphanumeric() || matches!(c, '/' | '_' | '@' | '%' | '\\') => false,
+        // "12:30", "3,5", "1.2.3.4.5": the number goes on.
+        Some('.' | ',' | ':' | '-') => !after.next().is_some_and(|c| c.is_ascii_digit()),
+        Some(_) => true,
+    }
+}
+
+/// E.164 form of the phone number at `text[start..end]`, if it is one. `checked` holds
+/// [`valid_phone`]'s answers for numbers already seen.
+fn phone_number<'t>(
+    text: &'t str,
+    start: usize,
+    end: usize,
+    region: Option<Id>,
+    checked: &mut HashMap<(&'t str, bool), Option<String>>,
+) -> Option<String> {
+    let s = &text[start..end];
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let international = s.starts_with('+') || s.starts_with("00");
+    if digits < 7 || digits > if international { 17 } else { 15 } {
+        return None;
+    }
+    if !s.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    if DATE_LIKE.captures_iter(s).any(|c| is_date(&c)) {
+        return None;
+    }
+    // Dotted numbers with few groups are versions, IPs, decimals; French phones have five.
+    if s.contains('.') && s.split('.').count() <= 4 {
+        return None;
+    }
+    if preceded_by_version_word(text, start) || labelled_as_identifier(text, start) {
+        return None;
+    }
+    // Account and card numbers are grouped in fours; an IBAN opens with "PL61 ".
+    let groups: Vec<&str> = s.split_whitespace().collect();
+    if groups.len() >= 3
+        && groups
+            .iter()
+            .all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    if IBAN_PREFIX.is_match(&text[context_start(text, start, 16)..start]) {
+        return None;
+    }
+    // Case numbers: "123/2025".
+    if let Some((_, year)) = s.rsplit_once('/') {
+        let year = year.trim();
+        if year.len() == 4 && (year.starts_with("19") || year.starts_with("20")) {
+            return None;
+        }
+    }
+    // Tables of numbers hold many digit runs that happen to be valid numbers ("74606 8271").
+    // People group a phone number the way its country formats it, or mark it as a phone.
+    let grouping_matters = !international && !labelled_as_phone(text, start);
+    checked
+        .entry((s, grouping_matters))
+        .or_insert_with(|| valid_phone(s, region, grouping_matters))
+        .clone()
+}
+
+/// E.164 form of `s` if libphonenumber takes it for a valid number; with `grouped`, only if
+/// its digits are also grouped as the number's country writes them.
+fn valid_phone(s: &str, region: Option<Id>, grouped: bool) -> Option<String> {
+    let number = phonenumber::parse(region, s).ok()?;
+    if !validity::is_valid(&number) {
+        return None;
+    }
+    let e164 = validity::e164(&number);
+    if grouped {
+        // Formatting in the national style is slow, so it is done only when it decides.
+        let national = number
+            .format()
+            .mode(phonenumber::Mode::National)
+            .to_string();
+        let country_digits = number.code().value().to_string().len();
+        let nsn_digits = e164.len().saturating_sub(1 + country_digits);
+        let national_breaks = digit_breaks(&national);
+        let as_national = digit_breaks(s)
+            .into_iter()
+            .filter(|&b| b < nsn_digits)
+            .all(|b| national_breaks.contains(&b));
+        if !as_national {
+            return None;
+        }
+    }
+    Some(e164)
+}
+
+/// Where runs of digits break, as a count of digits from the end: "600 123 456" → [6, 3].
+fn digit_breaks(s: &str) -> Vec<usize> {
+    let total = s.chars().filter(char::is_ascii_digit).count();
+    let mut seen = 0;
+    let mut in_digits = false;
+    let mut breaks = Vec::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits && seen > 0 {
+                breaks.push(total - seen);
+            }
+            seen += 1;
+            in_digits = true;
+        } else {
+            in_digits = false;
+        }
+    }
+    breaks
+}
+
+/// Words that announce a phone number, in the languages case material comes in.
+const PHONE_WORDS: &[&str] = &[
+    "tel",
+    "telefon",
+    "telefonu",
+    "telefonem",
+    "telefonie",
+    "phone",
+    "mobile",
+    "mob",
+    "cell",
+    "kom",
+    "komórka",
+    "komórkowy",
+    "komórkowego",
+    "fax",
+    "faks",
+    "handy",
+    "tél",
+    "téléphone",
+    "portable",
+    "teléfono",
+    "móvil",
+    "celular",
+    "call",
+    "sms",
+    "whatsapp",
+    "signal",
+    "telegram",
+    "viber",
+    "numer",
+    "number",
+    "nr",
+    "no",
+    "zadzwonić",
+    "dzwonił",
+    "dzwoniła",
+    "ruf",
+    "rufnummer",
+];
+
+fn labelled_as_phone(text: &str, at: usize) -> bool {
+    lower_context_before(text, at, 32)
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
+        .any(|w| is_one_of(w, PHONE_WORDS))
+}
+
+fn is_date(c: &regex::Captures<'_>) -> bool {
+    let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let valid = |day: Option<u32>, month: Option<u32>| matches!((day, month), (Some(d), Some(m)) if (1..=31).contains(&d) && (1..=12).contains(&m));
+    valid(num(1), num(2)) || valid(num(3), num(4)) || valid(num(6), num(5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::patterns::{extract, is_known_region};
+    use crate::text::testing::{kinds, of_kind};
+
+    #[test]
+    fn phones_valid_forms() {
+        let t = "Tel. 600 123 456, +48 22 123 45 67, (22) 628-12-34, 0048 601-234-567, \
+                 +49 30 1234567, tel:+44 20 7946 0958.";
+        assert_eq!(
+            of_kind(t, EntityKind::Phone),
+            [
+                "+48600123456",
+                "+48221234567",
+                "+48226281234",
+                "+48601234567",
+                "+49301234567",
+                "+442079460958"
+            ]
+        );
+    }
+
+    #[test]
+    fn phones_reject_look_alikes() {
+        for t in [
+            "Data 27.11.2025 r.",
+            "dnia 2025-11-27 o 14:30:15",
+            "wersja 10.0.19041.1",
+            "version 1.2.3.4",
+            "kwota 1 500 000 zł",
+            "PESEL 85010112345",
+            "sygn. akt 600123/2025",
+            "PL61 1090 1014 0000 0712 1981 2875",
+            "konto 1090 1014 0000 0712 1981",
+            "timestamp 1700000000",
+            "3.14159265",
+            "12.34.56.78",
+            "REGON 146754432",
+            "PESEL: 85010112345",
+            "NIP 526-000-12-46",
+            "nr konta: 601 234 567",
+            "2025-11-27T14:30:00Z",
+            "epoch ms 1700000000123",
+            "7460 68271",
+            // Labels written without Polish letters, as in chats.
+            "numer zamowienia 600123456",
+            "dowod nr 600123456",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Phone).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+        // Unusual grouping is still a phone when it is international or labelled as one.
+        assert_eq!(
+            of_kind("+48 221 234 567, tel. 7460 68271", EntityKind::Phone),
+            ["+48221234567", "+48746068271"]
+        );
+        // A date next to a phone does not hide the phone.
+        assert_eq!(
+            of_kind("27.11.2025 600 123 456", EntityKind::Phone),
+            ["+48600123456"]
+        );
+        assert_eq!(
+            of_kind("komorka 7460 68271", EntityKind::Phone),
+            ["+48746068271"]
+        );
+    }
+
+    #[test]
+    fn phone_region_is_configurable() {
+        let e: Vec<String> = extract("Call 030 1234567 now", 1, "DE")
+            .into_iter()
+            .map(|e| e.normalized)
+            .collect();
+        assert_eq!(e, ["+49301234567"]);
+        assert!(extract("Call 600 123 456", 1, "ZZ").is_empty());
+        assert!(is_known_region("pl") && !is_known_region("XX"));
+    }
+}
