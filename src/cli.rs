@@ -8,6 +8,8 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    success
   1    some inputs of a batch failed (the others were written)
+  3    answers were written, but parts could not be verified against the source
+       (flagged on stderr and in --json; --best-effort exits 0 instead)
   2    usage error: bad option, unknown template, bad --var
   65   bad input data (empty, binary, too large), a document that cannot fit the
        model's window even in parts, or invalid model output
@@ -91,6 +93,10 @@ pub struct GlobalOpts {
     /// Allow plain http:// to a host other than this machine (case data would cross the network unencrypted)
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,
+    /// Exit 0 even when parts of an answer could not be verified against the source (they are
+    /// still flagged on stderr and in --json)
+    #[arg(long, global = true)]
+    pub best_effort: bool,
     /// Context size in tokens (local engine; overrides the model's own)
     #[arg(long, global = true)]
     pub ctx_size: Option<u32>,

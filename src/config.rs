@@ -33,6 +33,9 @@ pub struct Settings {
     pub region: String,
     /// Keep REPL history on disk (it can hold case data).
     pub history: bool,
+    /// Exit 0 even when parts of an answer could not be verified against the source (they
+    /// are still flagged on stderr and in `--json`).
+    pub best_effort: bool,
 }
 
 impl Default for Settings {
@@ -55,6 +58,7 @@ impl Default for Settings {
             max_input_bytes: crate::source::DEFAULT_MAX_INPUT_BYTES,
             region: "PL".into(),
             history: true,
+            best_effort: false,
         }
     }
 }
@@ -83,6 +87,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("OPENAI_API_KEY", "api_key"),
     ("AVA_TIMEOUT", "timeout"),
     ("AVA_REGION", "region"),
+    ("AVA_BEST_EFFORT", "best_effort"),
 ];
 
 #[derive(Debug, Clone)]
@@ -152,6 +157,7 @@ fn serialize_settings(s: &Settings) -> Map<String, Value> {
     put("max_input_bytes", s.max_input_bytes.into());
     put("region", s.region.clone().into());
     put("history", s.history.into());
+    put("best_effort", s.best_effort.into());
     m
 }
 
@@ -267,6 +273,11 @@ fn env_value(key: &str, v: &str) -> Value {
             .parse::<f64>()
             .map(Value::from)
             .unwrap_or_else(|_| v.into()),
+        "best_effort" => match v.to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Value::Bool(true),
+            "0" | "false" | "no" | "off" => Value::Bool(false),
+            _ => v.into(),
+        },
         _ => Value::String(v.to_string()),
     }
 }
@@ -294,6 +305,9 @@ fn flag_layer(f: &GlobalOpts) -> Map<String, Value> {
     put("max_input_bytes", f.max_input_bytes.into());
     if f.allow_insecure_http {
         put("allow_insecure_http", true.into());
+    }
+    if f.best_effort {
+        put("best_effort", true.into());
     }
     m
 }
@@ -339,6 +353,7 @@ const KNOWN_KEYS: &[&str] = &[
     "max_input_bytes",
     "region",
     "history",
+    "best_effort",
 ];
 
 /// Parse config TOML; the error is one line with the line number.
@@ -399,6 +414,7 @@ pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-lin
 # retries = 4
 # region = "PL"              # phone numbers without a country code
 # history = true             # keep REPL history on disk (it can hold case data)
+# best_effort = false         # exit 0 even when parts of an answer could not be verified
 
 # Select with --profile NAME, AVA_PROFILE, or `profile = "NAME"` above.
 # [profiles.onprem]

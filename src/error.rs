@@ -9,6 +9,9 @@ pub mod exit {
     /// Some inputs of a batch failed; the others were written.
     pub const PARTIAL: i32 = 1;
     pub const USAGE: i32 = 2;
+    /// Every answer was written, but parts of some could not be verified against their
+    /// source; they are flagged on stderr and in `--json` (`--best-effort` exits 0).
+    pub const UNVERIFIED: i32 = 3;
     pub const DATA: i32 = 65;
     pub const NO_INPUT: i32 = 66;
     pub const UNAVAILABLE: i32 = 69;
@@ -67,6 +70,9 @@ pub enum Error {
     /// The document cannot be processed within the model's window, even in parts.
     #[error("{0}")]
     DoesNotFit(String),
+    /// The model started repeating itself and was stopped; the answer is unusable as it is.
+    #[error("{0}")]
+    Repetition(String),
 
     #[error("{path}: cannot write: {source}")]
     Output {
@@ -95,7 +101,7 @@ impl Error {
             TemporaryFailure(_) => exit::TEMP_FAIL,
             Truncated(_) => exit::TEMP_FAIL,
             Engine(_) => exit::UNAVAILABLE,
-            InvalidOutput(_) => exit::DATA,
+            InvalidOutput(_) | Repetition(_) => exit::DATA,
             DoesNotFit(_) => exit::DATA,
             Output { .. } => exit::CANT_CREATE,
             Interrupted => exit::INTERRUPTED,

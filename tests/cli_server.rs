@@ -488,3 +488,26 @@ fn a_failed_request_is_audited_with_its_error_and_the_exit_code() {
     let run = records.iter().find(|r| r["event"] == "run").unwrap();
     assert_eq!(run["exit"], code);
 }
+
+#[test]
+fn a_looping_answer_is_stopped_and_called_a_loop_not_a_length_problem() {
+    let copy = "They were ordered detained and charged with fraud. ";
+    let pieces: Vec<&str> = std::iter::repeat_n(copy, 40).collect();
+    let server = MockServer::start(vec![Reply::stream(&pieces)]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", "Six defendants were charged.\n");
+    let out = ava(home.path(), &server)
+        .args(["summarize"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("repeating itself"), "{err}");
+    assert!(!err.contains("max-tokens"), "{err}");
+    // Stopped at the third copy, not after forty.
+    let shown = String::from_utf8_lossy(&out.stdout)
+        .matches("charged with fraud")
+        .count();
+    assert!(shown < 5, "{shown} copies printed");
+}

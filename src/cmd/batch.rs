@@ -83,11 +83,15 @@ pub async fn run(
     };
 
     let mut failures: Vec<Error> = Vec::new();
+    let mut unverified = 0;
     let many = inputs.len() > 1;
     // One input's failure is reported and the others go on. `Some(code)`: stop now.
-    let mut settle = |name: &str, r: Result<()>| -> Result<Option<i32>> {
+    let mut settle = |name: &str, r: Result<usize>| -> Result<Option<i32>> {
         match r {
-            Ok(()) => Ok(None),
+            Ok(n) => {
+                unverified += n;
+                Ok(None)
+            }
             Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Some(0)),
             Err(e) if !many || matches!(e, Error::Interrupted) => Err(e),
             Err(e) => {
@@ -140,7 +144,19 @@ pub async fn run(
             inputs.len()
         ));
     }
-    Ok(match failures.len() {
+    let failed = failures.len();
+    if unverified > 0 {
+        ctx.status.warn(&format!(
+            "{unverified} part(s) of the answer(s) could not be verified against the source (flagged above){}",
+            if ctx.config.settings.best_effort {
+                "; --best-effort: exit 0"
+            } else {
+                "; exit 3 (--best-effort accepts them)"
+            }
+        ));
+    }
+    Ok(match failed {
+        0 if unverified > 0 && !ctx.config.settings.best_effort => crate::error::exit::UNVERIFIED,
         0 => 0,
         n if n == inputs.len() => failures[0].exit_code(),
         _ => crate::error::exit::PARTIAL,
@@ -149,14 +165,15 @@ pub async fn run(
 
 /// An input's failure, also recorded where its answer would have gone (an error record with
 /// `--json`); if recording fails too, that error is the one to report.
-fn recorded(r: Result<()>, name: &str, sink: &mut Sink) -> Result<()> {
+fn recorded<T>(r: Result<T>, name: &str, sink: &mut Sink) -> Result<T> {
     match r {
         Err(e) if !matches!(e, Error::Interrupted) => Err(sink.fail(name, &e).err().unwrap_or(e)),
         r => r,
     }
 }
 
-/// One input: read it, answer it through the pipeline, hand the answer to the sink.
+/// One input: read it, answer it through the pipeline, hand the answer to the sink. Returns
+/// how many parts of the answer could not be verified.
 async fn run_one(
     ctx: &Context,
     pipeline: &Pipeline<'_>,
@@ -164,7 +181,7 @@ async fn run_one(
     input: &Input,
     format: ProcessFormat,
     sink: &mut Sink,
-) -> Result<()> {
+) -> Result<usize> {
     let doc = ctx.read_input(input)?;
     for w in &doc.warnings {
         ctx.status.warn(w);
@@ -201,12 +218,14 @@ async fn run_one(
         prompt_tokens: answer.outcome.prompt_tokens,
         completion_tokens: answer.outcome.completion_tokens,
         warnings: answer.warnings,
+        unverified: answer.unverified,
     };
+    let unverified = rec.unverified.len();
     let shown = shown.as_ref().map(|(t, ext)| (t.as_str(), *ext));
     if let Some(path) = sink.finish(&rec, value.as_ref(), shown)? {
         ctx.status.note(&format!("wrote {}", path.display()));
     }
-    Ok(())
+    Ok(unverified)
 }
 
 /// How an entity report is presented outside `--json`, and the output file's extension;

@@ -105,6 +105,11 @@ impl Repl<'_> {
                 return Err(e);
             }
         };
+        if !answer.unverified.is_empty() && !self.ctx.config.settings.best_effort {
+            // Flagged on stderr already; a scripted session also says so in its exit code.
+            self.first_error
+                .get_or_insert(crate::error::exit::UNVERIFIED);
+        }
         let answer = match (&answer.report, &answer.value) {
             (Some(report), _) => {
                 let text = crate::extract::render::text(report);

@@ -53,6 +53,8 @@ pub struct Record {
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
     pub warnings: Vec<String>,
+    /// Parts of the answer that could not be verified against the source.
+    pub unverified: Vec<crate::task::answer::Unverified>,
 }
 
 pub struct Sink {
@@ -328,6 +330,7 @@ fn record_json(rec: &Record, output: Value) -> Value {
         "finish_reason": rec.finish_reason,
         "usage": { "prompt_tokens": rec.prompt_tokens, "completion_tokens": rec.completion_tokens },
         "warnings": rec.warnings,
+        "unverified": rec.unverified,
     })
 }
 

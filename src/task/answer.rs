@@ -52,6 +52,18 @@ pub struct Answer {
     pub report: Option<Report>,
     /// Everything the user was warned about for this document (also for JSON records).
     pub warnings: Vec<String>,
+    /// Parts of the answer that could not be verified against the document. Each was
+    /// flagged on stderr as it was found; front ends also put them in records and exit codes.
+    pub unverified: Vec<Unverified>,
+}
+
+/// A part of an answer that could not be verified against its source.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unverified {
+    /// Source lines the part rests on (1-based, first and last), when known.
+    pub lines: Option<(usize, usize)>,
+    /// Why it could not be verified, in a few words.
+    pub reason: String,
 }
 
 impl Answer {
@@ -183,6 +195,7 @@ impl<'a> Pipeline<'a> {
             value,
             report,
             warnings,
+            unverified: Vec::new(),
         })
     }
 
@@ -199,7 +212,12 @@ impl<'a> Pipeline<'a> {
             return Ok((None, Outcome::default()));
         }
         let engine = self.engine.as_ref();
-        let outcome = super::execute(engine, prepared.request.clone(), on_text).await?;
+        let outcome = super::execute(engine, prepared.request.clone(), on_text)
+            .await
+            .map_err(|e| match e {
+                Error::Repetition(m) => Error::Repetition(format!("{}: {m}", doc.name)),
+                e => e,
+            })?;
         if outcome.finish_reason.as_deref() == Some("length") {
             return Err(Error::Truncated(format!(
                 "{}: the answer reached the token limit{} and is incomplete; raise --max-tokens",

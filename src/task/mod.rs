@@ -6,6 +6,7 @@ pub mod budget;
 mod check;
 pub mod chunk;
 pub mod longdoc;
+pub mod repetition;
 pub mod report;
 
 pub use check::{check_answer, checked_answer, parse_json_answer, repair_messages};
@@ -335,12 +336,16 @@ pub fn merge_params(p: &mut GenParams, base: &GenParams) {
 }
 
 /// Run one request, handing each piece of text to `on_text` as it arrives.
-/// On error, whatever was already handed over stays with the caller.
+/// On error, whatever was already handed over stays with the caller. An answer that starts
+/// repeating itself is stopped there ([`Error::Repetition`]): reading no further makes the
+/// engine stop generating.
 pub async fn execute(
     engine: &dyn Engine,
     req: ChatRequest,
     mut on_text: impl FnMut(&str) -> Result<()>,
 ) -> Result<Outcome> {
+    let source: Vec<&str> = req.messages.iter().map(|m| m.content.as_str()).collect();
+    let mut guard = repetition::LoopGuard::new(&source.join("\n"));
     let (tx, mut rx) = mpsc::channel(256);
     let run = engine.stream(req, tx);
     tokio::pin!(run);
@@ -350,6 +355,12 @@ pub async fn execute(
         tokio::select! {
             ev = rx.recv() => match ev {
                 Some(Event::Text(t)) => {
+                    if let Some(l) = guard.push(&t) {
+                        return Err(Error::Repetition(format!(
+                            "the model started repeating itself ({}) and was stopped",
+                            l.describe()
+                        )));
+                    }
                     on_text(&t)?;
                     out.text.push_str(&t);
                 }

@@ -9,12 +9,14 @@
 //!   (and times), `amounts`, `plates`.
 //! - [`entity`]: what is found; `scan`: the toolkit the finders share.
 //! - [`summarizer`] and the [`sentences`] it works on.
+//! - [`lang`]: which language a text is in, and language codes and names.
 
 mod amounts;
 mod crypto;
 mod dates;
 pub mod entity;
 mod finance;
+pub mod lang;
 mod network;
 pub mod patterns;
 mod phones;
