@@ -4,7 +4,7 @@ the public documents of the shared corpus (bench/extract/*.gold.tsv; format and 
 bench/extract/README.md).
 
 Usage:  python3 bench/extract.py [--ava PATH] [--corpus DIR] [--region XX|doc] [--show]
-                                 [--json OUT] [--only PREFIX ...]
+                                 [--encodings] [--json OUT] [--only PREFIX ...]
 
 For each gold file, the document it names is read from --corpus (default
 /work/shared/corpus) and run through
@@ -21,7 +21,10 @@ Reported entities are matched to the gold by kind and normalised value (README: 
 as a match"). Printed: recall and precision per kind and overall (entities), the same for
 occurrences (kind, value and line), the number of wrong values marked `verified: true`,
 look-alikes that were reported, and every occurrence whose byte span start..end in the file
-is not its `text`. --show lists every false negative and false positive. Standard library only.
+is not its `text`. --show lists every false negative and false positive, dates matched without
+their time, and matched values reported on other lines than the gold's. --encodings also runs a
+UTF-8-with-BOM and a UTF-16LE copy of each document (written to the temporary directory) and
+checks their offsets against the bytes as stored. Standard library only.
 """
 import argparse
 import hashlib
@@ -258,24 +261,62 @@ def mask_like(original, shown):
     return out + original[len(shown):]
 
 
-def offset_problems(data, entity):
-    """Occurrences whose bytes start..end are not their text, or whose line is not the line of
-    `start`."""
+def offset_problems(data, entity, encoding="utf-8", bom=b""):
+    """One message per occurrence whose bytes start..end, decoded with the file's encoding,
+    are not its text, or whose line is not the line of `start`. Offsets count the file as
+    stored, BOM included."""
     problems = []
     for o in entity.get("occurrences", []):
         start, end, text = o.get("start"), o.get("end"), o.get("text", "")
-        if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start <= end <= len(data):
-            problems.append(f"span {start}..{end} outside the file ({len(data)} bytes): {text!r}")
+        if not isinstance(start, int) or not isinstance(end, int) \
+                or not len(bom) <= start <= end <= len(data):
+            problems.append(f"span {start}..{end} outside the text ({len(data)} bytes): {text!r}")
             continue
-        raw = data[start:end].decode("utf-8", "replace")
+        try:
+            raw = data[start:end].decode(encoding)
+            before = data[len(bom):start].decode(encoding)
+        except UnicodeDecodeError:
+            problems.append(f"bytes {start}..{end} do not start and end on characters: {text!r}")
+            continue
         if entity["kind"] == "payment_card":
             raw = mask_like(raw, text)
+        wrong = []
         if raw != text:
-            problems.append(f"bytes {start}..{end} are {raw!r}, reported text {text!r}")
-        line = data.count(b"\n", 0, start) + 1
+            wrong.append(f"bytes {start}..{end} are {raw!r}, reported text {text!r}")
+        line = before.count("\n") + 1
         if o.get("line") != line:
-            problems.append(f"{text!r} at byte {start} is on line {line}, reported line {o.get('line')}")
+            wrong.append(f"{text!r} at byte {start} is on line {line}, reported line {o.get('line')}")
+        if wrong:
+            problems.append("; ".join(wrong))
     return problems
+
+
+# Copies of each document as other encodings ava reads (README "Inputs and outputs"): offsets
+# must still point at the bytes as stored, and the entities must be the same.
+VARIANTS = {"utf-8 with BOM": (b"\xef\xbb\xbf", "utf-8"), "utf-16le with BOM": (b"\xff\xfe", "utf-16-le")}
+
+
+def check_variants(ava, gold, data, entities, region, home):
+    """{variant: (occurrences, offset problems, entity differences or an error)}."""
+    plain = {(e["kind"], str(e.get("value"))) for e in entities}
+    out = {}
+    for name, (bom, encoding) in VARIANTS.items():
+        copy = bom + data.decode("utf-8").encode(encoding)
+        path = os.path.join(home, "variant-" + gold.file)
+        with open(path, "wb") as f:
+            f.write(copy)
+        try:
+            got, _ = run_ava(ava, path, region, home)
+        except (RuntimeError, ValueError, KeyError, TypeError) as e:
+            out[name] = (0, [], [f"failed: {e}"])
+            continue
+        problems = [f"{e['kind']} {e.get('value')}: {p}" for e in got
+                    for p in offset_problems(copy, e, encoding, bom)]
+        values = {(e["kind"], str(e.get("value"))) for e in got}
+        diff = [f"only in the plain file: {k} {v}" for k, v in sorted(plain - values)] + \
+               [f"only in this copy: {k} {v}" for k, v in sorted(values - plain)]
+        out[name] = (sum(len(e.get("occurrences", [])) for e in got), problems, diff)
+    return out
 
 
 def lint(gold, data):
@@ -307,28 +348,69 @@ def lint(gold, data):
 # Scoring one document
 
 
+def date_only_keys(row):
+    """A gold date with a time (`2016-09-01T16:32`) is also matched, in a second pass, by the
+    date alone: ava may give the time as a `time` entity of its own or not at all."""
+    if row.kind == "date" and "T" in row.value and row.settled:
+        return {("date", row.value.split("T")[0])}
+    return set()
+
+
 def score(gold, entities, data):
     """Matches reported entities to gold rows. Returns a dict of lists (tp, fn, fp, optional
-    hits, look-alike hits, offset problems)."""
+    hits, dates matched without their time, look-alike hits, offset problems)."""
     required, optional = gold.required, gold.optional
     req_keys = [gold_keys(r) for r in required]
     opt_keys = [gold_keys(r) for r in optional]
-    used_req, used_opt = set(), set()
-    tp, fp, opt_hits = [], [], []
-    for e in entities:
-        keys = reported_keys(e)
-        i = next((i for i, k in enumerate(req_keys) if i not in used_req and k & keys), None)
+    ent_keys = [reported_keys(e) for e in entities]
+    row_of = {}  # required row index -> entity index
+    # 1. Exact: kind and normalised value.
+    for n, keys in enumerate(ent_keys):
+        i = next((i for i, k in enumerate(req_keys) if i not in row_of and k & keys), None)
         if i is not None:
-            used_req.add(i)
-            tp.append((required[i], e))
+            row_of[i] = n
+    # 2. A date-with-time row still unmatched: the same date reported on its line, the time
+    #    lost or given apart. The entity may already stand for another row (the same date
+    #    elsewhere without a time); it then counts for both.
+    date_only = []
+    taken = set(row_of.values())
+    for i, row in enumerate(required):
+        wanted = date_only_keys(row)
+        if i in row_of or not wanted:
             continue
-        j = next((j for j, k in enumerate(opt_keys) if j not in used_opt and k & keys), None)
+        cands = [n for n, keys in enumerate(ent_keys)
+                 if wanted & keys and set(occurrence_lines(entities[n])) & set(row.lines)]
+        cands.sort(key=lambda n: n in taken)
+        if cands:
+            row_of[i] = cands[0]
+            taken.add(cands[0])
+            date_only.append((row, entities[cands[0]]))
+    taken = set(row_of.values())
+    tp = [(required[i], entities[n]) for i, n in sorted(row_of.items())]
+    fn = [r for i, r in enumerate(required) if i not in row_of]
+    fp, opt_hits, used_opt = [], [], set()
+    for n, e in enumerate(entities):
+        if n in taken:
+            continue
+        j = next((j for j, k in enumerate(opt_keys) if j not in used_opt and k & ent_keys[n]), None)
         if j is not None:
             used_opt.add(j)
             opt_hits.append((optional[j], e))
+        else:
+            fp.append(e)
+
+    # The time of a date matched without it, reported apart on the same line: right, and
+    # already credited with the date, so neither a hit nor a false positive.
+    time_apart = []
+    for e in list(fp):
+        if e["kind"] != "time":
             continue
-        fp.append(e)
-    fn = [r for i, r in enumerate(required) if i not in used_req]
+        lines = set(occurrence_lines(e))
+        for row, _ in date_only:
+            if row.value.split("T")[1][:5] == str(e.get("value"))[:5] and lines & set(row.lines):
+                fp.remove(e)
+                time_apart.append((row, e))
+                break
 
     # Look-alikes: a false positive whose span overlaps the look-alike's text on its line.
     text_lines = data.split(b"\n")
@@ -351,7 +433,18 @@ def score(gold, entities, data):
                     lookalike_hits.append((r, e, o))
 
     offsets = [(e, p) for e in entities for p in offset_problems(data, e)]
-    return dict(tp=tp, fn=fn, fp=fp, optional=opt_hits, lookalikes=lookalike_hits, offsets=offsets)
+    return dict(tp=tp, fn=fn, fp=fp, optional=opt_hits, date_only=date_only, time_apart=time_apart,
+                lookalikes=lookalike_hits, offsets=offsets)
+
+
+def matched_occurrences(tp):
+    """(kind, gold lines, reported lines) per matched entity; an entity that stands for two
+    rows (a date, and the same date with a time) is compared with the lines of both."""
+    by_entity = {}
+    for row, e in tp:
+        kind, want, got = by_entity.setdefault(id(e), (row.kind, Counter(), occurrence_lines(e)))
+        want.update(row.lines)
+    return list(by_entity.values())
 
 
 def occurrence_lines(entity):
@@ -386,6 +479,8 @@ def main():
                     "file's own region (default: none, ava infers it)")
     ap.add_argument("--show", action="store_true", help="list false negatives and positives")
     ap.add_argument("--json", metavar="OUT", help="write figures and lists as JSON to OUT")
+    ap.add_argument("--encodings", action="store_true", help="also run a UTF-8-with-BOM and a "
+                    "UTF-16LE copy of each document and check their offsets")
     ap.add_argument("--only", nargs="*", default=[], help="only documents whose name starts so")
     args = ap.parse_args()
 
@@ -418,11 +513,12 @@ def main():
                 continue
             s = score(g, entities, data)
             s["name"], s["region"] = g.name, region
+            s["variants"] = check_variants(ava, g, data, entities, region, home) if args.encodings else {}
             docs.append(s)
-            for row, e in s["tp"]:
-                c = per_kind[row.kind]
-                c["tp"] += 1
-                want, got = Counter(row.lines), occurrence_lines(e)
+            for row, _ in s["tp"]:
+                per_kind[row.kind]["tp"] += 1
+            for kind, want, got in matched_occurrences(s["tp"]):
+                c = per_kind[kind]
                 both = sum((want & got).values())
                 c["occ_tp"] += both
                 c["occ_fn"] += sum(want.values()) - both
@@ -471,10 +567,18 @@ def main():
           f"(of {total['fp']} reported values not in the gold)")
     print(f"look-alikes reported: {len({(n, r.where) for n, r, _, _ in lookalike_hits})} "
           f"of {n_lookalikes} listed")
+    print(f"dates matched without their time: {sum(len(d['date_only']) for d in docs)} "
+          f"(the time reported apart: {sum(len(d['time_apart']) for d in docs)})")
     print(f"optional values reported: {sum(len(d['optional']) for d in docs)} "
           f"of {sum(len(g.optional) for g in golds)} (not scored)")
     print(f"occurrences whose start..end is not their text or line: {len(offsets)} of {n_occ}")
 
+    for name in VARIANTS if args.encodings else []:
+        occ = sum(d["variants"][name][0] for d in docs)
+        bad = sum(len(d["variants"][name][1]) for d in docs)
+        differ = sum(1 for d in docs if d["variants"][name][2])
+        print(f"  copy as {name}: {bad} of {occ} occurrences off; entities differ from the plain "
+              f"file in {differ} of {len(docs)} documents")
     print()
     print(f"{'document':<54}{'region':>7}{'TP':>5}{'FN':>5}{'FP':>5}{'wrong verified':>16}")
     for d in docs:
@@ -488,7 +592,12 @@ def main():
 
     if args.show:
         for d in docs:
-            if not (d["fn"] or d["fp"] or d["offsets"]):
+            lines_differ = [(r, e) for r, e in d["tp"] if Counter(r.lines) != occurrence_lines(e)
+                            and not any(x is e for _, x in d["date_only"])]
+            variant_notes = [(n, p) for n, (_, probs, diff) in d["variants"].items()
+                             for p in (probs[:3] + diff[:3])]
+            if not (d["fn"] or d["fp"] or d["offsets"] or lines_differ or d["date_only"]
+                    or variant_notes):
                 continue
             print(f"\n== {d['name']}")
             for row in d["fn"]:
@@ -498,6 +607,15 @@ def main():
                 la = [r for n, r, x, _ in lookalike_hits if n == d["name"] and x is e]
                 tag = f"  (look-alike: {la[0].kind} {la[0].value!r})" if la else ""
                 print(f"  FP {describe(e)}{tag}")
+            for r, e in d["date_only"]:
+                print(f"  DATE WITHOUT TIME  gold {r.value}, reported {e.get('value')} (line "
+                      f"{','.join(map(str, r.lines))})")
+            for r, e in lines_differ:
+                got = ",".join(str(o.get("line")) for o in e.get("occurrences", []))
+                print(f"  LINES {r.kind:<12} {r.value:<44} gold line {','.join(map(str, r.lines))}, "
+                      f"reported {got}")
+            for n, p in variant_notes:
+                print(f"  {n.upper()}: {p}")
             for e, p in d["offsets"]:
                 print(f"  OFFSET {e['kind']} {e.get('value')}: {p}")
 
@@ -510,7 +628,11 @@ def main():
                  "fn": [[r.kind, r.value, r.lines] for r in d["fn"]],
                  "fp": [{k: e.get(k) for k in ("kind", "value", "verified", "occurrences")}
                         for e in d["fp"]],
-                 "offset_problems": [p for _, p in d["offsets"]]}
+                 "date_without_time": [[r.value, e.get("value")] for r, e in d["date_only"]],
+                 "lookalikes_reported": [[r.kind, r.value, o.get("line")] for r, _, o in d["lookalikes"]],
+                 "offset_problems": [p for _, p in d["offsets"]],
+                 "variants": {n: {"occurrences": v[0], "offset_problems": v[1], "entities_differ": v[2]}
+                              for n, v in d["variants"].items()}}
                 for d in docs],
             "failures": failures, "gold_warnings": warnings, "goals_met": met,
         }
