@@ -285,7 +285,8 @@ def offset_problems(data, entity, encoding="utf-8", bom=b""):
             wrong.append(f"bytes {start}..{end} are {raw!r}, reported text {text!r}")
         line = before.count("\n") + 1
         if o.get("line") != line:
-            wrong.append(f"{text!r} at byte {start} is on line {line}, reported line {o.get('line')}")
+            wrong.append(f"{text!r} at byte {start} is on line {line}, "
+                         f"reported line {o.get('line')}")
         if wrong:
             problems.append("; ".join(wrong))
     return problems
@@ -293,7 +294,10 @@ def offset_problems(data, entity, encoding="utf-8", bom=b""):
 
 # Copies of each document as other encodings ava reads (README "Inputs and outputs"): offsets
 # must still point at the bytes as stored, and the entities must be the same.
-VARIANTS = {"utf-8 with BOM": (b"\xef\xbb\xbf", "utf-8"), "utf-16le with BOM": (b"\xff\xfe", "utf-16-le")}
+VARIANTS = {
+    "utf-8 with BOM": (b"\xef\xbb\xbf", "utf-8"),
+    "utf-16le with BOM": (b"\xff\xfe", "utf-16-le"),
+}
 
 
 def check_variants(ava, gold, data, entities, region, home):
@@ -467,7 +471,8 @@ def describe(e):
     lines = ",".join(str(o.get("line")) for o in e.get("occurrences", []))
     texts = sorted({o.get("text", "") for o in e.get("occurrences", [])})
     extra = " ambiguous" if e.get("ambiguous") is True else ""
-    return (f"{e['kind']:<12} {e.get('value')!s:<44} line {lines:<10} text {' | '.join(map(repr, texts))}"
+    return (f"{e['kind']:<12} {e.get('value')!s:<44} line {lines:<10} "
+            f"text {' | '.join(map(repr, texts))}"
             f"{' VERIFIED' if e.get('verified') is True else ''}{extra}")
 
 
@@ -513,7 +518,9 @@ def main():
                 continue
             s = score(g, entities, data)
             s["name"], s["region"] = g.name, region
-            s["variants"] = check_variants(ava, g, data, entities, region, home) if args.encodings else {}
+            s["variants"] = {}
+            if args.encodings:
+                s["variants"] = check_variants(ava, g, data, entities, region, home)
             docs.append(s)
             for row, _ in s["tp"]:
                 per_kind[row.kind]["tp"] += 1
@@ -544,7 +551,8 @@ def main():
     print(f"ava: {args.ava}   region: {region_note}   documents: {len(docs)}"
           + (f" ({len(failures)} failed)" if failures else ""))
     print()
-    head = f"{'kind':<13}{'gold':>5}{'found':>6}{'TP':>5}{'FN':>5}{'FP':>5}{'recall':>8}{'precision':>10}" \
+    head = f"{'kind':<13}{'gold':>5}{'found':>6}{'TP':>5}{'FN':>5}{'FP':>5}{'recall':>8}" \
+           f"{'precision':>10}" \
            f"{'wrong verified':>16}{'occ recall':>12}{'occ precision':>14}"
     print(head)
     print("-" * len(head))
@@ -588,7 +596,8 @@ def main():
 
     met = goals_met(rows, total)
     print()
-    print("goals (issue 15): " + "; ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in met.items()))
+    print("goals (issue 15): "
+          + "; ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in met.items()))
 
     if args.show:
         for d in docs:
@@ -602,7 +611,8 @@ def main():
             print(f"\n== {d['name']}")
             for row in d["fn"]:
                 extra = f"  [{row.attrs}]" if row.attrs else ""
-                print(f"  FN {row.kind:<12} {row.value:<44} line {','.join(map(str, row.lines))}{extra}")
+                lines = ",".join(map(str, row.lines))
+                print(f"  FN {row.kind:<12} {row.value:<44} line {lines}{extra}")
             for e in d["fp"]:
                 la = [r for n, r, x, _ in lookalike_hits if n == d["name"] and x is e]
                 tag = f"  (look-alike: {la[0].kind} {la[0].value!r})" if la else ""
@@ -612,7 +622,8 @@ def main():
                       f"{','.join(map(str, r.lines))})")
             for r, e in lines_differ:
                 got = ",".join(str(o.get("line")) for o in e.get("occurrences", []))
-                print(f"  LINES {r.kind:<12} {r.value:<44} gold line {','.join(map(str, r.lines))}, "
+                want = ",".join(map(str, r.lines))
+                print(f"  LINES {r.kind:<12} {r.value:<44} gold line {want}, "
                       f"reported {got}")
             for n, p in variant_notes:
                 print(f"  {n.upper()}: {p}")
@@ -629,9 +640,11 @@ def main():
                  "fp": [{k: e.get(k) for k in ("kind", "value", "verified", "occurrences")}
                         for e in d["fp"]],
                  "date_without_time": [[r.value, e.get("value")] for r, e in d["date_only"]],
-                 "lookalikes_reported": [[r.kind, r.value, o.get("line")] for r, _, o in d["lookalikes"]],
+                 "lookalikes_reported": [[r.kind, r.value, o.get("line")]
+                                         for r, _, o in d["lookalikes"]],
                  "offset_problems": [p for _, p in d["offsets"]],
-                 "variants": {n: {"occurrences": v[0], "offset_problems": v[1], "entities_differ": v[2]}
+                 "variants": {n: {"occurrences": v[0], "offset_problems": v[1],
+                                  "entities_differ": v[2]}
                               for n, v in d["variants"].items()}}
                 for d in docs],
             "failures": failures, "gold_warnings": warnings, "goals_met": met,
