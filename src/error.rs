@@ -87,6 +87,12 @@ pub enum Error {
 }
 
 impl Error {
+    /// Stdout was closed by its reader (`ava … | head -1`): the end of the job, not a failure
+    /// to report.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     pub fn exit_code(&self) -> i32 {
         use Error::*;
         match self {

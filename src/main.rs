@@ -26,10 +26,7 @@ fn main() {
             .and_then(|ctx| ava::repl::run(ctx, &files, &runtime))
         {
             Ok(code) => code,
-            Err(e) => {
-                status.error(&e.to_string());
-                e.exit_code()
-            }
+            Err(e) => report(&status, &e),
         };
         runtime.shutdown_background();
         ava::audit::record_run(&argv, code, started.elapsed());
@@ -39,10 +36,7 @@ fn main() {
         tokio::select! {
             r = ava::cmd::run(cli, term) => match r {
                 Ok(code) => code,
-                Err(e) => {
-                    status.error(&e.to_string());
-                    e.exit_code()
-                }
+                Err(e) => report(&status, &e),
             },
             // Dropping the run future closes any connection at once; what was printed stays.
             _ = tokio::signal::ctrl_c() => {
@@ -55,4 +49,13 @@ fn main() {
     runtime.shutdown_background();
     ava::audit::record_run(&argv, code, started.elapsed());
     std::process::exit(code);
+}
+
+/// One line on stderr for an error, and its exit code. A closed stdout is the end of the job
+/// (`ava … | head -1`): no message.
+fn report(status: &ava::sink::Status, e: &ava::Error) -> i32 {
+    if !e.is_broken_pipe() {
+        status.error(&e.to_string());
+    }
+    e.exit_code()
 }

@@ -495,3 +495,69 @@ fn audit_log_off_writes_nothing() {
         .success();
     assert!(!home.path().join("data/audit.jsonl").exists());
 }
+
+/// Every command treats a closed stdout (`ava … | head -1`) as the end of the job: no panic,
+/// no message, exit 0.
+#[test]
+fn a_closed_stdout_ends_every_command_quietly() {
+    let home = tempfile::tempdir().unwrap();
+    let report = common::write(
+        home.path(),
+        "r.txt",
+        "Jan Kowalski, tel. 601 234 567, zgłosił kradzież. Sprawca uciekł.\n".repeat(50),
+    );
+    let report = report.to_string_lossy().into_owned();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["completions", "zsh"],
+        vec!["completions", "bash"],
+        vec!["man"],
+        vec!["--help"],
+        vec!["summarize", "--help"],
+        vec!["templates", "list"],
+        vec!["templates", "show", "entities"],
+        vec!["templates", "path"],
+        vec!["config", "show"],
+        vec!["config", "path"],
+        vec!["doctor"],
+        vec!["tokens", &report],
+        vec!["--provider", "builtin", "summarize", &report],
+        vec![
+            "--provider",
+            "builtin",
+            "process",
+            "--template",
+            "entities",
+            &report,
+        ],
+        vec![
+            "--provider",
+            "builtin",
+            "--json",
+            "summarize",
+            &report,
+            &report,
+        ],
+    ];
+    for args in commands {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ava"))
+            .args(&args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("AVA_CONFIG_DIR", home.path().join("config"))
+            .env("AVA_DATA_DIR", home.path().join("data"))
+            .env("AVA_AUDIT_LOG", "off")
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "ava {args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("error") && !err.contains("Broken pipe"),
+            "ava {args:?}: {err}"
+        );
+    }
+}

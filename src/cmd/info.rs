@@ -9,15 +9,42 @@ use crate::error::{Error, Result};
 use crate::source::Input;
 use std::sync::Arc;
 
+/// `println!` into a buffer. Commands print once, at the end, through [`print_text`], so a
+/// closed stdout is an error the caller handles (quietly) rather than a panic.
+macro_rules! outln {
+    ($buf:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($buf, $($arg)*);
+    }};
+}
+
+fn print_text(text: &str) -> Result<()> {
+    print_bytes(text.as_bytes())
+}
+
+fn print_bytes(bytes: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes)?;
+    stdout.flush()?;
+    Ok(())
+}
+
+// Both generators are written into memory first: clap_complete panics when its writer
+// fails, and a closed stdout (`| head -1`) must end the command quietly, not with a panic.
 pub fn completions(shell: clap_complete::Shell) -> Result<i32> {
     let mut cmd = <Cli as clap::CommandFactory>::command();
-    clap_complete::generate(shell, &mut cmd, "ava", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "ava", &mut script);
+    print_bytes(&script)?;
     Ok(0)
 }
 
 pub fn man() -> Result<i32> {
     let cmd = <Cli as clap::CommandFactory>::command();
-    clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut page)?;
+    print_bytes(&page)?;
     Ok(0)
 }
 
@@ -69,7 +96,7 @@ pub async fn tokens(ctx: &Context, inputs: Vec<Input>, encoding: Option<String>)
     if inputs.len() > 1 {
         out.push_str(&format!("{total:>10}  total\n"));
     }
-    print!("{out}");
+    print_text(&out)?;
     if let Some(how) = first_budget {
         ctx.status.note(&how);
     }
@@ -77,10 +104,11 @@ pub async fn tokens(ctx: &Context, inputs: Vec<Input>, encoding: Option<String>)
 }
 
 pub fn config(global: &GlobalOpts, c: ConfigCmd) -> Result<i32> {
+    let mut out = String::new();
     match c {
         ConfigCmd::Path => {
             let r = config::resolve(global)?;
-            println!("{}", r.config_file.display());
+            outln!(out, "{}", r.config_file.display());
         }
         ConfigCmd::Show => {
             let r = config::resolve(global)?;
@@ -102,7 +130,7 @@ pub fn config(global: &GlobalOpts, c: ConfigCmd) -> Result<i32> {
                 .unwrap_or(0)
                 .min(48);
             for (k, v, src) in rows {
-                println!("{k:<w$}  {v:<vw$}  # {src}");
+                outln!(out, "{k:<w$}  {v:<vw$}  # {src}");
             }
         }
         ConfigCmd::Init => {
@@ -126,13 +154,15 @@ pub fn config(global: &GlobalOpts, c: ConfigCmd) -> Result<i32> {
                 path: path.clone(),
                 source,
             })?;
-            println!("{}", path.display());
+            outln!(out, "{}", path.display());
         }
     }
+    print_text(&out)?;
     Ok(0)
 }
 
 pub fn templates(ctx: &Context, t: TemplatesCmd) -> Result<i32> {
+    let mut out = String::new();
     match t {
         TemplatesCmd::List => {
             let list = ctx.store.list()?;
@@ -150,30 +180,37 @@ pub fn templates(ctx: &Context, t: TemplatesCmd) -> Result<i32> {
                             .join(", ")
                     )
                 };
-                println!(
+                outln!(
+                    out,
                     "{:<w$}  {}  [{}{}]",
-                    i.name, i.description, i.origin, shadow
+                    i.name,
+                    i.description,
+                    i.origin,
+                    shadow
                 );
             }
         }
         TemplatesCmd::Show { name } => {
             let t = ctx.store.load(&name)?;
             eprintln!("# {} ({}) sha256 {}", t.file, t.origin, t.hash);
-            print!("{}", t.source);
+            print_text(&t.source)?;
         }
         TemplatesCmd::Path => {
             for (dir, origin, exists) in ctx.store.search_dirs() {
                 let mark = if exists { "" } else { "  (missing)" };
-                println!("{}  [{}]{}", dir.display(), origin, mark);
+                outln!(out, "{}  [{}]{}", dir.display(), origin, mark);
             }
         }
     }
+    print_text(&out)?;
     Ok(0)
 }
 
 pub async fn doctor(ctx: &Context) -> Result<i32> {
+    let mut out = String::new();
     let s = &ctx.config.settings;
-    println!(
+    outln!(
+        out,
         "config file:   {}{}",
         ctx.config.config_file.display(),
         if ctx.config.config_file_exists {
@@ -182,17 +219,20 @@ pub async fn doctor(ctx: &Context) -> Result<i32> {
             " (not present)"
         }
     );
-    println!(
+    outln!(
+        out,
         "provider:      {} [{}]",
         s.provider.as_deref().unwrap_or("(auto)"),
         ctx.config.source_of("provider")
     );
-    println!(
+    outln!(
+        out,
         "base_url:      {} [{}]",
         s.base_url.as_deref().unwrap_or("(none)"),
         ctx.config.source_of("base_url")
     );
-    println!(
+    outln!(
+        out,
         "api key:       {}",
         if s.api_key.is_some() {
             format!("set [{}]", ctx.config.source_of("api_key"))
@@ -200,7 +240,8 @@ pub async fn doctor(ctx: &Context) -> Result<i32> {
             "not set".into()
         }
     );
-    println!(
+    outln!(
+        out,
         "local engine:  {}",
         if cfg!(feature = "local") {
             "built in"
@@ -209,23 +250,25 @@ pub async fn doctor(ctx: &Context) -> Result<i32> {
         }
     );
     match crate::models::default_model().ok().flatten() {
-        Some(m) => println!("default model: {}", m.name),
-        None => println!("default model: none installed"),
+        Some(m) => outln!(out, "default model: {}", m.name),
+        None => outln!(out, "default model: none installed"),
     }
     match crate::paths::audit_log() {
-        Some(p) => println!("audit log:     {}", p.display()),
-        None => println!("audit log:     off (AVA_AUDIT_LOG=off)"),
+        Some(p) => outln!(out, "audit log:     {}", p.display()),
+        None => outln!(out, "audit log:     off (AVA_AUDIT_LOG=off)"),
     }
     match ctx.choose_engine() {
         Ok(c) => {
-            println!(
+            outln!(
+                out,
                 "engine:        {} model {} ({})",
                 c.engine.name(),
                 c.engine.model(),
                 c.reason
             );
             let model_free = !c.engine.capabilities().language_model;
-            println!(
+            outln!(
+                out,
                 "  summarize:   {}",
                 if model_free {
                     "built-in extractive summary"
@@ -233,7 +276,8 @@ pub async fn doctor(ctx: &Context) -> Result<i32> {
                     "model"
                 }
             );
-            println!(
+            outln!(
+                out,
                 "  translate:   {}",
                 if model_free {
                     "unavailable (needs a model)"
@@ -241,7 +285,8 @@ pub async fn doctor(ctx: &Context) -> Result<i32> {
                     "model"
                 }
             );
-            println!(
+            outln!(
+                out,
                 "  process:     {}",
                 if model_free {
                     "deterministic templates only (entities, iocs)"
@@ -250,7 +295,8 @@ pub async fn doctor(ctx: &Context) -> Result<i32> {
                 }
             );
         }
-        Err(e) => println!("engine:        unavailable: {e}"),
+        Err(e) => outln!(out, "engine:        unavailable: {e}"),
     }
+    print_text(&out)?;
     Ok(0)
 }
