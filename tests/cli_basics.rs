@@ -214,7 +214,7 @@ fn entities_as_text_by_default_when_piped_is_json() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "people, organisations and places need a model",
+            "locations, organizations, people need a model",
         ));
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert_eq!(text, "phone (1)\n  +48601234567  L1 L2\n");
@@ -560,4 +560,52 @@ fn a_closed_stdout_ends_every_command_quietly() {
             "ava {args:?}: {err}"
         );
     }
+}
+
+/// What the built-in engine leaves out is said once, only where it applies, and `-q` hides it.
+#[test]
+fn the_no_model_note_names_what_the_template_misses_and_quiet_hides_it() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(
+        home.path(),
+        "n.txt",
+        b"C2 at 87.251.64[.]57, mail ops@evil[.]com\n",
+    );
+    let iocs = ava(home.path())
+        .args(["process", "--template", "iocs"])
+        .arg(&f)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&iocs.get_output().stderr).to_string();
+    assert!(!err.contains("people"), "{err}");
+    let quiet = ava(home.path())
+        .args(["-q", "process", "--template", "entities"])
+        .arg(&f)
+        .assert()
+        .success();
+    assert_eq!(String::from_utf8_lossy(&quiet.get_output().stderr), "");
+}
+
+/// The engine notice is one short line per run, however many files, and only when ava fell
+/// back; naming the engine yourself makes it silent.
+#[test]
+fn the_engine_notice_is_said_once_and_only_when_it_is_news() {
+    let home = tempfile::tempdir().unwrap();
+    let a = write(home.path(), "a.txt", REPORT.as_bytes());
+    let b = write(home.path(), "b.txt", REPORT.as_bytes());
+    let out = ava(home.path())
+        .arg("summarize")
+        .args([&a, &b])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert_eq!(err.matches("built-in engine").count(), 1, "{err}");
+    let line = err.lines().find(|l| l.contains("built-in engine")).unwrap();
+    assert!(!line.contains("(no model))"), "{line}");
+    let named = ava(home.path())
+        .args(["--provider", "builtin", "summarize"])
+        .arg(&a)
+        .assert()
+        .success();
+    assert_eq!(String::from_utf8_lossy(&named.get_output().stderr), "");
 }

@@ -22,16 +22,14 @@ pub async fn run(
 ) -> Result<i32> {
     let choice = ctx.choose_engine()?;
     let engine = choice.engine.clone();
-    if choice.fallback {
-        ctx.status
-            .note(&format!("engine: {} ({})", engine.name(), choice.reason));
-    } else {
-        ctx.status.verbose(&format!(
+    match choice.notice() {
+        Some(notice) => ctx.status.note(&notice),
+        None => ctx.status.verbose(&format!(
             "engine: {} model {} ({})",
             engine.name(),
             engine.model(),
             choice.reason
-        ));
+        )),
     }
     let target = Target::from_arg(ctx.global.output.as_deref());
     if ctx.global.resume && !matches!(target, Target::Dir(_)) {

@@ -10,6 +10,8 @@ use std::sync::Arc;
 /// The engine to run and why it was chosen.
 pub struct Choice {
     pub engine: Arc<dyn Engine>,
+    /// Short, without the engine's name: "provider set by --provider", "no local model is
+    /// installed; …". Front ends put it in one line with the engine.
     pub reason: String,
     /// True when ava fell back rather than running what the user named.
     pub fallback: bool,
@@ -18,6 +20,13 @@ pub struct Choice {
 }
 
 impl Choice {
+    /// The one line to show on stderr when this choice is news (ava fell back rather than
+    /// running what was named or configured), else `None`.
+    pub fn notice(&self) -> Option<String> {
+        self.fallback
+            .then(|| format!("using the built-in engine: {}", self.reason))
+    }
+
     fn named(engine: Arc<dyn Engine>, reason: String) -> Self {
         Self {
             engine,
@@ -47,7 +56,7 @@ pub fn choose(config: &Resolved, verbose: bool) -> Result<Choice> {
             Ok(c) => Ok(c),
             Err(why) => Ok(Choice {
                 engine: builtin()?,
-                reason: format!("{why}; using the built-in engine (no model)"),
+                reason: why.to_string(),
                 fallback: true,
                 notes: Vec::new(),
             }),
@@ -111,7 +120,7 @@ fn local_choice(config: &Resolved, explicit: bool, verbose: bool) -> Result<Choi
             Some(entry) => crate::models::resolve(&entry.name)?,
             None => {
                 return Err(Error::EngineUnavailable(
-                    "no local model is installed (ava models import FILE.gguf)".into(),
+                    "no local model is installed; `ava models import FILE.gguf` adds one".into(),
                 ));
             }
         },

@@ -199,6 +199,12 @@ fn category_kinds(category: &str) -> &'static [EntityKind] {
     }
 }
 
+/// Whether only a model can fill a template's `category` (people, organisations, places…):
+/// no pattern extractor finds its values.
+pub fn needs_model(category: &str) -> bool {
+    category_kinds(category).is_empty()
+}
+
 /// The kind name for a model-only category: "people" → "person", "organizations" →
 /// "organization", anything else in the singular by dropping a plural "s".
 fn category_kind_name(category: &str) -> String {

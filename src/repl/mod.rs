@@ -56,7 +56,7 @@ pub fn run(ctx: Context, files: &[String], runtime: &Runtime) -> Result<i32> {
     let mut repl = Repl {
         status: ctx.status.clone(),
         ctx,
-        engine: choice.engine,
+        engine: choice.engine.clone(),
         jobs,
         session: Session::default(),
         runtime,
@@ -66,16 +66,20 @@ pub fn run(ctx: Context, files: &[String], runtime: &Runtime) -> Result<i32> {
         failures: 0,
         first_error: None,
     };
-    repl.status.note(&format!(
-        "engine: {} ({}){}",
+    repl.status.verbose(&format!(
+        "engine: {} ({})",
         repl.engine_label(),
-        choice.reason,
-        if interactive {
-            "; /help lists commands, Ctrl-D exits"
-        } else {
-            ""
-        }
+        choice.reason
     ));
+    let engine = choice
+        .notice()
+        .unwrap_or_else(|| format!("engine: {}", repl.engine_label()));
+    if interactive {
+        repl.status
+            .note(&format!("{engine}; /help lists commands, Ctrl-D exits"));
+    } else if let Some(notice) = choice.notice() {
+        repl.status.note(&notice);
+    }
     for f in files {
         if let Err(e) = repl.attach(f) {
             repl.fail(e);
@@ -328,15 +332,23 @@ impl Repl<'_> {
         }
     }
 
+    /// Short, so that what the analyst types keeps most of the line: the engine, a short
+    /// model name, the first attached document and how many more.
     fn prompt(&self) -> String {
+        let doc = |d: &Document| shortened(session::base_name(&d.name), 24);
         let files = match self.session.docs.as_slice() {
             [] => String::new(),
-            [one] => format!(" [{}]", session::base_name(&one.doc.name)),
-            [first, rest @ ..] => {
-                format!(" [{} +{}]", session::base_name(&first.doc.name), rest.len())
-            }
+            [one] => format!(" [{}]", doc(&one.doc)),
+            [first, rest @ ..] => format!(" [{} +{}]", doc(&first.doc), rest.len()),
         };
-        format!("{}{files}> ", self.engine_label())
+        let name = self.engine.name();
+        let model = short_model_name(&self.engine.model());
+        let engine = if model.is_empty() || model == name {
+            name.to_string()
+        } else {
+            format!("{name}:{model}")
+        };
+        format!("{engine}{files}> ")
     }
 
     fn handle(&mut self, entry: &str) -> Result<Flow> {
@@ -378,6 +390,25 @@ fn out(s: &str) -> Result<()> {
     Ok(())
 }
 
+/// A model's name as a person would say it: "Smollm2 135M 8k Lc100K Mix1 Ep2" (a GGUF's
+/// general.name) → "Smollm2 135M"; "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf" →
+/// "qwen2.5-coder-0.5b-in…".
+fn short_model_name(model: &str) -> String {
+    let base = session::base_name(model);
+    let base = base.strip_suffix(".gguf").unwrap_or(base);
+    let words: Vec<&str> = base.split_whitespace().take(2).collect();
+    shortened(&words.join(" "), 20)
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+fn shortened(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        s.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
+    }
+}
+
 fn expand_home(p: &str) -> PathBuf {
     match p.strip_prefix("~/") {
         Some(rest) => match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
@@ -391,6 +422,22 @@ fn expand_home(p: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prompt_names_stay_short() {
+        assert_eq!(
+            short_model_name("Smollm2 135M 8k Lc100K Mix1 Ep2"),
+            "Smollm2 135M"
+        );
+        assert_eq!(short_model_name("gpt-4o-mini"), "gpt-4o-mini");
+        assert_eq!(
+            short_model_name("/m/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
+                .chars()
+                .count(),
+            20
+        );
+        assert_eq!(shortened("report.txt", 24), "report.txt");
+    }
 
     #[test]
     fn home_is_expanded_only_at_the_start() {

@@ -122,6 +122,9 @@ impl<'a> Pipeline<'a> {
         for n in &prepared.notes {
             reporter.warn(n);
         }
+        for n in &prepared.info {
+            reporter.note(n);
+        }
         reporter.verbose(&format!(
             "{}: template {} ({}) sha256 {}",
             doc.name,

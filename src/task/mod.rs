@@ -73,8 +73,11 @@ pub struct Prepared {
     /// For extraction templates (`builtin: extract`): the pattern kinds to run (empty = all).
     /// The result is an entity report (`crate::extract`) merging patterns and the model.
     pub extraction: Option<Vec<crate::text::entity::EntityKind>>,
-    /// Things the user should know about how this will run (stderr).
+    /// Things the user must know about how this will run: the answer will not be what was
+    /// asked for in some way (stderr, even with `-q`).
     pub notes: Vec<String>,
+    /// Things worth knowing that do not change the answer (stderr, hidden by `-q`).
+    pub info: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -142,8 +145,9 @@ pub fn prepare(
     let request = render_request(&template, &vars, &Piece::whole(doc), base)?;
     let structured_schema = request.schema.clone();
     let mut notes = Vec::new();
+    let mut info = Vec::new();
     let intent = if !engine.capabilities().language_model {
-        builtin_intent(job, &template, doc, &mut notes)?
+        builtin_intent(job, &template, doc, &mut notes, &mut info)?
     } else {
         Some(Intent::Chat)
     };
@@ -161,6 +165,7 @@ pub fn prepare(
         structured,
         extraction,
         notes,
+        info,
     })
 }
 
@@ -262,6 +267,7 @@ fn builtin_intent(
     t: &Template,
     doc: &Document,
     notes: &mut Vec<String>,
+    info: &mut Vec<String>,
 ) -> Result<Option<Intent>> {
     match (job, t.builtin.as_deref()) {
         (Job::Translate { .. }, _) => Ok(Some(Intent::Translate)),
@@ -291,9 +297,26 @@ fn builtin_intent(
             length: Length::Medium,
         })),
         (_, Some("extract")) => {
-            notes.push(
-                "the built-in engine has no model: only pattern-checked identifiers (phones, e-mails, IBANs, URLs, wallets, dates, amounts…) are extracted; people, organisations and places need a model".into(),
-            );
+            // Say what is missing only where the template asks for more than patterns find.
+            let model_only: Vec<&str> = match &t.output {
+                Output::Schema(s) => s
+                    .get("properties")
+                    .and_then(|p| p.as_object())
+                    .map(|p| {
+                        p.keys()
+                            .map(String::as_str)
+                            .filter(|c| crate::extract::needs_model(c))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                Output::Text => Vec::new(),
+            };
+            if !model_only.is_empty() {
+                info.push(format!(
+                    "no model: only pattern-checked identifiers are extracted; {} need a model",
+                    model_only.join(", ")
+                ));
+            }
             Ok(None)
         }
         _ => Err(Error::EngineUnavailable(format!(
