@@ -21,6 +21,48 @@ Exit codes:
   78   configuration file is malformed
   130  interrupted (Ctrl-C)";
 
+const AVA_EXAMPLES: &str = "\
+Examples:
+  ava summarize report.txt                          faithful summary, with source lines
+  ava translate --to en statement_pl.txt            translation keeping names and numbers
+  ava process --template entities chat.txt          phones, e-mails, wallets… with line numbers
+  cat statement_pl.txt | ava translate --to en | ava summarize
+  ava                                               interactive session (/help inside)
+  ava doctor                                        what is configured and which engine runs";
+
+const SUMMARIZE_EXAMPLES: &str = "\
+Examples:
+  ava summarize report.txt                      medium length, each line with its source [L12]
+  ava summarize --length short *.txt            several files, one summary each
+  ava summarize --lang en statement_pl.txt      the summary in English (needs a model)
+  ava summarize cases/*.txt -o out/ --resume    one file per input; skip finished ones
+  ava summarize --json report.txt | jq -r .output";
+
+const TRANSLATE_EXAMPLES: &str = "\
+Examples:
+  ava translate --to en statement_pl.txt
+  ava translate --to English --from pl --glossary terms.txt statement.txt
+  cat message.txt | ava translate --to en
+  ava translate --to en --json *.txt > translations.ndjson";
+
+const PROCESS_EXAMPLES: &str = "\
+Examples:
+  ava process --template entities chat.txt                 grouped, with line numbers
+  ava process --template entities --format csv *.txt > e.csv
+  ava process --template iocs --json report.txt            indicators as JSON
+  ava process --template timeline statement.txt            dated events (needs a model)
+  ava process --prompt \"List every vehicle mentioned\" report.txt";
+
+const CHAT_EXAMPLES: &str = "\
+Examples:
+  ava chat report.txt            attach a document, then ask or use /summarize, /process
+  printf '/summarize\\n' | ava chat report.txt    scripted: one entry per line";
+
+const TOKENS_EXAMPLES: &str = "\
+Examples:
+  ava tokens cases/*.txt
+  ava tokens --encoding cl100k_base report.txt";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ava",
@@ -29,7 +71,7 @@ Exit codes:
     long_about = "ava summarizes, translates and extracts structured data from case material \
 (reports, statements, chats). With nothing configured it runs offline on the built-in engine or \
 an installed local model; it talks to a server only when one is configured.",
-    after_help = EXIT_CODES_HELP
+    after_help = format!("{AVA_EXAMPLES}\n\n{EXIT_CODES_HELP}")
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -40,7 +82,10 @@ pub struct Cli {
 
 pub use crate::engine::Provider;
 
+/// Options every command takes, before or after its name. They are listed under their own
+/// heading, after the command's own options.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalOpts {
     /// Engine: openai, local or builtin [default: configured server, else installed local model, else builtin]
     #[arg(long, global = true, value_enum)]
@@ -176,11 +221,15 @@ impl SummaryFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = SUMMARIZE_EXAMPLES)]
 pub struct SummarizeArgs {
     /// Input files; `-` or nothing for stdin
     pub files: Vec<String>,
+    /// How long: short (a few lines), medium, long
     #[arg(long, value_enum, default_value_t = Length::Medium)]
     pub length: Length,
+    /// Layout of a model's summary: plain text, Markdown, or bullet points (the built-in
+    /// engine always writes one sentence per line with its source lines)
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
     /// Language of the summary [default: the document's]
@@ -189,6 +238,7 @@ pub struct SummarizeArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = TRANSLATE_EXAMPLES)]
 pub struct TranslateArgs {
     /// Input files; `-` or nothing for stdin
     pub files: Vec<String>,
@@ -205,6 +255,7 @@ pub struct TranslateArgs {
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["template", "prompt"])))]
+#[command(after_help = PROCESS_EXAMPLES)]
 pub struct ProcessArgs {
     /// Input files; `-` or nothing for stdin
     pub files: Vec<String>,
@@ -235,6 +286,7 @@ pub enum ProcessFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = TOKENS_EXAMPLES)]
 pub struct TokensArgs {
     /// Input files; `-` or nothing for stdin
     pub files: Vec<String>,
@@ -244,6 +296,7 @@ pub struct TokensArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = CHAT_EXAMPLES)]
 pub struct ChatArgs {
     /// Documents to attach at the start
     pub files: Vec<String>,

@@ -609,3 +609,38 @@ fn the_engine_notice_is_said_once_and_only_when_it_is_news() {
         .success();
     assert_eq!(String::from_utf8_lossy(&named.get_output().stderr), "");
 }
+
+/// `--help` teaches: a command's own options first, the global ones under their own heading,
+/// then examples.
+#[test]
+fn help_puts_the_commands_own_options_first_and_ends_with_examples() {
+    let home = tempfile::tempdir().unwrap();
+    for (cmd, own) in [
+        ("summarize", "--length"),
+        ("translate", "--to"),
+        ("process", "--template"),
+        ("tokens", "--encoding"),
+        ("chat", "[FILES]"),
+    ] {
+        let out = ava(home.path()).args([cmd, "--help"]).assert().success();
+        let help = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        let own_at = help.find(own).unwrap_or_else(|| panic!("{cmd}: no {own}"));
+        let global_at = help.find("Global options:").expect("global heading");
+        let examples_at = help.find("Examples:").expect("examples");
+        assert!(
+            own_at < global_at && global_at < examples_at,
+            "{cmd}:\n{help}"
+        );
+        assert!(help[examples_at..].contains(&format!("ava {cmd}")), "{cmd}");
+    }
+    let out = ava(home.path())
+        .args(["summarize", "--help"])
+        .assert()
+        .success();
+    let help = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(help.contains("How long"), "--length is described");
+    assert!(
+        help.contains("Layout of a model's summary"),
+        "--format is described"
+    );
+}
