@@ -242,11 +242,8 @@ pub fn resolve_with(flags: &GlobalOpts, env: &BTreeMap<String, String>) -> Resul
             *s = format!("--{}", k.replace('_', "-"));
         }
     }
-    let settings: Settings =
-        serde_json::from_value(Value::Object(merged)).map_err(|e| Error::Config {
-            file: config_file.display().to_string(),
-            reason: e.to_string(),
-        })?;
+    let settings: Settings = serde_json::from_value(Value::Object(merged.clone()))
+        .map_err(|e| bad_value(&merged, &sources, &config_file, e))?;
     if let Some(p) = &settings.provider
         && crate::engine::Provider::parse(p).is_none()
     {
@@ -265,6 +262,58 @@ pub fn resolve_with(flags: &GlobalOpts, env: &BTreeMap<String, String>) -> Resul
         config_file_exists: exists,
         profile,
     })
+}
+
+/// A setting of the wrong type, named with where it came from: the config file and line,
+/// the environment variable, the profile or the flag — not just "expected f64".
+fn bad_value(
+    merged: &Map<String, Value>,
+    sources: &BTreeMap<String, String>,
+    config_file: &Path,
+    whole: serde_json::Error,
+) -> Error {
+    for (k, v) in merged {
+        let mut one = Map::new();
+        one.insert(k.clone(), v.clone());
+        let Err(e) = serde_json::from_value::<Settings>(Value::Object(one)) else {
+            continue;
+        };
+        let source = sources.get(k).cloned().unwrap_or_default();
+        let place = if source.starts_with("config ") {
+            let line = std::fs::read_to_string(config_file).ok().and_then(|text| {
+                text.lines().position(|l| {
+                    l.trim_start()
+                        .strip_prefix(k.as_str())
+                        .is_some_and(|rest| rest.trim_start().starts_with('='))
+                })
+            });
+            match line {
+                Some(i) => format!("{}:{}", config_file.display(), i + 1),
+                None => config_file.display().to_string(),
+            }
+        } else {
+            source
+        };
+        // serde says "invalid type: string \"abc\", expected f64"; say it as a setting.
+        let expected = e.to_string();
+        let expected = expected
+            .split_once("expected ")
+            .map(|(_, x)| match x {
+                "f64" | "f32" => "a number".to_string(),
+                "u32" | "u64" | "i32" | "usize" => "a whole number".to_string(),
+                "a boolean" => "true or false".to_string(),
+                other => other.to_string(),
+            })
+            .unwrap_or(expected.clone());
+        return Error::Config {
+            file: place,
+            reason: format!("{k} = {v}: expected {expected}"),
+        };
+    }
+    Error::Config {
+        file: config_file.display().to_string(),
+        reason: whole.to_string(),
+    }
 }
 
 fn env_value(key: &str, v: &str) -> Value {
@@ -320,6 +369,10 @@ fn read_config_file(path: &Path, explicit: bool) -> Result<(Map<String, Value>, 
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
             return Ok((Map::new(), Profiles::new(), false));
+        }
+        // Named on the command line and not there: a missing input, not a malformed config.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::InputNotFound { path: path.into() });
         }
         Err(e) => {
             return Err(Error::Config {

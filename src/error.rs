@@ -51,7 +51,9 @@ pub enum Error {
         reason: String,
     },
 
-    #[error("config {file}: {reason}")]
+    /// `file` says where the setting came from: a config file (with its line when known),
+    /// "env AVA_…", "profile NAME" or a flag.
+    #[error("{file}: {reason}")]
     Config { file: String, reason: String },
 
     #[error("{0}")]

@@ -14,6 +14,7 @@ pub mod paths;
 pub mod repl;
 pub mod sink;
 pub mod source;
+pub mod suggest;
 pub mod task;
 pub mod template;
 pub mod text;

@@ -644,3 +644,88 @@ fn help_puts_the_commands_own_options_first_and_ends_with_examples() {
         "--format is described"
     );
 }
+
+/// Configuration errors name the setting and where it came from, once.
+#[test]
+fn config_errors_name_the_setting_and_its_source() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "model = \"x\"\ntemperature = \"abc\"\n").unwrap();
+    let out = ava(home.path()).args(["config", "show"]).assert().code(78);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("config.toml:2: temperature = \"abc\": expected a number"),
+        "{err}"
+    );
+
+    std::fs::write(&config, "provider = \"gpt\"\n").unwrap();
+    let out = ava(home.path()).args(["config", "show"]).assert().code(78);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("unknown provider \"gpt\""), "{err}");
+    assert!(!err.contains("config config"), "{err}");
+
+    std::fs::remove_file(&config).unwrap();
+    let out = ava(home.path())
+        .env("AVA_TIMEOUT", "soon")
+        .args(["config", "show"])
+        .assert()
+        .code(78);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("env AVA_TIMEOUT: timeout = \"soon\": expected a number"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_config_file_named_on_the_command_line_is_a_missing_input() {
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path())
+        .args(["--config", "/nonexistent/ava.toml", "config", "show"])
+        .assert()
+        .code(66)
+        .stderr(predicate::str::contains(
+            "/nonexistent/ava.toml: no such file",
+        ));
+}
+
+/// A failing input of a batch is named once, not twice.
+#[test]
+fn a_missing_input_in_a_batch_is_named_once() {
+    let home = tempfile::tempdir().unwrap();
+    let a = write(home.path(), "a.txt", REPORT.as_bytes());
+    let out = ava(home.path())
+        .args(["-q", "summarize"])
+        .arg(&a)
+        .arg("nosuch.txt")
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert_eq!(err.matches("nosuch.txt").count(), 1, "{err}");
+}
+
+/// On the built-in engine there is no window to fit: `ava tokens` reports no parts, and
+/// `--json` gives one record per file.
+#[test]
+fn tokens_on_the_builtin_engine_report_no_window_and_honour_json() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", REPORT.as_bytes());
+    let out = ava(home.path())
+        .args(["--provider", "builtin", "tokens"])
+        .arg(&f)
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(!text.contains("part"), "{text}");
+    assert!(!err.contains("8192"), "{err}");
+    let out = ava(home.path())
+        .args(["--provider", "builtin", "--json", "tokens"])
+        .arg(&f)
+        .assert()
+        .success();
+    let rec: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(rec["tokens"].as_u64().unwrap() > 20, "{rec}");
+    assert!(rec.get("parts").is_none(), "{rec}");
+}

@@ -93,7 +93,13 @@ pub async fn run(
             Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Some(0)),
             Err(e) if !many || matches!(e, Error::Interrupted) => Err(e),
             Err(e) => {
-                ctx.status.error(&format!("{name}: {e}"));
+                // Most errors about an input already start with its name.
+                let msg = e.to_string();
+                if msg.starts_with(name) {
+                    ctx.status.error(&msg);
+                } else {
+                    ctx.status.error(&format!("{name}: {msg}"));
+                }
                 failures.push(e);
                 Ok(None)
             }

@@ -50,21 +50,31 @@ pub fn man() -> Result<i32> {
 
 /// `ava tokens`: what each input costs for the chosen model, and how it would be split.
 pub async fn tokens(ctx: &Context, inputs: Vec<Input>, encoding: Option<String>) -> Result<i32> {
-    let mut out = String::new();
-    let mut total = 0usize;
-    let mut first_budget = None;
     enum Counting {
+        /// The model's own window and counting; parts as a long document would be split.
         Model(Arc<dyn Engine>),
+        /// No model (the built-in engine): nothing to fit, so tokens by o200k only.
+        NoModel,
         Encoding(crate::tokens::Encoding),
     }
     let counting = match encoding.as_deref() {
         Some("o200k_base") => Counting::Encoding(crate::tokens::Encoding::O200kBase),
         Some(_) => Counting::Encoding(crate::tokens::Encoding::Cl100kBase),
-        None => Counting::Model(ctx.choose_engine()?.engine),
+        None => {
+            let engine = ctx.choose_engine()?.engine;
+            if engine.capabilities().language_model {
+                Counting::Model(engine)
+            } else {
+                Counting::NoModel
+            }
+        }
     };
+    let mut out = String::new();
+    let mut total = 0usize;
+    let mut first_budget = None;
     for input in &inputs {
         let doc = ctx.read_input(input)?;
-        let (count, parts, how) = match &counting {
+        let (count, fit, how) = match &counting {
             Counting::Model(engine) => {
                 let budget = crate::task::budget::for_engine(
                     engine.clone(),
@@ -79,26 +89,43 @@ pub async fn tokens(ctx: &Context, inputs: Vec<Input>, encoding: Option<String>)
                 let parts = n.div_ceil(room).max(1);
                 let how = budget.describe();
                 first_budget.get_or_insert(how.clone());
-                (n, Some(parts), how)
+                (n, Some((parts, budget.window)), how)
             }
-            Counting::Encoding(enc) => {
-                let c = crate::tokens::tiktoken_counter(*enc);
+            Counting::NoModel | Counting::Encoding(_) => {
+                let enc = match &counting {
+                    Counting::Encoding(e) => *e,
+                    _ => crate::tokens::Encoding::O200kBase,
+                };
+                let c = crate::tokens::tiktoken_counter(enc);
                 (c.count(&doc.text), None, c.describe())
             }
         };
         total += count;
         ctx.status.verbose(&format!("{}: {how}", doc.name));
-        out.push_str(&match parts {
-            Some(p) => format!("{count:>10}  {p:>3} part(s)  {}\n", doc.name),
-            None => format!("{count:>10}  {}\n", doc.name),
-        });
+        if ctx.global.json {
+            let mut rec = serde_json::json!({"file": doc.name, "tokens": count, "counting": how});
+            if let Some((parts, window)) = fit {
+                rec["parts"] = parts.into();
+                rec["window"] = window.into();
+            }
+            outln!(out, "{rec}");
+        } else {
+            out.push_str(&match fit {
+                Some((p, _)) => format!("{count:>10}  {p:>3} part(s)  {}\n", doc.name),
+                None => format!("{count:>10}  {}\n", doc.name),
+            });
+        }
     }
-    if inputs.len() > 1 {
+    if inputs.len() > 1 && !ctx.global.json {
         out.push_str(&format!("{total:>10}  total\n"));
     }
     print_text(&out)?;
-    if let Some(how) = first_budget {
-        ctx.status.note(&how);
+    match (first_budget, &counting) {
+        (Some(how), _) => ctx.status.note(&how),
+        (None, Counting::NoModel) => ctx.status.note(
+            "the built-in engine has no model and no window: documents are read whole; tokens counted with o200k_base",
+        ),
+        _ => {}
     }
     Ok(0)
 }

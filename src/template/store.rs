@@ -120,10 +120,13 @@ impl TemplateStore {
             Ok(list) => list.into_iter().map(|t| t.name).collect::<Vec<_>>(),
             Err(_) => BUILTINS.iter().map(|(n, _)| n.to_string()).collect(),
         };
+        let guess = crate::suggest::closest(name, available.iter().map(String::as_str))
+            .map(|g| format!("did you mean {g}? "))
+            .unwrap_or_default();
         Err(Error::Template {
             name: name.to_string(),
             reason: format!(
-                "no such template; available: {} (see `ava templates list`)",
+                "no such template; {guess}available: {} (see `ava templates list`)",
                 available.join(", ")
             ),
         })

@@ -38,14 +38,16 @@ impl StreamState {
     }
 
     pub(super) fn malformed(&self, got: &str) -> Error {
-        let msg = format!("server sent data that is not a chat-completion chunk: {got}");
-        // Once text is on the user's screen the answer is incomplete, which is what they
-        // need to know first.
-        if self.sent_text {
-            Error::Truncated(msg)
+        // Garbage is the server's fault, not a cut connection: say what it sent, and that
+        // what was printed before it is incomplete.
+        let incomplete = if self.sent_text {
+            "; the answer printed before it is incomplete"
         } else {
-            Error::Engine(msg)
-        }
+            ""
+        };
+        Error::Engine(format!(
+            "server sent data that is not a chat-completion chunk: {got}{incomplete}"
+        ))
     }
 }
 
