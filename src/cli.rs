@@ -129,6 +129,9 @@ pub struct GlobalOpts {
     /// More detail on stderr: engine choice, token counts, requests
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
+    /// Colour: on a terminal unless NO_COLOR is set (auto), always, or never
+    #[arg(long, global = true, value_enum, default_value_t = crate::sink::ColorChoice::Auto)]
+    pub color: crate::sink::ColorChoice,
     /// Print the answer only when complete
     #[arg(long, global = true)]
     pub no_stream: bool,

@@ -28,7 +28,7 @@ pub struct Context {
 impl Context {
     pub fn new(global: GlobalOpts, term: Terminal) -> Result<Self> {
         let config = config::resolve(&global)?;
-        let status = Status::new(global.quiet, global.verbose, term.stderr);
+        let status = Status::new(global.quiet, global.verbose, term.stderr_color());
         let feedback = Feedback::new(status.clone(), term.stderr);
         let store = TemplateStore::new(global.template_dir.clone());
         Ok(Self {
@@ -55,7 +55,10 @@ impl Context {
 
     /// The engine to run, wrapped so that every request it answers is in the audit log.
     pub fn choose_engine(&self) -> Result<Choice> {
+        // A local model takes seconds to load: show that something is happening.
+        let mut spinner = self.feedback.spinner("starting the engine…");
         let mut choice = crate::engine::choose::choose(&self.config, self.status.verbose)?;
+        spinner.stop();
         for note in &choice.notes {
             self.status.warn(note);
         }

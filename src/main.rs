@@ -7,8 +7,8 @@ fn main() {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let cli = ava::cli::Cli::parse();
-    let term = ava::sink::Terminal::detect();
-    let status = ava::sink::Status::new(cli.global.quiet, cli.global.verbose, term.stderr);
+    let term = ava::sink::Terminal::detect(cli.global.color);
+    let status = ava::sink::Status::new(cli.global.quiet, cli.global.verbose, term.stderr_color());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

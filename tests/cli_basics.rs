@@ -729,3 +729,18 @@ fn tokens_on_the_builtin_engine_report_no_window_and_honour_json() {
     assert!(rec["tokens"].as_u64().unwrap() > 20, "{rec}");
     assert!(rec.get("parts").is_none(), "{rec}");
 }
+
+#[test]
+fn color_is_off_in_a_pipe_unless_asked_for() {
+    let home = tempfile::tempdir().unwrap();
+    let plain = ava(home.path())
+        .args(["summarize", "nosuch.txt"])
+        .assert()
+        .code(66);
+    assert!(!String::from_utf8_lossy(&plain.get_output().stderr).contains('\u{1b}'));
+    let colored = ava(home.path())
+        .args(["--color", "always", "summarize", "nosuch.txt"])
+        .assert()
+        .code(66);
+    assert!(String::from_utf8_lossy(&colored.get_output().stderr).contains("\u{1b}["));
+}

@@ -42,7 +42,7 @@ pub async fn run(
         !ctx.global.no_stream,
         target,
         inputs.len() > 1,
-        ctx.term.stdout,
+        ctx.term.stdout_color(),
     )?;
     // Entity reports: readable text for a person at a terminal, JSON for everything else.
     let format = format.unwrap_or(if ctx.global.output.is_none() && ctx.term.stdout {
@@ -192,7 +192,10 @@ async fn run_one(
     }
     sink.begin(&doc.name);
     let stream = sink.streams();
+    // Until the first words arrive (a model reading the document), a spinner says so.
+    let mut waiting = ctx.feedback.spinner(&format!("{}: reading…", doc.name));
     let mut on_text = |t: &str, live: bool| {
+        waiting.stop();
         if stream && live {
             sink.text(t)
         } else {
@@ -201,7 +204,9 @@ async fn run_one(
     };
     let answer = pipeline
         .answer(job, &doc, &mut on_text, &ctx.feedback)
-        .await?;
+        .await;
+    waiting.stop();
+    let answer = answer?;
     let shown = shown(&answer, &doc.name, format, sink.is_first())?;
     let value = match &answer.report {
         Some(report) => Some(

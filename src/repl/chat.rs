@@ -96,13 +96,19 @@ impl Repl<'_> {
         let engine = self.engine.clone();
         let interrupts = &mut self.interrupts;
         let mut shown = String::new();
+        let mut waiting = self.ctx.feedback.spinner("thinking…");
         let res = {
             let shown = &mut shown;
+            let waiting = &mut waiting;
             self.runtime.block_on(async move {
-                let work = task::execute(engine.as_ref(), req, |t| keep_and_show(shown, t, stream));
+                let work = task::execute(engine.as_ref(), req, |t| {
+                    waiting.stop();
+                    keep_and_show(shown, t, stream)
+                });
                 interruptible(interrupts, work).await
             })
         };
+        waiting.stop();
         if stream && !shown.is_empty() && !shown.ends_with('\n') {
             let _ = out("\n");
         }

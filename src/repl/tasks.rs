@@ -167,9 +167,12 @@ impl Repl<'_> {
         let feedback = &self.ctx.feedback;
         let interrupts = &mut self.interrupts;
         let mut shown = String::new();
+        let mut waiting = feedback.spinner(&format!("{}: reading…", doc.name));
         let res = {
             let shown = &mut shown;
+            let waiting = &mut waiting;
             let mut on_text = |t: &str, live: bool| {
+                waiting.stop();
                 if live {
                     keep_and_show(shown, t, stream)
                 } else {
@@ -179,6 +182,7 @@ impl Repl<'_> {
             let work = pipeline.answer(job, doc, &mut on_text, feedback);
             self.runtime.block_on(interruptible(interrupts, work))
         };
+        waiting.stop();
         if let Some(b) = pipeline.budget() {
             self.budget = Some(b);
         }

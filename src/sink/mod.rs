@@ -5,9 +5,9 @@ mod progress;
 mod status;
 mod term;
 
-pub use progress::Feedback;
+pub use progress::{Feedback, Spinner};
 pub use status::Status;
-pub use term::{Terminal, color_allowed};
+pub use term::{ColorChoice, Terminal};
 
 use crate::error::{Error, Result};
 use owo_colors::OwoColorize;
@@ -74,16 +74,16 @@ pub struct Sink {
 }
 
 impl Sink {
-    /// `stdout_tty`: whether stdout is a terminal (colour for headings).
+    /// `stdout_color`: whether to colour headings written to stdout.
     pub fn new(
         json: bool,
         stream: bool,
         target: Target,
         multiple_inputs: bool,
-        stdout_tty: bool,
+        stdout_color: bool,
     ) -> Result<Self> {
-        let (out, tty): (Box<dyn Write + Send>, bool) = match &target {
-            Target::Stdout => (Box::new(std::io::stdout()), stdout_tty),
+        let (out, color): (Box<dyn Write + Send>, bool) = match &target {
+            Target::Stdout => (Box::new(std::io::stdout()), stdout_color),
             Target::File(p) => {
                 let f = std::fs::File::create(p).map_err(|source| Error::Output {
                     path: p.clone(),
@@ -106,7 +106,7 @@ impl Sink {
             target,
             out,
             headings: multiple_inputs && !json,
-            color: tty && color_allowed(),
+            color,
             current: String::new(),
             current_streamed: false,
             pending_heading: None,

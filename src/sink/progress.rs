@@ -18,6 +18,22 @@ impl Feedback {
         Self { status, bars }
     }
 
+    /// A spinner with `msg` on stderr until dropped or stopped — only where bars are shown
+    /// (a terminal, no `-q`). For the seconds before anything else is visible: a model
+    /// loading, a first token being computed.
+    pub fn spinner(&self, msg: &str) -> Spinner {
+        let Some(multi) = &self.bars else {
+            return Spinner(None);
+        };
+        let bar = multi.add(ProgressBar::new_spinner());
+        if let Ok(style) = ProgressStyle::with_template("ava: {spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_message(msg.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        Spinner(Some(bar))
+    }
+
     /// A bar counting the files of a batch; hidden when there are no bars.
     pub fn files_bar(&self, total: usize) -> ProgressBar {
         let Some(multi) = &self.bars else {
@@ -63,6 +79,23 @@ impl Reporter for Feedback {
         }
         bar.set_message(format!("{what} {doc}"));
         Box::new(PartsBar(bar))
+    }
+}
+
+/// See [`Feedback::spinner`]. Gone from the screen once stopped or dropped.
+pub struct Spinner(Option<ProgressBar>);
+
+impl Spinner {
+    pub fn stop(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

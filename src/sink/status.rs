@@ -1,6 +1,5 @@
 //! Status, warnings and errors: one line each, on stderr.
 
-use super::color_allowed;
 use owo_colors::OwoColorize;
 use std::io::Write;
 
@@ -13,12 +12,12 @@ pub struct Status {
 }
 
 impl Status {
-    /// `stderr_tty`: whether stderr is a terminal (colour).
-    pub fn new(quiet: bool, verbose: bool, stderr_tty: bool) -> Self {
+    /// `color`: whether to colour the prefixes (see `Terminal::stderr_color`).
+    pub fn new(quiet: bool, verbose: bool, color: bool) -> Self {
         Self {
             quiet,
             verbose,
-            color: stderr_tty && color_allowed(),
+            color,
         }
     }
 

@@ -1,22 +1,34 @@
-//! Which standard streams are terminals. This is the one place ava asks: everything that
-//! behaves differently for a person watching than for a pipe (streaming, colour, progress
-//! bars, the REPL, the entity report's format) reads the answer from here.
+//! Which standard streams are terminals, and whether to colour them. This is the one place
+//! ava asks: everything that behaves differently for a person watching than for a pipe
+//! (streaming, colour, progress bars, the REPL, the entity report's format) reads the answer
+//! from here.
 
 use is_terminal::IsTerminal;
+
+/// `--color`: colour on a terminal (unless `NO_COLOR` is set), always, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Terminal {
     pub stdin: bool,
     pub stdout: bool,
     pub stderr: bool,
+    pub color: ColorChoice,
 }
 
 impl Terminal {
-    pub fn detect() -> Self {
+    pub fn detect(color: ColorChoice) -> Self {
         Self {
             stdin: std::io::stdin().is_terminal(),
             stdout: std::io::stdout().is_terminal(),
             stderr: std::io::stderr().is_terminal(),
+            color,
         }
     }
 
@@ -24,9 +36,23 @@ impl Terminal {
     pub fn interactive(&self) -> bool {
         self.stdin && self.stdout
     }
-}
 
-/// Colour is used only on a terminal, and never when `NO_COLOR` is set (no-color.org).
-pub fn color_allowed() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    /// Whether to colour what goes to stdout.
+    pub fn stdout_color(&self) -> bool {
+        self.colored(self.stdout)
+    }
+
+    /// Whether to colour what goes to stderr.
+    pub fn stderr_color(&self) -> bool {
+        self.colored(self.stderr)
+    }
+
+    fn colored(&self, tty: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            // no-color.org: NO_COLOR turns colour off unless the user asks for it explicitly.
+            ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
 }
