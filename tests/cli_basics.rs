@@ -519,6 +519,7 @@ fn a_closed_stdout_ends_every_command_quietly() {
         vec!["config", "show"],
         vec!["config", "path"],
         vec!["doctor"],
+        vec!["models", "list"],
         vec!["tokens", &report],
         vec!["--provider", "builtin", "summarize", &report],
         vec![
