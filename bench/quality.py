@@ -32,7 +32,8 @@ Systems (--systems, default all that apply; `builtin` always runs, it sets the b
 Every run records its exit code, seconds, peak RSS (os.wait4 of the child), and flags:
   fail     exit code != 0, or killed at --timeout (exit "timeout");
   loop     some 6-word sequence occurs >= 3 times in the output (words lower-cased, punctuation
-           dropped) — a repetition loop, not a fact said twice;
+           dropped) and more often than in the document — a repetition loop, not a fact said
+           twice nor a phrase the document itself repeats;
   preface  the first line opens with "Here is", "Here's", "Sure", "Below is", "**Summary",
            "Summary:", "# Summary" or the same in PL/DE/FR ("Oto", "Podsumowanie", "Streszczenie",
            "Hier ist", "Zusammenfassung", "Voici", "Résumé").
@@ -140,16 +141,25 @@ def words_of(text):
     return text.split()
 
 
-def loops(text):
-    """True when some LOOP_N-word sequence occurs LOOP_MIN times or more."""
-    ws = re.findall(r"\w+", norm(text))
-    seen = {}
-    for i in range(len(ws) - LOOP_N + 1):
-        k = tuple(ws[i:i + LOOP_N])
-        seen[k] = seen.get(k, 0) + 1
-        if seen[k] >= LOOP_MIN:
-            return True
-    return False
+def ngrams(words, n=LOOP_N):
+    counts = {}
+    for i in range(len(words) - n + 1):
+        k = tuple(words[i:i + n])
+        counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
+def loops(text, source):
+    """True when some LOOP_N-word sequence occurs LOOP_MIN times or more in `text` and more
+    often than in the document `source`: a repetition loop. Sentences copied from a document
+    that itself repeats a phrase ("there had been a violation", "w dniu 29 stycznia 2013 r.")
+    are not one."""
+    counts = ngrams(re.findall(r"\w+", norm(text)))
+    suspects = {k: v for k, v in counts.items() if v >= LOOP_MIN}
+    if not suspects:
+        return False
+    in_source = ngrams(re.findall(r"\w+", norm(source)))
+    return any(v > in_source.get(k, 0) for k, v in suspects.items())
 
 
 def has_preface(text):
@@ -367,7 +377,8 @@ def measure(runs, args, doc, system, model, length):
     r = {"doc": doc["name"], "system": system, "model": label, "length": length,
          "argv": argv, "exit": m["exit"], "seconds": m["seconds"],
          "peak_rss_kb": m["peak_rss_kb"], "output": out, "words": len(words_of(out)),
-         "loop": loops(out), "preface": has_preface(out), "stderr_tail": m["stderr_tail"],
+         "loop": loops(out, doc["text"]), "preface": has_preface(out),
+         "stderr_tail": m["stderr_tail"],
          "date": time.strftime("%Y-%m-%d %H:%M"), "load": os.getloadavg()[0]}
     if is_model:
         print(f"    exit {r['exit']}, {r['seconds']:.0f} s, {r['peak_rss_kb'] // 1024} MiB, "
@@ -412,8 +423,10 @@ def evaluate(args, docs, runs):
                 cell = {"hits": h, "total": len(facts), "words": len(words_of(text)),
                         "missed": missed, "text": text}
                 if run is not None:
-                    cell.update({k: run[k] for k in ("exit", "seconds", "peak_rss_kb", "loop",
-                                                      "preface")})
+                    # loop and preface are judged here, not read from the record, so that
+                    # their definitions can change without running the models again.
+                    cell.update({k: run[k] for k in ("exit", "seconds", "peak_rss_kb")})
+                    cell.update(loop=loops(text, doc["text"]), preface=has_preface(text))
                 if at_b is not None:
                     cell["hits_at_b"] = score(" ".join(words_of(text)[:budget]), facts)[0]
                     own = len(words_of(text))
