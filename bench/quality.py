@@ -483,10 +483,10 @@ def print_report(args, docs, rows, cols):
             if not gdocs:
                 continue
             print(f"\n**{length}, {gname} ({len(gdocs)} docs)**\n")
-            print("| system | mean recall | recall @B | words (mean) | lead@own words | "
-                  "beats lead-N | ties | fails | loops | prefaces | s/doc mean | s max | "
-                  "peak RSS max |")
-            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+            print("| system | docs | mean recall | builtin, same docs | recall @B | words (mean) | "
+                  "lead@own words | beats lead-N | ties | fails | loops | prefaces | "
+                  "s/doc mean | s max | peak RSS max |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             summary[length][gname] = {}
             for c in present:
                 xs = [(d, rows[(d["name"], length)][c]) for d in gdocs
@@ -494,6 +494,9 @@ def print_report(args, docs, rows, cols):
                 if not xs:
                     continue
                 rec = [x["hits"] / x["total"] for _, x in xs]
+                # Model systems may run on a subset: builtin's recall on the same documents.
+                same = [rows[(d["name"], length)]["builtin"] for d, _ in xs]
+                same = mean([x["hits"] / x["total"] for x in same])
                 at_b = [x["hits_at_b"] / x["total"] for _, x in xs if "hits_at_b" in x]
                 lead_own = [x["lead_at_own"] / x["total"] for _, x in xs if "lead_at_own" in x]
                 # Against lead-N at the same words: builtin's budget for builtin and LexRank,
@@ -511,7 +514,7 @@ def print_report(args, docs, rows, cols):
                 fails = sum(x["exit"] not in (0, None) for x in runs_)
                 secs = [x["seconds"] for x in runs_]
                 rss = [x["peak_rss_kb"] for x in runs_]
-                s = {"docs": len(xs), "mean_recall": mean(rec),
+                s = {"docs": len(xs), "mean_recall": mean(rec), "builtin_same_docs": same,
                      "recall_at_b": mean(at_b) if at_b else None,
                      "mean_words": mean([x["words"] for _, x in xs]),
                      "lead_at_own": mean(lead_own) if lead_own else None,
@@ -528,7 +531,7 @@ def print_report(args, docs, rows, cols):
                              f"{s['peak_rss_mb_max']:.0f} MB") if runs_ else " | ".join("–" * 6)
                 beat = "–" if c == "lead" else f"{wins}/{len(cmp)} ({pct(wins / len(cmp))})" \
                     if cmp else "–"
-                print(f"| {c} | **{pct(s['mean_recall'])}** | "
+                print(f"| {c} | {len(xs)} | **{pct(s['mean_recall'])}** | {pct(same)} | "
                       f"{pct(s['recall_at_b']) if at_b else '–'} | {s['mean_words']:.0f} | "
                       f"{pct(s['lead_at_own']) if lead_own else '–'} | {beat} | "
                       f"{ties if c != 'lead' else '–'} | {run_cells} |")
