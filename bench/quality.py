@@ -367,8 +367,10 @@ def measure(runs, args, doc, system, model, length):
     r = runs.get(doc["name"], system, label, length)
     if r is not None:
         return r
-    argv = ava_argv(args.ava, system, doc["path"], length or "medium", model)
     is_model = system in ("local", "plain")
+    if is_model and args.report_only:
+        return None
+    argv = ava_argv(args.ava, system, doc["path"], length or "medium", model)
     if is_model:
         print(f"  running {system}:{label} {length or '-'} {doc['name']} "
               f"({doc['words']} words)…", file=sys.stderr, flush=True)
@@ -447,6 +449,8 @@ def evaluate(args, docs, runs):
                     if s == "local" and length not in args.model_lengths:
                         continue
                     r = measure(runs, args, doc, s, model, None if s == "plain" else length)
+                    if r is None:
+                        continue
                     put(f"{s}:{label_of(model)}", r["output"], r, at_b=True)
             rows[(doc["name"], length)] = row
     return rows
@@ -568,6 +572,8 @@ def main():
     ap.add_argument("--json", help="write every run and the summary here")
     ap.add_argument("--resume", action="store_true",
                     help="reuse the runs already in --json (same doc, system, model, length)")
+    ap.add_argument("--report-only", action="store_true",
+                    help="with --resume: report the model runs already in --json, run no model")
     ap.add_argument("--timeout", type=float, default=1200, help="seconds per model run")
     ap.add_argument("--nice", type=int, default=10, help="niceness of model runs")
     ap.add_argument("--show", action="store_true", help="print every summary and missed fact")
