@@ -614,6 +614,16 @@ def show(item: Item, run: Run, scored: dict, system: str):
         print("!!  " + " | ".join(flags))
 
 
+def save_partial(path: str, started: str, done: list[Item], runs: dict[str, list[Run]]):
+    data = {"started": started, "partial": True, "systems": {
+        system: {"items": [
+            {"id": item.id, "output": r.output, "exit_code": r.exit_code, "seconds": r.seconds,
+             "stderr": r.stderr[-4000:], "command": r.command, "records": r.records}
+            for item, r in zip(done, system_runs)]}
+        for system, system_runs in runs.items()}}
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--ava", default="ava", help="ava binary (default: ava on PATH)")
@@ -621,7 +631,9 @@ def main():
     p.add_argument("--systems", default="ava,plain",
                    help="comma list of ava, plain, reference, source (default ava,plain)")
     p.add_argument("--limit", type=int, help="only the first N items (by id)")
-    p.add_argument("--ids", help="only these items, comma list (e.g. 03,51)")
+    p.add_argument("--ids", help="only these items, in this order, comma list (e.g. 03,51)")
+    p.add_argument("--deadline", type=float, help="start no new item after this many minutes "
+                   "(the items done are scored; every system runs each item it starts)")
     p.add_argument("--show", action="store_true", help="print outputs next to references")
     p.add_argument("--json", dest="json_out", help="write results (and outputs) to this file")
     p.add_argument("--rescore", help="score the outputs saved in an earlier --json file "
@@ -640,9 +652,9 @@ def main():
 
     chrf = CHRF(word_order=2)
     items = load_set(Path(args.set_dir))
-    if args.ids:
-        wanted = set(args.ids.split(","))
-        items = [i for i in items if i.id in wanted]
+    if args.ids:  # in the order given
+        by_id = {i.id: i for i in items}
+        items = [by_id[x] for x in args.ids.split(",") if x in by_id]
     if args.limit:
         items = items[: args.limit]
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
@@ -672,8 +684,14 @@ def main():
 
     runs: dict[str, list[Run]] = {s: [] for s in systems}
     started = time.strftime("%Y-%m-%d %H:%M:%S")
+    clock = time.monotonic()
     load_before = os.getloadavg()
+    done: list[Item] = []
     for n, item in enumerate(items, 1):
+        if args.deadline and time.monotonic() - clock > args.deadline * 60:
+            print(f"[bench] deadline reached: {len(done)} of {len(items)} items run",
+                  file=sys.stderr)
+            break
         for system in systems:  # interleaved, so load changes hit every system alike
             if args.rescore:
                 r = saved[system][item.id]
@@ -685,6 +703,10 @@ def main():
                     print(f"[{n}/{len(items)}] {item.id} {system}: exit {run.exit_code}, "
                           f"{run.seconds:.1f} s", file=sys.stderr, flush=True)
             runs[system].append(run)
+        done.append(item)
+        if args.json_out and not args.rescore:  # a partial file that --rescore can read
+            save_partial(args.json_out, started, done, runs)
+    items = done
 
     results = {"started": started, "load_before": load_before, "load_after": os.getloadavg(),
                "ava": args.ava, "model": args.model, "seed": args.seed, "systems": {}}
