@@ -265,13 +265,16 @@ def find_numbers(text: str) -> list[Number]:
     text = normalise(text)
     numbers = []
     for m in NUMBER_RE.finditer(text):
-        values = number_values(m.group(1))
+        values, written = number_values(m.group(1)), m.group(1)
         after = text[m.end():]
         for pattern, factor in MULTIPLIERS:
-            if pattern.match(after):
-                values |= {v * factor for v in values}
+            word = pattern.match(after)
+            if word:  # "820 thousand" is 820000, not 820
+                values = {v * factor for v in values}
+                written += word.group(0)
+                break
         runs = [int(r) for r in re.findall(r"\d+", m.group(1))]
-        numbers.append(Number(m.group(1), values, runs))
+        numbers.append(Number(written, values, runs))
     return numbers
 
 
@@ -338,6 +341,25 @@ def law_regex(value: str) -> re.Pattern:
         key = code.replace(".", "").lower()
         pattern += rf"(?=.{{0,90}}?(?<!\w)(?:{CODE_NAMES[key]})(?!\w))"
     return re.compile(pattern, re.I | re.S)
+
+
+CURRENCY_RES = {
+    "PLN": re.compile(r"(?<!\w)(?:zł|złot\w*|zlot\w*|PLN|grosz\w*)(?!\w)", re.I),
+    "EUR": re.compile(r"€|(?<!\w)(?:euro\w*|EUR)(?!\w)", re.I),
+    "USD": re.compile(r"\$|(?<!\w)(?:dollars?|USD)(?!\w)", re.I),
+    "GBP": re.compile(r"£|(?<!\w)(?:pounds?|GBP)(?!\w)", re.I),
+}
+
+
+def currencies(text: str) -> set[str]:
+    text = normalise(text)
+    return {c for c, pattern in CURRENCY_RES.items() if pattern.search(text)}
+
+
+def wrong_currencies(output: str, item: Item) -> list[str]:
+    """Currencies named in the output but in neither the source nor the reference
+    ("30 tys. zł" → "300,000 euros")."""
+    return sorted(currencies(output) - currencies(item.src) - currencies(item.ref))
 
 
 def count_keep(kind: str, value: str, output: str) -> int:
@@ -530,6 +552,7 @@ def score_item(item: Item, run: Run, chrf) -> dict:
         "wrong_language": bool(out.strip()) and lang != "en",
         "empty": not out.strip(),
         "changed_numbers": changed_numbers(out, item),
+        "wrong_currencies": wrong_currencies(out, item),
     }
     if item.kind == "passage":
         result["paragraphs"] = [len(paragraphs(out)), len(paragraphs(item.ref))]
@@ -568,6 +591,7 @@ def summarise(items: list[Item], runs: list[Run], scored: list[dict], chrf) -> d
         "wrong_language": sum(1 for s in scored if s["wrong_language"]),
         "empty": sum(1 for s in scored if s["empty"]),
         "changed_number": sum(1 for s in scored if s["changed_numbers"]),
+        "wrong_currency": sum(1 for s in scored if s["wrong_currencies"]),
         "exit_codes": codes,
         "seconds_total": sum(s["seconds"] for s in scored),
         "seconds_per_item": sum(s["seconds"] for s in scored) / len(scored),
@@ -583,13 +607,15 @@ def print_table(name: str, summary: dict):
     codes = ", ".join(f"{k}×{v}" for k, v in sorted(s["exit_codes"].items()))
     print(f"\n== {name}")
     print("| items | chrF++ corpus | chrF++ mean | pl seg / pl passages / de+fr | id recall "
-          "| paragraphs | wrong lang | empty | changed number | exit codes | s/item |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| paragraphs | wrong lang | empty | changed number | wrong currency | exit codes "
+          "| s/item |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(f"| {s['items']} | {fmt(s['chrf_corpus'])} | {fmt(s['chrf_mean'])} "
           f"| {fmt(s['chrf_pl_segments'])} / {fmt(s['chrf_pl_passages'])} / {fmt(s['chrf_de_fr'])} "
           f"| {fmt(s['identifier_recall'], '.3f')} ({s['identifiers_kept']}/{s['identifiers']}) "
           f"| {s['paragraph_match']}/{s['passages']} | {s['wrong_language']} | {s['empty']} "
-          f"| {s['changed_number']} | {codes} | {s['seconds_per_item']:.1f} |")
+          f"| {s['changed_number']} | {s['wrong_currency']} | {codes} "
+          f"| {s['seconds_per_item']:.1f} |")
 
 
 def show(item: Item, run: Run, scored: dict, system: str):
@@ -600,6 +626,8 @@ def show(item: Item, run: Run, scored: dict, system: str):
         flags.append(f"language: {scored['detected_language']}")
     if scored["changed_numbers"]:
         flags.append("changed numbers: " + ", ".join(scored["changed_numbers"]))
+    if scored["wrong_currencies"]:
+        flags.append("currency: " + ", ".join(scored["wrong_currencies"]))
     if item.kind == "passage" and not scored["paragraph_match"]:
         flags.append("paragraphs out/ref: %d/%d" % tuple(scored["paragraphs"]))
     if scored["exit_code"] != 0:
