@@ -356,6 +356,19 @@ def currencies(text: str) -> set[str]:
     return {c for c, pattern in CURRENCY_RES.items() if pattern.search(text)}
 
 
+PREFACE_RE = re.compile(
+    r"^\s*(?:here is|here's|sure|certainly|the (?:english )?translation|translation:"
+    r"|the (?:polish|german|french) text (?:translates|in english))|</?text>|```",
+    re.I | re.M,
+)
+
+
+def has_preface(output: str, item: Item) -> bool:
+    """A preface ("Here is the translation…"), the prompt's `<text>` tags or a code fence in
+    the answer, none of which the source has."""
+    return bool(PREFACE_RE.search(output)) and not PREFACE_RE.search(item.src)
+
+
 def wrong_currencies(output: str, item: Item) -> list[str]:
     """Currencies named in the output but in neither the source nor the reference
     ("30 tys. zł" → "300,000 euros")."""
@@ -461,8 +474,9 @@ def max_tokens_for(item: Item, args) -> int:
 def parse_ava_stdout(stdout: str) -> tuple[str, list[dict]]:
     """ava's `--json` gives one NDJSON record per input with an `output` string (today and
     after issue 14); a future version may add records for segments or flags. Take every
-    record's `output` string, in order; keep the rest of each record for the report. If
-    nothing parses as JSON, stdout is the text itself."""
+    record's `output` string, in order — or its `partial` text when the answer was cut off
+    (exit 75; that text stays on the user's screen); keep the rest of each record for the
+    report. If nothing parses as JSON, stdout is the text itself."""
     outputs, records, parsed_any = [], [], False
     for line in stdout.splitlines():
         line = line.strip()
@@ -477,7 +491,9 @@ def parse_ava_stdout(stdout: str) -> tuple[str, list[dict]]:
         parsed_any = True
         if isinstance(record.get("output"), str):
             outputs.append(record["output"])
-        records.append({k: v for k, v in record.items() if k != "output"})
+        elif isinstance(record.get("partial"), str):  # cut off (exit 75): what stays on screen
+            outputs.append(record["partial"])
+        records.append({k: v for k, v in record.items() if k not in ("output", "partial")})
     if not parsed_any:
         try:  # one pretty-printed object
             record = json.loads(stdout)
@@ -553,6 +569,7 @@ def score_item(item: Item, run: Run, chrf) -> dict:
         "empty": not out.strip(),
         "changed_numbers": changed_numbers(out, item),
         "wrong_currencies": wrong_currencies(out, item),
+        "preface": has_preface(out, item),
     }
     if item.kind == "passage":
         result["paragraphs"] = [len(paragraphs(out)), len(paragraphs(item.ref))]
@@ -592,6 +609,7 @@ def summarise(items: list[Item], runs: list[Run], scored: list[dict], chrf) -> d
         "empty": sum(1 for s in scored if s["empty"]),
         "changed_number": sum(1 for s in scored if s["changed_numbers"]),
         "wrong_currency": sum(1 for s in scored if s["wrong_currencies"]),
+        "preface": sum(1 for s in scored if s["preface"]),
         "exit_codes": codes,
         "seconds_total": sum(s["seconds"] for s in scored),
         "seconds_per_item": sum(s["seconds"] for s in scored) / len(scored),
@@ -607,14 +625,14 @@ def print_table(name: str, summary: dict):
     codes = ", ".join(f"{k}×{v}" for k, v in sorted(s["exit_codes"].items()))
     print(f"\n== {name}")
     print("| items | chrF++ corpus | chrF++ mean | pl seg / pl passages / de+fr | id recall "
-          "| paragraphs | wrong lang | empty | changed number | wrong currency | exit codes "
-          "| s/item |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| paragraphs | wrong lang | empty | changed number | wrong currency | preface/markup "
+          "| exit codes | s/item |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(f"| {s['items']} | {fmt(s['chrf_corpus'])} | {fmt(s['chrf_mean'])} "
           f"| {fmt(s['chrf_pl_segments'])} / {fmt(s['chrf_pl_passages'])} / {fmt(s['chrf_de_fr'])} "
           f"| {fmt(s['identifier_recall'], '.3f')} ({s['identifiers_kept']}/{s['identifiers']}) "
           f"| {s['paragraph_match']}/{s['passages']} | {s['wrong_language']} | {s['empty']} "
-          f"| {s['changed_number']} | {s['wrong_currency']} | {codes} "
+          f"| {s['changed_number']} | {s['wrong_currency']} | {s['preface']} | {codes} "
           f"| {s['seconds_per_item']:.1f} |")
 
 
@@ -626,6 +644,8 @@ def show(item: Item, run: Run, scored: dict, system: str):
         flags.append(f"language: {scored['detected_language']}")
     if scored["changed_numbers"]:
         flags.append("changed numbers: " + ", ".join(scored["changed_numbers"]))
+    if scored["preface"]:
+        flags.append("preface/markup")
     if scored["wrong_currencies"]:
         flags.append("currency: " + ", ".join(scored["wrong_currencies"]))
     if item.kind == "passage" and not scored["paragraph_match"]:
@@ -723,7 +743,12 @@ def main():
         for system in systems:  # interleaved, so load changes hit every system alike
             if args.rescore:
                 r = saved[system][item.id]
-                run = Run(r["output"], r["exit_code"], r["seconds"], r.get("stderr", ""),
+                output = r["output"]
+                if not output:  # files written before partial answers were read
+                    partials = [x["partial"] for x in r.get("records", [])
+                                if isinstance(x.get("partial"), str)]
+                    output = "\n".join(partials)
+                run = Run(output, r["exit_code"], r["seconds"], r.get("stderr", ""),
                           r.get("command", []), r.get("records", []))
             else:
                 run = run_system(system, item, args, env, tmp)
