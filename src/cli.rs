@@ -165,6 +165,17 @@ pub struct GlobalOpts {
     /// Tokens each part of a long document repeats from the end of the previous one
     #[arg(long, global = true, default_value_t = 100)]
     pub overlap: usize,
+    /// Character encoding of text inputs, e.g. windows-1250, iso-8859-2, koi8-r, utf-16le
+    /// [default: detected per file; --verbose says which]
+    #[arg(long, global = true, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    /// Also read e-mail attachments in supported formats (PDF, DOCX, text…) as documents
+    /// of their own
+    #[arg(long, global = true)]
+    pub attachments: bool,
+    /// Directories given as inputs: also read their subdirectories
+    #[arg(long, short = 'r', global = true)]
+    pub recursive: bool,
     /// With -o DIR: skip inputs whose output file already exists (outputs are written
     /// atomically, so an existing file is complete)
     #[arg(long, global = true)]
@@ -191,6 +202,10 @@ pub enum Command {
     /// Manage local GGUF models
     #[command(subcommand)]
     Models(ModelsCmd),
+    /// Print the text ava reads from each input — what a model is given — to check the
+    /// input side (PDF, DOCX, e-mail…); --locations shows where each line came from
+    #[command(visible_alias = "extract-text")]
+    Text(TextArgs),
     /// Tokens per input for the chosen model, its context window, and how many parts each
     /// input would need
     Tokens(TokensArgs),
@@ -293,9 +308,27 @@ pub enum ProcessFormat {
 pub struct TokensArgs {
     /// Input files; `-` or nothing for stdin
     pub files: Vec<String>,
-    /// Count with this tiktoken encoding instead of the model's tokenizer
+    /// Count with this tiktoken encoding instead of the model's tokenizer (`--encoding` is
+    /// the inputs' character encoding)
     #[arg(long, value_parser = ["o200k_base", "cl100k_base"])]
-    pub encoding: Option<String>,
+    pub tokenizer: Option<String>,
+}
+
+const TEXT_EXAMPLES: &str = "\
+Examples:
+  ava text statement.pdf                     the text layer, page by page
+  ava text --locations statement.pdf         each line with its page and line: p. 3, l. 12
+  ava text --attachments mail.eml            the message, then each attachment
+  ava text --json cases/ | jq -r .format     format and encoding of each file";
+
+#[derive(Debug, Args)]
+#[command(after_help = TEXT_EXAMPLES)]
+pub struct TextArgs {
+    /// Input files or directories; `-` or nothing for stdin
+    pub files: Vec<String>,
+    /// Prefix each line with where it came from in the original (`p. 3, l. 12`, or `l. 12`)
+    #[arg(long)]
+    pub locations: bool,
 }
 
 #[derive(Debug, Args)]

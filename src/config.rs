@@ -36,6 +36,11 @@ pub struct Settings {
     /// Exit 0 even when parts of an answer could not be verified against the source (they
     /// are still flagged on stderr and in `--json`).
     pub best_effort: bool,
+    /// Character encoding of text inputs (a WHATWG label, e.g. "windows-1250"); unset:
+    /// detected per file.
+    pub encoding: Option<String>,
+    /// Also read e-mail attachments in supported formats as documents of their own.
+    pub attachments: bool,
 }
 
 impl Default for Settings {
@@ -59,6 +64,8 @@ impl Default for Settings {
             region: "PL".into(),
             history: true,
             best_effort: false,
+            encoding: None,
+            attachments: false,
         }
     }
 }
@@ -88,6 +95,8 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("AVA_TIMEOUT", "timeout"),
     ("AVA_REGION", "region"),
     ("AVA_BEST_EFFORT", "best_effort"),
+    ("AVA_ENCODING", "encoding"),
+    ("AVA_ATTACHMENTS", "attachments"),
 ];
 
 #[derive(Debug, Clone)]
@@ -158,6 +167,8 @@ fn serialize_settings(s: &Settings) -> Map<String, Value> {
     put("region", s.region.clone().into());
     put("history", s.history.into());
     put("best_effort", s.best_effort.into());
+    put("encoding", s.encoding.clone().into());
+    put("attachments", s.attachments.into());
     m
 }
 
@@ -322,7 +333,7 @@ fn env_value(key: &str, v: &str) -> Value {
             .parse::<f64>()
             .map(Value::from)
             .unwrap_or_else(|_| v.into()),
-        "best_effort" => match v.to_ascii_lowercase().as_str() {
+        "best_effort" | "attachments" => match v.to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Value::Bool(true),
             "0" | "false" | "no" | "off" => Value::Bool(false),
             _ => v.into(),
@@ -357,6 +368,10 @@ fn flag_layer(f: &GlobalOpts) -> Map<String, Value> {
     }
     if f.best_effort {
         put("best_effort", true.into());
+    }
+    put("encoding", f.encoding.clone().into());
+    if f.attachments {
+        put("attachments", true.into());
     }
     m
 }
@@ -407,6 +422,8 @@ const KNOWN_KEYS: &[&str] = &[
     "region",
     "history",
     "best_effort",
+    "encoding",
+    "attachments",
 ];
 
 /// Parse config TOML; the error is one line with the line number.
@@ -468,6 +485,8 @@ pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-lin
 # region = "PL"              # phone numbers without a country code
 # history = true             # keep REPL history on disk (it can hold case data)
 # best_effort = false         # exit 0 even when parts of an answer could not be verified
+# encoding = "windows-1250"   # text inputs' encoding when detection guesses wrong
+# attachments = false         # also read e-mail attachments as documents of their own
 
 # Select with --profile NAME, AVA_PROFILE, or `profile = "NAME"` above.
 # [profiles.onprem]

@@ -23,6 +23,8 @@ pub struct Context {
     pub store: TemplateStore,
     pub global: GlobalOpts,
     pub term: Terminal,
+    /// How inputs are read (`--encoding`, `--attachments`).
+    pub read: crate::source::Options,
 }
 
 impl Context {
@@ -31,6 +33,18 @@ impl Context {
         let status = Status::new(global.quiet, global.verbose, term.stderr_color());
         let feedback = Feedback::new(status.clone(), term.stderr);
         let store = TemplateStore::new(global.template_dir.clone());
+        let read = crate::source::Options {
+            encoding: match &config.settings.encoding {
+                Some(label) => Some(crate::source::Options::encoding_from_label(label).map_err(
+                    |e| crate::error::Error::Config {
+                        file: config.source_of("encoding").to_string(),
+                        reason: e.to_string(),
+                    },
+                )?),
+                None => None,
+            },
+            attachments: config.settings.attachments,
+        };
         Ok(Self {
             config,
             status,
@@ -38,6 +52,7 @@ impl Context {
             store,
             global,
             term,
+            read,
         })
     }
 
@@ -72,13 +87,47 @@ impl Context {
     /// reads, on the command line or in the REPL, comes through here. The bytes are hashed as
     /// read, before decoding, and only when the log is on.
     pub fn read_input(&self, input: &Input) -> Result<Document> {
+        let opts = crate::source::Options {
+            attachments: false,
+            ..self.read
+        };
+        let mut docs = self.read_with(input, &opts)?;
+        Ok(docs.remove(0))
+    }
+
+    /// Like [`Self::read_input`], followed by the input's attachments when `--attachments`
+    /// asked for them.
+    pub fn read_documents(&self, input: &Input) -> Result<Vec<Document>> {
+        self.read_with(input, &self.read)
+    }
+
+    fn read_with(&self, input: &Input, opts: &crate::source::Options) -> Result<Vec<Document>> {
         let raw = crate::source::read_input(input, self.config.settings.max_input_bytes)?;
         let print = crate::audit::log().map(|_| crate::audit::fingerprint(&raw.bytes));
-        let doc = crate::source::decode(&raw.name, raw.path, raw.bytes)?;
-        if let Some(print) = print {
-            crate::audit::record_input(&doc, print);
+        let docs = crate::source::decode_with(&raw.name, raw.path, raw.bytes, opts)?;
+        for doc in &docs {
+            if let Some(print) = &print {
+                crate::audit::record_input(doc, print.clone());
+            }
+            self.status.verbose(&format!(
+                "{}: read as {}{}, {} lines",
+                doc.name,
+                doc.format,
+                doc.encoding
+                    .as_deref()
+                    .map(|e| format!(", encoding {e}"))
+                    .unwrap_or_default(),
+                doc.text.lines().count()
+            ));
         }
-        Ok(doc)
+        Ok(docs)
+    }
+
+    /// The inputs named, with directories replaced by the files in them (`--recursive`:
+    /// and their subdirectories); skipped files are noted on stderr.
+    pub fn expand_inputs(&self, inputs: Vec<Input>) -> Result<Vec<Input>> {
+        let status = &self.status;
+        crate::source::expand_dirs(inputs, self.global.recursive, &mut |n| status.note(&n))
     }
 
     /// Requests in flight at once: what the user asked, else what the engine is good at (a

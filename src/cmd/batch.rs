@@ -20,6 +20,7 @@ pub async fn run(
     inputs: Vec<Input>,
     format: Option<ProcessFormat>,
 ) -> Result<i32> {
+    let inputs = ctx.expand_inputs(inputs)?;
     let choice = ctx.choose_engine()?;
     let engine = choice.engine.clone();
     match choice.notice() {
@@ -186,7 +187,23 @@ async fn run_one(
     format: ProcessFormat,
     sink: &mut Sink,
 ) -> Result<usize> {
-    let doc = ctx.read_input(input)?;
+    let docs = ctx.read_documents(input)?;
+    let mut unverified = 0;
+    for doc in &docs {
+        unverified += answer_doc(ctx, pipeline, job, doc, format, sink).await?;
+    }
+    Ok(unverified)
+}
+
+/// One document (an input, or an attachment of one) through the pipeline to the sink.
+async fn answer_doc(
+    ctx: &Context,
+    pipeline: &Pipeline<'_>,
+    job: &Job,
+    doc: &crate::source::Document,
+    format: ProcessFormat,
+    sink: &mut Sink,
+) -> Result<usize> {
     for w in &doc.warnings {
         ctx.status.warn(w);
     }
@@ -202,17 +219,18 @@ async fn run_one(
             sink.text_quiet(t)
         }
     };
-    let answer = pipeline
-        .answer(job, &doc, &mut on_text, &ctx.feedback)
-        .await;
+    let answer = pipeline.answer(job, doc, &mut on_text, &ctx.feedback).await;
     waiting.stop();
     let answer = answer?;
     let shown = shown(&answer, &doc.name, format, sink.is_first())?;
     let value = match &answer.report {
-        Some(report) => Some(
-            serde_json::to_value(report)
-                .map_err(|e| Error::Engine(format!("encoding the entity report: {e}")))?,
-        ),
+        Some(report) => {
+            let mut v = serde_json::to_value(report)
+                .map_err(|e| Error::Engine(format!("encoding the entity report: {e}")))?;
+            // Page and line in the original (PDF pages, chat and document lines).
+            crate::source::cite::annotate(doc, &mut v);
+            Some(v)
+        }
         None => answer.value.clone(),
     };
     let engine = pipeline.engine.as_ref();

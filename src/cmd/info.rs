@@ -69,6 +69,7 @@ pub async fn tokens(ctx: &Context, inputs: Vec<Input>, encoding: Option<String>)
             }
         }
     };
+    let inputs = ctx.expand_inputs(inputs)?;
     let mut out = String::new();
     let mut total = 0usize;
     let mut first_budget = None;

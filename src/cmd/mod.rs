@@ -5,6 +5,7 @@
 mod batch;
 mod info;
 pub mod models;
+mod text;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
@@ -42,7 +43,11 @@ pub async fn run(cli: Cli, term: Terminal) -> Result<i32> {
         Command::Models(m) => models::run(m).await,
         Command::Tokens(a) => {
             let inputs = inputs_from(&a.files, &term)?;
-            info::tokens(&Context::new(cli.global, term)?, inputs, a.encoding).await
+            info::tokens(&Context::new(cli.global, term)?, inputs, a.tokenizer).await
+        }
+        Command::Text(a) => {
+            let inputs = inputs_from(&a.files, &term)?;
+            text::run(&Context::new(cli.global, term)?, inputs, a.locations)
         }
         Command::Doctor => info::doctor(&Context::new(cli.global, term)?).await,
         Command::Summarize(a) => {

@@ -1,0 +1,54 @@
+//! Decoders run on hostile input, partly in third-party code (PDF fonts, HTML layout). A
+//! panic there must end as that input's error, not as a crash of a batch of a hundred files.
+
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+
+thread_local! {
+    /// Set while a decoder runs on this thread: its panics are reported as errors, so the
+    /// default "thread panicked at…" message is not printed.
+    static DECODING: Cell<bool> = const { Cell::new(false) };
+}
+static HOOK: Once = Once::new();
+
+pub fn catch<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !DECODING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = DECODING.with(|d| d.replace(true));
+    let r = catch_unwind(AssertUnwindSafe(f));
+    DECODING.with(|d| d.set(was));
+    match r {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(format!(
+                "the {what} reader failed on this file (damaged or unusual input){}",
+                if msg.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", msg.chars().take(200).collect::<String>())
+                }
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_becomes_an_error() {
+        let r: Result<(), String> = super::catch("test", || panic!("boom"));
+        assert!(r.unwrap_err().contains("boom"));
+    }
+}
