@@ -620,7 +620,7 @@ fn help_puts_the_commands_own_options_first_and_ends_with_examples() {
         ("summarize", "--length"),
         ("translate", "--to"),
         ("process", "--template"),
-        ("tokens", "--encoding"),
+        ("tokens", "--tokenizer"),
         ("chat", "[FILES]"),
     ] {
         let out = ava(home.path()).args([cmd, "--help"]).assert().success();

@@ -314,7 +314,7 @@ fn tokens_reports_counts_and_parts() {
     let f = home.path().join("long.txt");
     std::fs::write(&f, &doc).unwrap();
     let out = ava(home.path(), &server)
-        .args(["tokens", "--encoding", "o200k_base"])
+        .args(["tokens", "--tokenizer", "o200k_base"])
         .arg(&f)
         .assert()
         .success();

@@ -230,6 +230,23 @@ fn docx_notes(xml: &[u8]) -> Result<BTreeMap<String, String>, String> {
     Ok(notes)
 }
 
+fn collapse(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut space = false;
+    for c in t.chars() {
+        if matches!(c, ' ' | '\t' | '\n' | '\r') {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out
+}
+
 pub fn read_odt(bytes: &[u8]) -> Result<Extracted, String> {
     let mut zip = open(bytes)?;
     let xml = entry(&mut zip, "content.xml")?;
@@ -309,6 +326,8 @@ fn odt_flow(xml: &[u8]) -> Result<(Vec<String>, BTreeMap<String, String>), Strin
             },
             Event::Text(t) if skip == 0 && in_body => {
                 let t = t.decode().map_err(|e| format!("content.xml: {e}"))?;
+                // ODF collapses white space in text; spaces that count are `text:s`.
+                let t = collapse(&t);
                 if in_citation {
                     citation.push_str(&t);
                 } else if let Some((_, n)) = &mut note {

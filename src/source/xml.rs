@@ -51,7 +51,7 @@ impl Flow {
     /// The end of a paragraph (or heading).
     pub fn end_para(&mut self, heading: bool) {
         let p = std::mem::take(&mut self.para);
-        let p = p.trim_end();
+        let p = p.trim();
         if self.table_depth > 0 {
             if !p.trim().is_empty() {
                 if !self.cell.is_empty() {
