@@ -401,7 +401,7 @@ fn a_whatsapp_export_keeps_sender_and_time_on_every_line() {
         rec["text"]
             .as_str()
             .unwrap()
-            .contains("[12.03.24, 21:41] Anna: przelej 1500 zł\n"),
+            .contains("\n12.03.24, 21:41 - Anna: przelej 1500 zł\n"),
         "{rec}"
     );
     assert_eq!(rec["lines"][2]["line"], 3);

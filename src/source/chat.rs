@@ -27,8 +27,9 @@ pub fn looks_like_whatsapp(head: &[u8]) -> bool {
     WHATSAPP.is_match(first.trim_end()) && lines.filter(|l| WHATSAPP.is_match(l)).count() >= 1
 }
 
-/// WhatsApp: lines as exported, with the invisible direction marks removed and each
-/// continuation line of a multi-line message prefixed with its message's stamp and sender.
+/// WhatsApp: message lines exactly as exported (so offsets into the text are offsets into
+/// the file), and each continuation line of a multi-line message prefixed with its message's
+/// stamp and sender as WhatsApp wrote them.
 pub fn read_whatsapp(bytes: &[u8], opts: &Options) -> Result<Extracted, String> {
     let d = super::text::decode(bytes, opts);
     let mut out = Extracted {
@@ -42,25 +43,19 @@ pub fn read_whatsapp(bytes: &[u8], opts: &Options) -> Result<Extracted, String> 
             page: None,
             line: u32::try_from(i + 1).unwrap_or(u32::MAX),
         };
-        let line: String = line
-            .chars()
-            .filter(|c| !matches!(c, '\u{200e}' | '\u{200f}'))
-            .collect();
-        if let Some(c) = WHATSAPP.captures(&line) {
-            let stamp = c.get(1).map_or("", |m| m.as_str());
-            let rest = c.get(2).map_or("", |m| m.as_str());
-            let who = rest.split_once(": ").map(|(w, _)| w);
-            current = Some(match who {
-                Some(w) => format!("[{stamp}] {w}:"),
-                None => format!("[{stamp}]"),
-            });
-            out.push_line(&format!("[{stamp}] {rest}"), origin);
+        if let Some(rest) = WHATSAPP.captures(line).and_then(|c| c.get(2)) {
+            let head = match rest.as_str().split_once(": ") {
+                Some((who, _)) => rest.start() + who.len() + 2,
+                None => rest.start(),
+            };
+            current = Some(line[..head].to_string());
+            out.push_line(line, origin);
         } else if line.trim().is_empty() {
             out.push_line("", origin);
         } else {
             match &current {
-                Some(prefix) => out.push_line(&format!("{prefix} {line}"), origin),
-                None => out.push_line(&line, origin),
+                Some(prefix) => out.push_line(&format!("{prefix}{line}"), origin),
+                None => out.push_line(line, origin),
             }
         }
     }
@@ -173,7 +168,7 @@ mod tests {
         let out = read_whatsapp(chat.as_bytes(), &Options::default()).unwrap();
         assert_eq!(
             out.text,
-            "[31.12.23, 21:41] Anna: Meet at 8\n[31.12.23, 21:41] Anna: bring the money\n[31.12.23, 21:42] Piotr: ok\n"
+            "31.12.23, 21:41 - Anna: Meet at 8\n31.12.23, 21:41 - Anna: bring the money\n31.12.23, 21:42 - Piotr: ok\n"
         );
         let ios = "[12/31/23, 9:41:05 PM] Anna: hi\n[12/31/23, 9:42:00 PM] Bob: yo\n";
         assert!(looks_like_whatsapp(ios.as_bytes()));

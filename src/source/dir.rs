@@ -23,9 +23,9 @@ pub fn expand_dirs(
                 let before = out.len();
                 walk(p, recursive, 0, &mut out, notice)?;
                 if out.len() == before {
-                    return Err(Error::BadInput {
-                        name: p.display().to_string(),
-                        reason: "no files ava can read in this directory".into(),
+                    return Err(Error::InputUnreadable {
+                        path: p.clone(),
+                        source: std::io::Error::other("no files ava can read in this directory"),
                     });
                 }
             }
