@@ -201,13 +201,22 @@ fn legacy_polish_encodings_keep_the_zloty() {
         text_of(home.path(), &f, &["--encoding", "windows-1252"]),
         "Café au lait\n"
     );
+    let short = write(home.path(), "short.txt", b"1500 z\xb3\n");
     let out = ava(home.path())
         .env("AVA_ENCODING", "iso-8859-2")
         .arg("text")
-        .arg(&f)
+        .arg(&short)
         .assert()
         .success();
-    assert_eq!(stdout(&out), "Caf\u{e9} au lait\n".replace('\u{e9}', "é"));
+    assert_eq!(stdout(&out), "1500 zł\n");
+    // The flag beats the environment.
+    let out = ava(home.path())
+        .env("AVA_ENCODING", "iso-8859-2")
+        .args(["text", "--encoding", "windows-1252"])
+        .arg(&short)
+        .assert()
+        .success();
+    assert_eq!(stdout(&out), "1500 z³\n");
     ava(home.path())
         .args(["text", "--encoding", "klingon"])
         .arg(&f)
