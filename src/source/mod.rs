@@ -257,6 +257,27 @@ fn decode_nested(
     Ok(docs)
 }
 
+/// One decoder on its own, for the fuzz targets in `fuzz/` (decoder panics are not caught
+/// under `cfg(fuzzing)`).
+#[doc(hidden)]
+pub fn fuzz_decode(format: Format, bytes: &[u8]) {
+    let opts = Options {
+        encoding: None,
+        attachments: true,
+    };
+    let _ = match format {
+        Format::Text => text::read(bytes, &opts),
+        Format::Html => html::read(bytes, &opts),
+        Format::Pdf => pdf::read_now(bytes),
+        Format::Docx => office::read_docx(bytes),
+        Format::Odt => office::read_odt(bytes),
+        Format::Email | Format::Mbox => mail::read(bytes, format, true).map(|(o, _)| o),
+        Format::WhatsApp => chat::read_whatsapp(bytes, &opts),
+        Format::Telegram => chat::read_telegram(bytes),
+    };
+    let _ = detect::detect(bytes, None);
+}
+
 /// What a format reader produces: text, line origins, notes.
 #[derive(Debug, Default)]
 pub(crate) struct Extracted {

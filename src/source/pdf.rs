@@ -5,11 +5,45 @@
 
 use super::{Extracted, Origin};
 use pdf_extract::{Document as Pdf, PlainTextOutput, output_doc_page};
+use std::time::Duration;
 
 /// Pages beyond this are not read (a hostile page tree can claim millions).
 const MAX_PAGES: usize = 20_000;
 
+/// A PDF that takes longer than this is given up on (text extraction of a normal 1000-page
+/// report takes seconds; a hostile one can loop through its object graph).
+const TIME_LIMIT: Duration = Duration::from_secs(300);
+
+/// Stack for the reader's thread: font programs and nested form objects are walked
+/// recursively, and a deep but finite nesting must not overflow the stack.
+const STACK: usize = 256 * 1024 * 1024;
+
+/// Read on a thread of its own so that the time limit holds; on timeout the thread is left
+/// behind (it ends with the process) and this input fails.
 pub fn read(bytes: &[u8]) -> Result<Extracted, String> {
+    let owned = bytes.to_vec();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("ava-pdf".into())
+        .stack_size(STACK)
+        .spawn(move || {
+            let r = super::guard::catch("pdf", || read_now(&owned));
+            let _ = tx.send(r);
+        })
+        .map_err(|e| format!("cannot start the PDF reader: {e}"))?;
+    match rx.recv_timeout(TIME_LIMIT) {
+        Ok(r) => r,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(format!(
+            "gave up reading the PDF after {} s (damaged, or built to stall readers)",
+            TIME_LIMIT.as_secs()
+        )),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            Err("the PDF reader stopped without an answer".into())
+        }
+    }
+}
+
+pub(super) fn read_now(bytes: &[u8]) -> Result<Extracted, String> {
     let mut doc = Pdf::load_mem(bytes)
         .map_err(|e| format!("not a readable PDF (truncated or damaged?): {e}"))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
