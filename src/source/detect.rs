@@ -82,11 +82,21 @@ pub fn unsupported_head(head: &[u8]) -> Option<String> {
     if head.starts_with(b"MZ") {
         return Some("a Windows executable".into());
     }
-    if encoding_rs::Encoding::for_bom(head).is_none()
-        && utf16_without_bom(head).is_none()
-        && head.iter().take(8192).any(|&b| b == 0)
-    {
+    if encoding_rs::Encoding::for_bom(head).is_some() || utf16_without_bom(head).is_some() {
+        return None;
+    }
+    let sample = &head[..head.len().min(8192)];
+    if sample.contains(&0) {
         return Some("binary data (NUL bytes), not text".into());
+    }
+    // Text in any single-byte encoding has next to no control characters besides tab, line
+    // ends and form feed; compressed or encrypted data has about one byte in eight.
+    let controls = sample
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f)
+        .count();
+    if sample.len() >= 64 && controls * 20 > sample.len() {
+        return Some("binary data (control bytes), not text".into());
     }
     None
 }
@@ -192,6 +202,10 @@ mod tests {
         assert_eq!(detect(b"<!DOCTYPE html><p>x</p>", None), Ok(Format::Html));
         assert_eq!(detect(b"plain words\n", Some("html")), Ok(Format::Text));
         assert!(detect(b"\x89PNG\r\n\x1a\n\0\0", None).is_err());
+        let noise: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8 | 1)
+            .collect();
+        assert!(detect(&noise, None).unwrap_err().contains("binary data"));
     }
 
     #[test]
