@@ -64,12 +64,13 @@ pub(super) fn read_now(bytes: &[u8]) -> Result<Extracted, String> {
     let mut failed: Vec<(u32, String)> = Vec::new();
     for &n in pages.iter().take(MAX_PAGES) {
         let mut text = String::new();
-        let result = {
+        // One damaged page (pdf-extract panics on some) costs that page, not the document.
+        let result = super::guard::catch("pdf", || {
             let mut sink = PlainTextOutput::new(&mut text);
-            output_doc_page(&doc, &mut sink, n)
-        };
+            output_doc_page(&doc, &mut sink, n).map_err(|e| e.to_string())
+        });
         if let Err(e) = result {
-            failed.push((n, e.to_string()));
+            failed.push((n, e));
         }
         if !add_page(&mut out, n, &text) {
             no_text.push(n);
