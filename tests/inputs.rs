@@ -470,10 +470,7 @@ fn mutated_inputs_never_crash_a_decoder() {
             ) && e.to_string().contains("reader failed")
             {
                 if *name == "pdf" {
-                    assert!(
-                        e.to_string().starts_with("pdf: the pdf reader failed"),
-                        "{e}"
-                    );
+                    assert!(e.to_string().starts_with("pdf: "), "{e}");
                     continue;
                 }
                 crashes.push(format!("{name} round {round}: {e}"));
