@@ -479,3 +479,25 @@ fn mutated_inputs_never_crash_a_decoder() {
     }
     assert!(crashes.is_empty(), "{}", crashes.join("\n"));
 }
+
+#[test]
+fn an_mbox_reads_every_message_and_html_bodies_become_text() {
+    let home = tempfile::tempdir().unwrap();
+    let f = write(
+        home.path(),
+        "inbox",
+        "From jan@example.pl Mon Mar  4 10:00:00 2024\n\
+         From: jan@example.pl\nTo: ola@example.pl\nSubject: first\n\nPlain body one.\n\n\
+         From ola@example.pl Mon Mar  4 11:00:00 2024\n\
+         From: ola@example.pl\nTo: jan@example.pl\nSubject: second\nContent-Type: text/html; charset=utf-8\n\n\
+         <html><body><p>Spotkanie o <b>20:00</b>.</p><script>x()</script></body></html>\n",
+    );
+    let out = ava(home.path()).args(["text", "--json"]).arg(&f).assert().success();
+    let rec: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(rec["format"], "mbox");
+    let text = rec["text"].as_str().unwrap();
+    assert!(text.contains("----- message 1 -----\nFrom: jan@example.pl\n"), "{text}");
+    assert!(text.contains("Subject: second"), "{text}");
+    assert!(text.contains("Spotkanie o 20:00."), "{text}");
+    assert!(!text.contains("<p>") && !text.contains("x()"), "{text}");
+}

@@ -23,7 +23,7 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Extracted, String> {
 
 /// HTML to text; also used for e-mail bodies that only come as HTML.
 pub fn to_text(html: &str) -> Result<String, String> {
-    let config = html2text::config::plain()
+    let config = html2text::config::plain_no_decorate()
         .add_css(HIDE)
         .map_err(|e| format!("HTML: {e}"))?
         .link_footnotes(true)
