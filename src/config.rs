@@ -36,6 +36,18 @@ pub struct Settings {
     /// Exit 0 even when parts of an answer could not be verified against the source (they
     /// are still flagged on stderr and in `--json`).
     pub best_effort: bool,
+    /// Where case text may be sent: "any", "allowlist" (with `allowed_endpoints`),
+    /// "local-only" or "off" (see [`crate::policy`]); an agency policy file can only tighten it.
+    pub network: String,
+    pub allowed_endpoints: Vec<String>,
+    /// Replace personal data with placeholders before a request leaves for a server.
+    pub redact: bool,
+    /// File of extra terms to redact (names, places), one per line.
+    pub redact_terms: Option<String>,
+    /// Whether `AVA_AUDIT_LOG=off` may turn the audit log off.
+    pub allow_audit_off: bool,
+    /// The audit log is rotated (renamed `audit.jsonl.N`) when it reaches this size.
+    pub audit_max_bytes: u64,
 }
 
 impl Default for Settings {
@@ -59,6 +71,12 @@ impl Default for Settings {
             region: "PL".into(),
             history: true,
             best_effort: false,
+            network: "any".into(),
+            allowed_endpoints: Vec::new(),
+            redact: false,
+            redact_terms: None,
+            allow_audit_off: false,
+            audit_max_bytes: crate::audit::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -88,6 +106,8 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("AVA_TIMEOUT", "timeout"),
     ("AVA_REGION", "region"),
     ("AVA_BEST_EFFORT", "best_effort"),
+    ("AVA_NETWORK", "network"),
+    ("AVA_REDACT", "redact"),
 ];
 
 #[derive(Debug, Clone)]
@@ -98,6 +118,8 @@ pub struct Resolved {
     pub config_file: PathBuf,
     pub config_file_exists: bool,
     pub profile: Option<String>,
+    /// The network policy in force: these settings combined with agency policy files.
+    pub policy: crate::policy::Policy,
 }
 
 impl Resolved {
@@ -158,6 +180,12 @@ fn serialize_settings(s: &Settings) -> Map<String, Value> {
     put("region", s.region.clone().into());
     put("history", s.history.into());
     put("best_effort", s.best_effort.into());
+    put("network", s.network.clone().into());
+    put("allowed_endpoints", serde_json::json!(s.allowed_endpoints));
+    put("redact", s.redact.into());
+    put("redact_terms", s.redact_terms.clone().into());
+    put("allow_audit_off", s.allow_audit_off.into());
+    put("audit_max_bytes", s.audit_max_bytes.into());
     m
 }
 
@@ -255,12 +283,27 @@ pub fn resolve_with(flags: &GlobalOpts, env: &BTreeMap<String, String>) -> Resul
             ),
         });
     }
+    let policy = crate::policy::resolve(
+        crate::policy::UserRules {
+            network: &settings.network,
+            network_source: sources
+                .get("network")
+                .cloned()
+                .unwrap_or_else(|| "default".into()),
+            allowed_endpoints: &settings.allowed_endpoints,
+            offline: flags.offline,
+            redact: settings.redact,
+            allow_audit_off: settings.allow_audit_off,
+        },
+        &crate::policy::policy_files(env),
+    )?;
     Ok(Resolved {
         settings,
         sources,
         config_file,
         config_file_exists: exists,
         profile,
+        policy,
     })
 }
 
@@ -322,7 +365,7 @@ fn env_value(key: &str, v: &str) -> Value {
             .parse::<f64>()
             .map(Value::from)
             .unwrap_or_else(|_| v.into()),
-        "best_effort" => match v.to_ascii_lowercase().as_str() {
+        "best_effort" | "redact" => match v.to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Value::Bool(true),
             "0" | "false" | "no" | "off" => Value::Bool(false),
             _ => v.into(),
@@ -358,6 +401,16 @@ fn flag_layer(f: &GlobalOpts) -> Map<String, Value> {
     if f.best_effort {
         put("best_effort", true.into());
     }
+    if f.redact {
+        put("redact", true.into());
+    }
+    put(
+        "redact_terms",
+        f.redact_terms
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .into(),
+    );
     m
 }
 
@@ -407,6 +460,12 @@ const KNOWN_KEYS: &[&str] = &[
     "region",
     "history",
     "best_effort",
+    "network",
+    "allowed_endpoints",
+    "redact",
+    "redact_terms",
+    "allow_audit_off",
+    "audit_max_bytes",
 ];
 
 /// Parse config TOML; the error is one line with the line number.
@@ -468,6 +527,13 @@ pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-lin
 # region = "PL"              # phone numbers without a country code
 # history = true             # keep REPL history on disk (it can hold case data)
 # best_effort = false         # exit 0 even when parts of an answer could not be verified
+# network = "any"            # any | allowlist | local-only | off (an agency policy file,
+#                            # /etc/ava/policy.toml, can only make this stricter)
+# allowed_endpoints = ["llm.agency.internal"]   # with network = "allowlist"
+# redact = false             # placeholders for phones, e-mails, IBANs… before text leaves
+# redact_terms = "~/case/names.txt"             # extra terms to redact, one per line
+# allow_audit_off = false    # let AVA_AUDIT_LOG=off turn the audit log off
+# audit_max_bytes = 16777216 # rotate the audit log (audit.jsonl.N) at this size
 
 # Select with --profile NAME, AVA_PROFILE, or `profile = "NAME"` above.
 # [profiles.onprem]

@@ -28,6 +28,10 @@ pub struct Context {
 impl Context {
     pub fn new(global: GlobalOpts, term: Terminal) -> Result<Self> {
         let config = config::resolve(&global)?;
+        crate::audit::configure(crate::audit::Settings {
+            max_bytes: config.settings.audit_max_bytes,
+            allow_off: config.policy.allow_audit_off,
+        });
         let status = Status::new(global.quiet, global.verbose, term.stderr_color());
         let feedback = Feedback::new(status.clone(), term.stderr);
         let store = TemplateStore::new(global.template_dir.clone());

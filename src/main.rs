@@ -39,9 +39,16 @@ fn main() {
                 Err(e) => report(&status, &e),
             },
             // Dropping the run future closes any connection at once; what was printed stays.
+            // Requests in flight get their `interrupted` record before the run's.
             _ = tokio::signal::ctrl_c() => {
+                ava::audit::interrupted("SIGINT (Ctrl-C)");
                 status.error("interrupted");
                 exit::INTERRUPTED
+            }
+            _ = terminated() => {
+                ava::audit::interrupted("SIGTERM");
+                status.error("terminated");
+                exit::TERMINATED
             }
         }
     });
@@ -54,8 +61,23 @@ fn main() {
 /// One line on stderr for an error, and its exit code. A closed stdout is the end of the job
 /// (`ava … | head -1`): no message.
 fn report(status: &ava::sink::Status, e: &ava::Error) -> i32 {
-    if !e.is_broken_pipe() {
+    if e.is_broken_pipe() {
+        ava::audit::interrupted("stdout closed by its reader");
+    } else {
         status.error(&e.to_string());
     }
     e.exit_code()
+}
+
+/// SIGTERM (a service manager, `kill`, `timeout`); never on platforms without it.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut s) = signal(SignalKind::terminate()) {
+            s.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await
 }

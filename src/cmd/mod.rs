@@ -2,6 +2,7 @@
 //! over their inputs through the task pipeline; `info` holds the commands that only report
 //! (tokens, config, templates, doctor); `models` manages local models.
 
+mod audit;
 mod batch;
 mod info;
 pub mod models;
@@ -45,6 +46,7 @@ pub async fn run(cli: Cli, term: Terminal) -> Result<i32> {
             info::tokens(&Context::new(cli.global, term)?, inputs, a.encoding).await
         }
         Command::Doctor => info::doctor(&Context::new(cli.global, term)?).await,
+        Command::Audit(a) => audit::run(&Context::new(cli.global, term)?, a),
         Command::Summarize(a) => {
             let job = Job::Summarize {
                 length: a.length,

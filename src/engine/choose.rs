@@ -73,6 +73,8 @@ fn openai_engine(config: &Resolved) -> Result<super::openai::OpenAiEngine> {
         .base_url
         .clone()
         .unwrap_or_else(|| DEFAULT_OPENAI_URL.into());
+    // Before the client exists: a refused endpoint is never looked up or connected to.
+    config.policy.check_endpoint(&base_url)?;
     let model = s.model.clone().unwrap_or_else(|| {
         if base_url == DEFAULT_OPENAI_URL {
             "gpt-4o-mini".into()

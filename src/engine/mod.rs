@@ -177,6 +177,10 @@ pub trait Engine: Send + Sync {
     fn endpoint(&self) -> Option<String> {
         None
     }
+    /// The model file this engine runs in-process (GGUF), for the audit log's hash of it.
+    fn model_file(&self) -> Option<std::path::PathBuf> {
+        None
+    }
     /// Stream the answer to `tx`. Returns once a `Done` event was sent, or with an error.
     /// A stream that ends early is an error ([`crate::Error::Truncated`]), never `Ok`.
     fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>>;
