@@ -210,6 +210,11 @@ pub fn is_loopback_host(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Whether `url` points at this machine (judged from the text alone).
+pub fn is_loopback_url(url: &str) -> bool {
+    host_port(url).is_some_and(|(h, _)| is_loopback_host(&h))
+}
+
 impl Policy {
     /// Whether a request may go to `url`; the refusal names the policy and where it came
     /// from. Judged from the URL text alone, so nothing is looked up or connected.

@@ -8,6 +8,7 @@ pub mod limited;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod openai;
+pub mod redacted;
 
 use crate::error::Result;
 use futures_util::future::BoxFuture;
