@@ -438,7 +438,37 @@ fn read_config_file(path: &Path, explicit: bool) -> Result<(Map<String, Value>, 
         file: path.display().to_string(),
         reason,
     })?;
+    let holds_key =
+        file.contains_key("api_key") || profiles.values().any(|p| p.contains_key("api_key"));
+    if holds_key {
+        refuse_readable_by_others(path)?;
+    }
     Ok((file, profiles, true))
+}
+
+/// A config file holding an API key must be private to its owner: a key others can read is
+/// a key others can use (and the requests would be audited as this user's).
+fn refuse_readable_by_others(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0);
+        if mode & 0o077 != 0 {
+            return Err(Error::Config {
+                file: path.display().to_string(),
+                reason: format!(
+                    "holds an api_key but is readable by others (mode {:o}); fix with: \
+                     chmod 600 {}",
+                    mode & 0o777,
+                    path.display()
+                ),
+            });
+        }
+    }
+    let _ = path;
+    Ok(())
 }
 
 const KNOWN_KEYS: &[&str] = &[
@@ -636,6 +666,23 @@ mod tests {
             resolve_with(&flags, &env(&[])),
             Err(Error::Config { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_with_a_key_readable_by_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_d, path) = write_config("api_key = \"sk-secret-0123456789\"\n");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let flags = GlobalOpts {
+            config: Some(path.clone()),
+            ..Default::default()
+        };
+        let err = resolve_with(&flags, &env(&[])).unwrap_err().to_string();
+        assert!(err.contains("chmod 600"), "{err}");
+        assert!(!err.contains("sk-secret"), "{err}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(resolve_with(&flags, &env(&[])).is_ok());
     }
 
     #[test]

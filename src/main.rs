@@ -33,6 +33,10 @@ fn main() {
         std::process::exit(code);
     }
     let code = runtime.block_on(async {
+        // Handlers installed now, not when select! first polls them: the run's first poll
+        // may already send a request.
+        let interrupt = signal(Kind::Interrupt);
+        let terminate = signal(Kind::Terminate);
         tokio::select! {
             r = ava::cmd::run(cli, term) => match r {
                 Ok(code) => code,
@@ -40,13 +44,19 @@ fn main() {
             },
             // Dropping the run future closes any connection at once; what was printed stays.
             // Requests in flight get their `interrupted` record before the run's.
-            _ = tokio::signal::ctrl_c() => {
+            // (Recorded inside the branch's future: select! drops the run future, and with it
+            // the requests in flight, before a handler runs.)
+            _ = async {
+                interrupt.await;
                 ava::audit::interrupted("SIGINT (Ctrl-C)");
+            } => {
                 status.error("interrupted");
                 exit::INTERRUPTED
             }
-            _ = terminated() => {
+            _ = async {
+                terminate.await;
                 ava::audit::interrupted("SIGTERM");
+            } => {
                 status.error("terminated");
                 exit::TERMINATED
             }
@@ -69,15 +79,37 @@ fn report(status: &ava::sink::Status, e: &ava::Error) -> i32 {
     e.exit_code()
 }
 
-/// SIGTERM (a service manager, `kill`, `timeout`); never on platforms without it.
-async fn terminated() {
+enum Kind {
+    Interrupt,
+    Terminate,
+}
+
+/// Resolves when the signal arrives; the handler is installed by this call. SIGTERM never
+/// arrives where there is none.
+fn signal(kind: Kind) -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut s) = signal(SignalKind::terminate()) {
-            s.recv().await;
-            return;
+        let s = signal(match kind {
+            Kind::Interrupt => SignalKind::interrupt(),
+            Kind::Terminate => SignalKind::terminate(),
+        });
+        async move {
+            match s {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
         }
     }
-    std::future::pending::<()>().await
+    #[cfg(not(unix))]
+    async move {
+        match kind {
+            Kind::Interrupt => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+            Kind::Terminate => std::future::pending::<()>().await,
+        }
+    }
 }
