@@ -66,12 +66,12 @@ impl Context {
         for note in &choice.notes {
             self.status.warn(note);
         }
-        if let Some(redacted) = self.redacted(&choice.engine)? {
-            choice.engine = redacted;
-        }
-        // Outside redaction: the log records what actually left.
+        // Audit inside redaction: the log fingerprints what actually left and came back.
         if let Some(log) = crate::audit::log() {
             choice.engine = Arc::new(crate::engine::audited::Audited::new(choice.engine, log));
+        }
+        if let Some(redacted) = self.redacted(&choice.engine)? {
+            choice.engine = redacted;
         }
         Ok(choice)
     }

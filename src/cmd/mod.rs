@@ -40,7 +40,16 @@ pub async fn run(cli: Cli, term: Terminal) -> Result<i32> {
         Command::Chat(_) => Err(Error::Usage("`ava chat` cannot run here".into())),
         Command::Config(c) => info::config(&cli.global, c),
         Command::Templates(t) => info::templates(&Context::new(cli.global, term)?, t),
-        Command::Models(m) => models::run(m).await,
+        Command::Models(m) => {
+            // A download is network traffic too: `network = "off"` or `local-only` means none.
+            if let crate::cli::ModelsCmd::Pull { .. } = &m {
+                let config = crate::config::resolve(&cli.global)?;
+                config
+                    .policy
+                    .check_endpoint(&crate::models::download::hub_url())?;
+            }
+            models::run(m).await
+        }
         Command::Tokens(a) => {
             let inputs = inputs_from(&a.files, &term)?;
             info::tokens(&Context::new(cli.global, term)?, inputs, a.encoding).await

@@ -170,8 +170,8 @@ impl Engine for Audited {
 
     fn probe<'a>(&'a self, sample: &'a str) -> BoxFuture<'a, Probe> {
         Box::pin(async move {
-            let probe = self.inner.probe(sample).await;
-            // A server probe may send a sample of the document to be tokenized.
+            // A server probe may send a sample of the document to be tokenized: recorded
+            // before it goes.
             if let Some(endpoint) = self.inner.endpoint() {
                 let mut r = Map::new();
                 r.insert("engine".into(), self.inner.name().into());
@@ -179,7 +179,7 @@ impl Engine for Audited {
                 r.insert("sent".into(), fingerprint(sample.as_bytes()));
                 self.log.write_or_warn("probe", r);
             }
-            probe
+            self.inner.probe(sample).await
         })
     }
 }
