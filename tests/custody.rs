@@ -279,18 +279,24 @@ mod interrupted {
     use std::io::Read;
     use std::time::{Duration, Instant};
 
-    /// Starts a summary against a server that sends two tokens and then hangs; returns once
-    /// the server has the request (the text has left).
-    fn start_hanging(home: &Path, server: &MockServer) -> std::process::Child {
-        let f = write(home, "r.txt", "Statement: Anna Kowalska saw the car.\n");
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_ava"))
-            .env_clear()
+    /// The binary as a plain process (signals, pipes), isolated like `common::ava_served`.
+    fn served(home: &Path, server: &MockServer) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ava"));
+        cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", home)
             .env("AVA_CONFIG_DIR", home.join("config"))
             .env("AVA_DATA_DIR", home.join("data"))
             .env("AVA_BASE_URL", server.url())
-            .env("AVA_MODEL", "mock-model")
+            .env("AVA_MODEL", "mock-model");
+        cmd
+    }
+
+    /// Starts a summary against a server that sends two tokens and then hangs; returns once
+    /// the server has the request (the text has left).
+    fn start_hanging(home: &Path, server: &MockServer) -> std::process::Child {
+        let f = write(home, "r.txt", "Statement: Anna Kowalska saw the car.\n");
+        let child = served(home, server)
             .arg("summarize")
             .arg(&f)
             .stdout(std::process::Stdio::piped())
@@ -372,14 +378,7 @@ mod interrupted {
         let f = write(home.path(), "r.txt", REPORT);
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ava"))
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home.path())
-            .env("AVA_CONFIG_DIR", home.path().join("config"))
-            .env("AVA_DATA_DIR", home.path().join("data"))
-            .env("AVA_BASE_URL", server.url())
-            .env("AVA_MODEL", "mock-model")
+        let out = served(home.path(), &server)
             .arg("summarize")
             .arg(&f)
             .stdout(writer)
@@ -530,4 +529,24 @@ fn offline_flag_refuses_a_remote_server_and_allows_loopback() {
         .assert()
         .success();
     assert_eq!(server.hits(), 1);
+}
+
+#[test]
+fn the_api_key_never_reaches_the_audit_log() {
+    const KEY: &str = "sk-custody-test-0123456789abcdef";
+    let server = MockServer::start(vec![Reply::text("Door forced.")]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", REPORT);
+    common::ava_served(home.path(), &server, "mock-model")
+        .env("AVA_API_KEY", KEY)
+        .args(["--best-effort", "summarize"])
+        .arg(&f)
+        .assert()
+        .success();
+    let log = std::fs::read_to_string(home.path().join("data/audit.jsonl")).unwrap();
+    assert!(log.contains("\"intent\""));
+    assert!(
+        !log.contains(KEY) && !log.contains("custody-test"),
+        "the key is in the audit log"
+    );
 }

@@ -150,7 +150,7 @@ impl AuditLog {
             // Never repaired: the torn bytes stay, the new record starts on its own line and
             // says what it found, and `ava audit verify` reports the torn line.
             warn_once(&format!(
-                "the audit log {} ends in a torn record ({} bytes); it is kept and reported by                  `ava audit verify`",
+                "the audit log {} ends in a torn record ({} bytes); it is kept and reported by `ava audit verify`",
                 self.path.display(),
                 torn.len()
             ));
@@ -268,7 +268,7 @@ pub fn log() -> Option<&'static AuditLog> {
             None => {
                 let p = crate::paths::default_audit_log();
                 eprintln!(
-                    "ava: warning: AVA_AUDIT_LOG=off is not allowed by the configuration                      (allow_audit_off); auditing to {}",
+                    "ava: warning: AVA_AUDIT_LOG=off is not allowed by the configuration (allow_audit_off); auditing to {}",
                     p.display()
                 );
                 p
