@@ -44,6 +44,9 @@ pub struct Settings {
     pub redact: bool,
     /// File of extra terms to redact (names, places), one per line.
     pub redact_terms: Option<String>,
+    /// Command that prints the API key (`pass show ava/key`, `secret-tool lookup …`), run
+    /// through `sh -c` only when a server needs a key and none is set otherwise.
+    pub api_key_cmd: Option<String>,
     /// Whether `AVA_AUDIT_LOG=off` may turn the audit log off.
     pub allow_audit_off: bool,
     /// The audit log is rotated (renamed `audit.jsonl.N`) when it reaches this size.
@@ -75,6 +78,7 @@ impl Default for Settings {
             allowed_endpoints: Vec::new(),
             redact: false,
             redact_terms: None,
+            api_key_cmd: None,
             allow_audit_off: false,
             audit_max_bytes: crate::audit::DEFAULT_MAX_BYTES,
         }
@@ -184,6 +188,7 @@ fn serialize_settings(s: &Settings) -> Map<String, Value> {
     put("allowed_endpoints", serde_json::json!(s.allowed_endpoints));
     put("redact", s.redact.into());
     put("redact_terms", s.redact_terms.clone().into());
+    put("api_key_cmd", s.api_key_cmd.clone().into());
     put("allow_audit_off", s.allow_audit_off.into());
     put("audit_max_bytes", s.audit_max_bytes.into());
     m
@@ -494,6 +499,7 @@ const KNOWN_KEYS: &[&str] = &[
     "allowed_endpoints",
     "redact",
     "redact_terms",
+    "api_key_cmd",
     "allow_audit_off",
     "audit_max_bytes",
 ];
@@ -551,7 +557,9 @@ pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-lin
 # provider = "openai"        # openai | local | builtin
 # model = "qwen2.5-7b-instruct"
 # base_url = "http://127.0.0.1:8080/v1"   # llama.cpp server; Ollama: http://127.0.0.1:11434/v1
-# api_key: prefer the AVA_API_KEY or OPENAI_API_KEY environment variable to a key in this file.
+# api_key: prefer the AVA_API_KEY or OPENAI_API_KEY environment variable, or api_key_cmd, to a
+# key in this file (a file holding a key must be chmod 600).
+# api_key_cmd = "pass show ava/api-key"   # prints the key; run only when a server needs one
 # timeout = 120              # seconds without data from the server before giving up
 # retries = 4
 # region = "PL"              # phone numbers without a country code

@@ -550,3 +550,27 @@ fn the_api_key_never_reaches_the_audit_log() {
         "the key is in the audit log"
     );
 }
+
+#[test]
+fn api_key_cmd_supplies_the_key_without_it_reaching_argv_or_the_log() {
+    const KEY: &str = "sk-from-a-secret-store-0123456789";
+    let server = MockServer::builder()
+        .require_api_key(KEY)
+        .reply(Reply::text("Door forced."))
+        .start();
+    let home = tempfile::tempdir().unwrap();
+    let secret = write(home.path(), "secret", format!("{KEY}\n"));
+    config(
+        home.path(),
+        &format!("api_key_cmd = \"cat {}\"\n", secret.display()),
+    );
+    let f = write(home.path(), "r.txt", REPORT);
+    common::ava_served(home.path(), &server, "mock-model")
+        .args(["--best-effort", "summarize"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Door forced."));
+    let log = std::fs::read_to_string(home.path().join("data/audit.jsonl")).unwrap();
+    assert!(!log.contains(KEY));
+}
