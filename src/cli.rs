@@ -10,6 +10,8 @@ Exit codes:
   1    some inputs of a batch failed (the others were written)
   3    answers were written, but parts could not be verified against the source
        (flagged on stderr and in --json; --best-effort exits 0 instead)
+  4    `ava audit verify`: the audit log's chain is broken (first broken record named)
+  5    refused by the network policy (nothing was sent, no connection made)
   2    usage error: bad option, unknown template, bad --var
   65   bad input data (empty, binary, too large), a document that cannot fit the
        model's window even in parts, or invalid model output
@@ -19,7 +21,8 @@ Exit codes:
   75   temporary failure after retries, or the answer was cut off
   77   credentials rejected by the server
   78   configuration file is malformed
-  130  interrupted (Ctrl-C)";
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM)";
 
 const AVA_EXAMPLES: &str = "\
 Examples:
@@ -145,6 +148,17 @@ pub struct GlobalOpts {
     /// still flagged on stderr and in --json)
     #[arg(long, global = true)]
     pub best_effort: bool,
+    /// Network policy local-only for this run: in-process engines and servers on this machine
+    /// only; any other endpoint is refused before a connection is made (exit 5)
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Replace phones, e-mails, IBANs, cards, IPs, wallets (and --redact-terms) with
+    /// placeholders before text goes to a server, and restore them in the answer
+    #[arg(long, global = true)]
+    pub redact: bool,
+    /// File of extra terms to redact (names, places), one per line; implies --redact
+    #[arg(long, global = true, value_name = "FILE")]
+    pub redact_terms: Option<PathBuf>,
     /// Context size in tokens (local engine; overrides the model's own)
     #[arg(long, global = true)]
     pub ctx_size: Option<u32>,
@@ -211,6 +225,9 @@ pub enum Command {
     Tokens(TokensArgs),
     /// What is configured, what is installed, and which engine each command would use
     Doctor,
+    /// The audit log: verify its chain, list runs, show or export one for a case file
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -355,6 +372,39 @@ pub enum ConfigCmd {
     /// Path of the config file
     Path,
     /// Write a commented starter config file (refuses to overwrite)
+    Init,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Walk the hash chain (and signatures) through every file of the log; exit 4 and name
+    /// the first broken record if it does not hold
+    Verify {
+        /// Log file [default: the configured audit log, with its rotated files]
+        file: Option<PathBuf>,
+        /// Public key to check signatures with [default: audit.pub in the config dir]
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
+    /// Runs in the log: time, user, host, command, exit, where text went (--json: NDJSON)
+    List {
+        /// Only runs started at or after this time (RFC 3339 or a date, e.g. 2026-12-01)
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// Every record of one run (JSON lines); RUN is its id, a unique prefix, or `last`
+    Show { run: String },
+    /// One run as a JSON bundle for a case file: records as written, chain state, public key
+    Export { run: String },
+    /// The signing key for audit records
+    #[command(subcommand)]
+    Key(AuditKeyCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditKeyCmd {
+    /// Create an ed25519 key pair (audit.key, mode 600, and audit.pub in the config dir);
+    /// from then on every record is signed
     Init,
 }
 

@@ -41,6 +41,21 @@ pub struct Settings {
     pub encoding: Option<String>,
     /// Also read e-mail attachments in supported formats as documents of their own.
     pub attachments: bool,
+    /// Where case text may be sent: "any", "allowlist" (with `allowed_endpoints`),
+    /// "local-only" or "off" (see [`crate::policy`]); an agency policy file can only tighten it.
+    pub network: String,
+    pub allowed_endpoints: Vec<String>,
+    /// Replace personal data with placeholders before a request leaves for a server.
+    pub redact: bool,
+    /// File of extra terms to redact (names, places), one per line.
+    pub redact_terms: Option<String>,
+    /// Command that prints the API key (`pass show ava/key`, `secret-tool lookup …`), run
+    /// through `sh -c` only when a server needs a key and none is set otherwise.
+    pub api_key_cmd: Option<String>,
+    /// Whether `AVA_AUDIT_LOG=off` may turn the audit log off.
+    pub allow_audit_off: bool,
+    /// The audit log is rotated (renamed `audit.jsonl.N`) when it reaches this size.
+    pub audit_max_bytes: u64,
 }
 
 impl Default for Settings {
@@ -66,6 +81,13 @@ impl Default for Settings {
             best_effort: false,
             encoding: None,
             attachments: false,
+            network: "any".into(),
+            allowed_endpoints: Vec::new(),
+            redact: false,
+            redact_terms: None,
+            api_key_cmd: None,
+            allow_audit_off: false,
+            audit_max_bytes: crate::audit::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -97,6 +119,8 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("AVA_BEST_EFFORT", "best_effort"),
     ("AVA_ENCODING", "encoding"),
     ("AVA_ATTACHMENTS", "attachments"),
+    ("AVA_NETWORK", "network"),
+    ("AVA_REDACT", "redact"),
 ];
 
 #[derive(Debug, Clone)]
@@ -107,6 +131,8 @@ pub struct Resolved {
     pub config_file: PathBuf,
     pub config_file_exists: bool,
     pub profile: Option<String>,
+    /// The network policy in force: these settings combined with agency policy files.
+    pub policy: crate::policy::Policy,
 }
 
 impl Resolved {
@@ -169,6 +195,13 @@ fn serialize_settings(s: &Settings) -> Map<String, Value> {
     put("best_effort", s.best_effort.into());
     put("encoding", s.encoding.clone().into());
     put("attachments", s.attachments.into());
+    put("network", s.network.clone().into());
+    put("allowed_endpoints", serde_json::json!(s.allowed_endpoints));
+    put("redact", s.redact.into());
+    put("redact_terms", s.redact_terms.clone().into());
+    put("api_key_cmd", s.api_key_cmd.clone().into());
+    put("allow_audit_off", s.allow_audit_off.into());
+    put("audit_max_bytes", s.audit_max_bytes.into());
     m
 }
 
@@ -266,12 +299,27 @@ pub fn resolve_with(flags: &GlobalOpts, env: &BTreeMap<String, String>) -> Resul
             ),
         });
     }
+    let policy = crate::policy::resolve(
+        crate::policy::UserRules {
+            network: &settings.network,
+            network_source: sources
+                .get("network")
+                .cloned()
+                .unwrap_or_else(|| "default".into()),
+            allowed_endpoints: &settings.allowed_endpoints,
+            offline: flags.offline,
+            redact: settings.redact,
+            allow_audit_off: settings.allow_audit_off,
+        },
+        &crate::policy::policy_files(env),
+    )?;
     Ok(Resolved {
         settings,
         sources,
         config_file,
         config_file_exists: exists,
         profile,
+        policy,
     })
 }
 
@@ -334,6 +382,7 @@ fn env_value(key: &str, v: &str) -> Value {
             .map(Value::from)
             .unwrap_or_else(|_| v.into()),
         "best_effort" | "attachments" => match v.to_ascii_lowercase().as_str() {
+        "best_effort" | "redact" => match v.to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Value::Bool(true),
             "0" | "false" | "no" | "off" => Value::Bool(false),
             _ => v.into(),
@@ -373,6 +422,16 @@ fn flag_layer(f: &GlobalOpts) -> Map<String, Value> {
     if f.attachments {
         put("attachments", true.into());
     }
+    if f.redact {
+        put("redact", true.into());
+    }
+    put(
+        "redact_terms",
+        f.redact_terms
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .into(),
+    );
     m
 }
 
@@ -400,7 +459,37 @@ fn read_config_file(path: &Path, explicit: bool) -> Result<(Map<String, Value>, 
         file: path.display().to_string(),
         reason,
     })?;
+    let holds_key =
+        file.contains_key("api_key") || profiles.values().any(|p| p.contains_key("api_key"));
+    if holds_key {
+        refuse_readable_by_others(path)?;
+    }
     Ok((file, profiles, true))
+}
+
+/// A config file holding an API key must be private to its owner: a key others can read is
+/// a key others can use (and the requests would be audited as this user's).
+fn refuse_readable_by_others(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0);
+        if mode & 0o077 != 0 {
+            return Err(Error::Config {
+                file: path.display().to_string(),
+                reason: format!(
+                    "holds an api_key but is readable by others (mode {:o}); fix with: \
+                     chmod 600 {}",
+                    mode & 0o777,
+                    path.display()
+                ),
+            });
+        }
+    }
+    let _ = path;
+    Ok(())
 }
 
 const KNOWN_KEYS: &[&str] = &[
@@ -424,6 +513,13 @@ const KNOWN_KEYS: &[&str] = &[
     "best_effort",
     "encoding",
     "attachments",
+    "network",
+    "allowed_endpoints",
+    "redact",
+    "redact_terms",
+    "api_key_cmd",
+    "allow_audit_off",
+    "audit_max_bytes",
 ];
 
 /// Parse config TOML; the error is one line with the line number.
@@ -479,7 +575,9 @@ pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-lin
 # provider = "openai"        # openai | local | builtin
 # model = "qwen2.5-7b-instruct"
 # base_url = "http://127.0.0.1:8080/v1"   # llama.cpp server; Ollama: http://127.0.0.1:11434/v1
-# api_key: prefer the AVA_API_KEY or OPENAI_API_KEY environment variable to a key in this file.
+# api_key: prefer the AVA_API_KEY or OPENAI_API_KEY environment variable, or api_key_cmd, to a
+# key in this file (a file holding a key must be chmod 600).
+# api_key_cmd = "pass show ava/api-key"   # prints the key; run only when a server needs one
 # timeout = 120              # seconds without data from the server before giving up
 # retries = 4
 # region = "PL"              # phone numbers without a country code
@@ -487,6 +585,13 @@ pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-lin
 # best_effort = false         # exit 0 even when parts of an answer could not be verified
 # encoding = "windows-1250"   # text inputs' encoding when detection guesses wrong
 # attachments = false         # also read e-mail attachments as documents of their own
+# network = "any"            # any | allowlist | local-only | off (an agency policy file,
+#                            # /etc/ava/policy.toml, can only make this stricter)
+# allowed_endpoints = ["llm.agency.internal"]   # with network = "allowlist"
+# redact = false             # placeholders for phones, e-mails, IBANs… before text leaves
+# redact_terms = "~/case/names.txt"             # extra terms to redact, one per line
+# allow_audit_off = false    # let AVA_AUDIT_LOG=off turn the audit log off
+# audit_max_bytes = 16777216 # rotate the audit log (audit.jsonl.N) at this size
 
 # Select with --profile NAME, AVA_PROFILE, or `profile = "NAME"` above.
 # [profiles.onprem]
@@ -589,6 +694,23 @@ mod tests {
             resolve_with(&flags, &env(&[])),
             Err(Error::Config { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_with_a_key_readable_by_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_d, path) = write_config("api_key = \"sk-secret-0123456789\"\n");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let flags = GlobalOpts {
+            config: Some(path.clone()),
+            ..Default::default()
+        };
+        let err = resolve_with(&flags, &env(&[])).unwrap_err().to_string();
+        assert!(err.contains("chmod 600"), "{err}");
+        assert!(!err.contains("sk-secret"), "{err}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(resolve_with(&flags, &env(&[])).is_ok());
     }
 
     #[test]

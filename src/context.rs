@@ -30,6 +30,10 @@ pub struct Context {
 impl Context {
     pub fn new(global: GlobalOpts, term: Terminal) -> Result<Self> {
         let config = config::resolve(&global)?;
+        crate::audit::configure(crate::audit::Settings {
+            max_bytes: config.settings.audit_max_bytes,
+            allow_off: config.policy.allow_audit_off,
+        });
         let status = Status::new(global.quiet, global.verbose, term.stderr_color());
         let feedback = Feedback::new(status.clone(), term.stderr);
         let store = TemplateStore::new(global.template_dir.clone());
@@ -77,10 +81,57 @@ impl Context {
         for note in &choice.notes {
             self.status.warn(note);
         }
+        // Audit inside redaction: the log fingerprints what actually left and came back.
         if let Some(log) = crate::audit::log() {
             choice.engine = Arc::new(crate::engine::audited::Audited::new(choice.engine, log));
         }
+        if let Some(redacted) = self.redacted(&choice.engine)? {
+            choice.engine = redacted;
+        }
         Ok(choice)
+    }
+
+    /// `engine` wrapped in redaction when this run asks for it (`--redact`, `redact = true`,
+    /// `--redact-terms`) or the agency policy does for non-loopback endpoints, and the text
+    /// would leave this process at all.
+    fn redacted(&self, engine: &Arc<dyn Engine>) -> Result<Option<Arc<dyn Engine>>> {
+        let s = &self.config.settings;
+        let Some(endpoint) = engine.endpoint() else {
+            return Ok(None);
+        };
+        let remote = !crate::policy::is_loopback_url(&endpoint);
+        let wanted =
+            s.redact || s.redact_terms.is_some() || (self.config.policy.redact_remote && remote);
+        if !wanted {
+            return Ok(None);
+        }
+        let terms = match &s.redact_terms {
+            Some(file) => {
+                let path = std::path::PathBuf::from(file);
+                let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::NotFound => crate::Error::InputNotFound { path },
+                    _ => crate::Error::InputUnreadable { path, source: e },
+                })?;
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(str::to_string)
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let status = self.status.clone();
+        let notify: crate::engine::redacted::Notify = Arc::new(move |m: &str| status.warn(m));
+        self.status.note(&format!(
+            "redacting personal data before requests to {endpoint} ({} extra terms)",
+            terms.len()
+        ));
+        Ok(Some(Arc::new(crate::engine::redacted::Redacted::new(
+            engine.clone(),
+            terms,
+            &s.region,
+            notify,
+        ))))
     }
 
     /// Reads one input and records its fingerprint in the audit log: every document a run

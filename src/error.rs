@@ -12,6 +12,12 @@ pub mod exit {
     /// Every answer was written, but parts of some could not be verified against their
     /// source; they are flagged on stderr and in `--json` (`--best-effort` exits 0).
     pub const UNVERIFIED: i32 = 3;
+    /// `ava audit verify`: the audit log's chain is broken (a record edited, removed,
+    /// reordered or torn); the first broken record is named on stderr.
+    pub const AUDIT_BROKEN: i32 = 4;
+    /// Refused by the network policy: the request would have gone to an endpoint the policy
+    /// does not allow; nothing was sent, no connection was made.
+    pub const POLICY: i32 = 5;
     pub const DATA: i32 = 65;
     pub const NO_INPUT: i32 = 66;
     pub const UNAVAILABLE: i32 = 69;
@@ -22,6 +28,8 @@ pub mod exit {
     pub const CONFIG: i32 = 78;
     pub const NO_PERM: i32 = 77;
     pub const INTERRUPTED: i32 = 130;
+    /// SIGTERM (128 + 15, as a shell reports a process killed by it).
+    pub const TERMINATED: i32 = 143;
 }
 
 #[derive(Debug, Error)]
@@ -84,6 +92,13 @@ pub enum Error {
     },
     #[error("interrupted")]
     Interrupted,
+    /// The network policy forbids where the request would go. Raised before any connection
+    /// (or name lookup) is made.
+    #[error("{0}")]
+    PolicyRefused(String),
+    /// The audit log's chain does not verify.
+    #[error("{0}")]
+    AuditBroken(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -113,6 +128,8 @@ impl Error {
             DoesNotFit(_) => exit::DATA,
             Output { .. } => exit::CANT_CREATE,
             Interrupted => exit::INTERRUPTED,
+            PolicyRefused(_) => exit::POLICY,
+            AuditBroken(_) => exit::AUDIT_BROKEN,
             Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
             Io(_) => exit::IO,
         }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod models;
 pub mod paths;
+pub mod policy;
 pub mod repl;
 pub mod sink;
 pub mod source;

@@ -33,15 +33,32 @@ fn main() {
         std::process::exit(code);
     }
     let code = runtime.block_on(async {
+        // Handlers installed now, not when select! first polls them: the run's first poll
+        // may already send a request.
+        let interrupt = signal(Kind::Interrupt);
+        let terminate = signal(Kind::Terminate);
         tokio::select! {
             r = ava::cmd::run(cli, term) => match r {
                 Ok(code) => code,
                 Err(e) => report(&status, &e),
             },
             // Dropping the run future closes any connection at once; what was printed stays.
-            _ = tokio::signal::ctrl_c() => {
+            // Requests in flight get their `interrupted` record before the run's.
+            // (Recorded inside the branch's future: select! drops the run future, and with it
+            // the requests in flight, before a handler runs.)
+            _ = async {
+                interrupt.await;
+                ava::audit::interrupted("SIGINT (Ctrl-C)");
+            } => {
                 status.error("interrupted");
                 exit::INTERRUPTED
+            }
+            _ = async {
+                terminate.await;
+                ava::audit::interrupted("SIGTERM");
+            } => {
+                status.error("terminated");
+                exit::TERMINATED
             }
         }
     });
@@ -54,8 +71,45 @@ fn main() {
 /// One line on stderr for an error, and its exit code. A closed stdout is the end of the job
 /// (`ava … | head -1`): no message.
 fn report(status: &ava::sink::Status, e: &ava::Error) -> i32 {
-    if !e.is_broken_pipe() {
+    if e.is_broken_pipe() {
+        ava::audit::interrupted("stdout closed by its reader");
+    } else {
         status.error(&e.to_string());
     }
     e.exit_code()
+}
+
+enum Kind {
+    Interrupt,
+    Terminate,
+}
+
+/// Resolves when the signal arrives; the handler is installed by this call. SIGTERM never
+/// arrives where there is none.
+fn signal(kind: Kind) -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let s = signal(match kind {
+            Kind::Interrupt => SignalKind::interrupt(),
+            Kind::Terminate => SignalKind::terminate(),
+        });
+        async move {
+            match s {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async move {
+        match kind {
+            Kind::Interrupt => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+            Kind::Terminate => std::future::pending::<()>().await,
+        }
+    }
 }

@@ -44,16 +44,19 @@ pub fn audit_log() -> Option<PathBuf> {
     match std::env::var_os("AVA_AUDIT_LOG").filter(|v| !v.is_empty()) {
         Some(v) if v == "off" => None,
         Some(v) => Some(PathBuf::from(v)),
-        None => {
-            // A relocated data dir (AVA_DATA_DIR) takes the log with it.
-            let dir = if env_dir("AVA_DATA_DIR").is_some() {
-                data_dir()
-            } else {
-                project_dirs()
-                    .and_then(|d| d.state_dir().map(|p| p.to_path_buf()))
-                    .unwrap_or_else(data_dir)
-            };
-            Some(dir.join("audit.jsonl"))
-        }
+        None => Some(default_audit_log()),
     }
+}
+
+/// Where the log goes when `AVA_AUDIT_LOG` names no file.
+pub fn default_audit_log() -> PathBuf {
+    // A relocated data dir (AVA_DATA_DIR) takes the log with it.
+    let dir = if env_dir("AVA_DATA_DIR").is_some() {
+        data_dir()
+    } else {
+        project_dirs()
+            .and_then(|d| d.state_dir().map(|p| p.to_path_buf()))
+            .unwrap_or_else(data_dir)
+    };
+    dir.join("audit.jsonl")
 }

@@ -487,6 +487,13 @@ fn runs_are_audited_by_default_and_say_the_text_stayed_here() {
 fn audit_log_off_writes_nothing() {
     let home = tempfile::tempdir().unwrap();
     let f = write(home.path(), "r.txt", "Officer Nowak arrived at 21:40.\n");
+    // Only where the configuration allows it.
+    std::fs::create_dir_all(home.path().join("config")).unwrap();
+    write(
+        &home.path().join("config"),
+        "config.toml",
+        "allow_audit_off = true\n",
+    );
     ava(home.path())
         .env("AVA_AUDIT_LOG", "off")
         .args(["--provider", "builtin", "summarize"])

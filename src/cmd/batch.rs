@@ -91,7 +91,11 @@ pub async fn run(
                 unverified += n;
                 Ok(None)
             }
-            Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Some(0)),
+            Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                // Exit 0 by shell convention (`| head`), but the audit log says it was cut.
+                crate::audit::interrupted("stdout closed by its reader");
+                Ok(Some(0))
+            }
             Err(e) if !many || matches!(e, Error::Interrupted) => Err(e),
             Err(e) => {
                 // Most errors about an input already start with its name.

@@ -281,9 +281,16 @@ pub async fn doctor(ctx: &Context) -> Result<i32> {
         Some(m) => outln!(out, "default model: {}", m.name),
         None => outln!(out, "default model: none installed"),
     }
-    match crate::paths::audit_log() {
-        Some(p) => outln!(out, "audit log:     {}", p.display()),
-        None => outln!(out, "audit log:     off (AVA_AUDIT_LOG=off)"),
+    match crate::audit::log() {
+        Some(log) => outln!(out, "audit log:     {}", log.path().display()),
+        None => outln!(
+            out,
+            "audit log:     off (AVA_AUDIT_LOG=off, allowed by the config)"
+        ),
+    }
+    outln!(out, "network:       {}", ctx.config.policy.describe());
+    for f in &ctx.config.policy.files {
+        outln!(out, "  policy file: {}", f.display());
     }
     match ctx.choose_engine() {
         Ok(c) => {

@@ -2,6 +2,7 @@
 //! over their inputs through the task pipeline; `info` holds the commands that only report
 //! (tokens, config, templates, doctor); `models` manages local models.
 
+mod audit;
 mod batch;
 mod info;
 pub mod models;
@@ -40,7 +41,16 @@ pub async fn run(cli: Cli, term: Terminal) -> Result<i32> {
         Command::Chat(_) => Err(Error::Usage("`ava chat` cannot run here".into())),
         Command::Config(c) => info::config(&cli.global, c),
         Command::Templates(t) => info::templates(&Context::new(cli.global, term)?, t),
-        Command::Models(m) => models::run(m).await,
+        Command::Models(m) => {
+            // A download is network traffic too: `network = "off"` or `local-only` means none.
+            if let crate::cli::ModelsCmd::Pull { .. } = &m {
+                let config = crate::config::resolve(&cli.global)?;
+                config
+                    .policy
+                    .check_endpoint(&crate::models::download::hub_url())?;
+            }
+            models::run(m).await
+        }
         Command::Tokens(a) => {
             let inputs = inputs_from(&a.files, &term)?;
             info::tokens(&Context::new(cli.global, term)?, inputs, a.tokenizer).await
@@ -50,6 +60,7 @@ pub async fn run(cli: Cli, term: Terminal) -> Result<i32> {
             text::run(&Context::new(cli.global, term)?, inputs, a.locations)
         }
         Command::Doctor => info::doctor(&Context::new(cli.global, term)?).await,
+        Command::Audit(a) => audit::run(&Context::new(cli.global, term)?, a),
         Command::Summarize(a) => {
             let job = Job::Summarize {
                 length: a.length,

@@ -73,6 +73,8 @@ fn openai_engine(config: &Resolved) -> Result<super::openai::OpenAiEngine> {
         .base_url
         .clone()
         .unwrap_or_else(|| DEFAULT_OPENAI_URL.into());
+    // Before the client exists: a refused endpoint is never looked up or connected to.
+    config.policy.check_endpoint(&base_url)?;
     let model = s.model.clone().unwrap_or_else(|| {
         if base_url == DEFAULT_OPENAI_URL {
             "gpt-4o-mini".into()
@@ -80,15 +82,22 @@ fn openai_engine(config: &Resolved) -> Result<super::openai::OpenAiEngine> {
             "default".into()
         }
     });
-    let key_source = s.api_key.as_ref().map(|_| {
-        config
-            .source_of("api_key")
-            .trim_start_matches("env ")
-            .to_string()
-    });
+    let (api_key, key_source) = match (&s.api_key, &s.api_key_cmd) {
+        (Some(k), _) => (
+            Some(k.clone()),
+            Some(
+                config
+                    .source_of("api_key")
+                    .trim_start_matches("env ")
+                    .to_string(),
+            ),
+        ),
+        (None, Some(cmd)) => (Some(key_from_command(cmd)?), Some("api_key_cmd".into())),
+        (None, None) => (None, None),
+    };
     let cfg = OpenAiConfig {
         base_url,
-        api_key: s.api_key.clone(),
+        api_key,
         key_source,
         model,
         connect_timeout: std::time::Duration::from_secs_f64(s.connect_timeout.max(0.001)),
@@ -98,6 +107,34 @@ fn openai_engine(config: &Resolved) -> Result<super::openai::OpenAiEngine> {
         retry_base_delay: std::time::Duration::from_millis(500),
     };
     OpenAiEngine::new(cfg)
+}
+
+/// Runs `api_key_cmd` (`sh -c`) and takes the first line it prints as the key. The key is
+/// only ever read from the child's stdout: never put in an argument, an environment variable
+/// of a child, a log or an error message.
+fn key_from_command(cmd: &str) -> Result<String> {
+    let bad = |reason: String| Error::Config {
+        file: "api_key_cmd".into(),
+        reason,
+    };
+    let out = std::process::Command::new("sh")
+        .args(["-c", cmd])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| bad(format!("cannot run {cmd:?}: {e}")))?;
+    if !out.status.success() {
+        return Err(bad(format!("{cmd:?} failed ({})", out.status)));
+    }
+    let key = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .map(|l| l.trim().to_string())
+        .unwrap_or_default();
+    if key.is_empty() {
+        return Err(bad(format!("{cmd:?} printed no key")));
+    }
+    Ok(key)
 }
 
 #[cfg(feature = "local")]

@@ -38,6 +38,10 @@ impl Engine for Limited {
         self.inner.endpoint()
     }
 
+    fn model_file(&self) -> Option<std::path::PathBuf> {
+        self.inner.model_file()
+    }
+
     fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             // Held for the whole request, retries included: a request backing off after a 429

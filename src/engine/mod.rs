@@ -8,6 +8,7 @@ pub mod limited;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod openai;
+pub mod redacted;
 
 use crate::error::Result;
 use futures_util::future::BoxFuture;
@@ -175,6 +176,10 @@ pub trait Engine: Send + Sync {
     fn model(&self) -> String;
     /// Where requests go (a server's base URL), or `None` when the text stays in this process.
     fn endpoint(&self) -> Option<String> {
+        None
+    }
+    /// The model file this engine runs in-process (GGUF), for the audit log's hash of it.
+    fn model_file(&self) -> Option<std::path::PathBuf> {
         None
     }
     /// Stream the answer to `tx`. Returns once a `Done` event was sent, or with an error.

@@ -262,7 +262,10 @@ impl Repl<'_> {
             match self.handle(&entry) {
                 Ok(Flow::Exit) => break,
                 Ok(Flow::Continue) => {}
-                Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+                Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    crate::audit::interrupted("stdout closed by its reader");
+                    return Ok(0);
+                }
                 Err(e) => self.fail(e),
             }
         }

@@ -100,6 +100,7 @@ impl TemplateStore {
         for (dir, origin) in &self.dirs {
             let path = dir.join(format!("{name}.md"));
             if let Some(source) = read_template(name, &path)? {
+                crate::audit::note_template(name, &source);
                 return Template::from_source(
                     name,
                     origin.clone(),
@@ -109,6 +110,7 @@ impl TemplateStore {
             }
         }
         if let Some((_, source)) = BUILTINS.iter().find(|(n, _)| *n == name) {
+            crate::audit::note_template(name, source);
             return Template::from_source(
                 name,
                 Origin::Builtin,

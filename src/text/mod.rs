@@ -21,6 +21,7 @@ mod network;
 pub mod patterns;
 mod phones;
 mod plates;
+pub mod redact;
 mod scan;
 pub mod sentences;
 pub mod summarizer;

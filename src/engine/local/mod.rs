@@ -264,6 +264,10 @@ impl Engine for LocalEngine {
         self.model_name.clone()
     }
 
+    fn model_file(&self) -> Option<std::path::PathBuf> {
+        Some(self.path.clone())
+    }
+
     fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let (done, result) = tokio::sync::oneshot::channel();
