@@ -8,7 +8,8 @@
 //! 0–23 and minutes 0–59. A time standing alone is reported when it cannot be a ratio or a
 //! verse number: two-digit hours ("21:03"), or a label ("godz. 9.40") or "am"/"pm"/"Uhr" after.
 
-use super::entity::{EntityKind, Hit};
+use super::entity::{Check, EntityKind, Hit};
+use super::region::DocRegion;
 use super::scan::{
     Context, Regions, Window, char_after, char_before, find_in, pattern, preceded_by_version_word,
 };
@@ -175,15 +176,112 @@ static TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
     )
 });
 
-/// Dates (with a following time when there is one), an ambiguous one read as the default
-/// region writes dates.
+/// Dates (with a following time when there is one), an ambiguous one read as the document's
+/// region or language writes dates.
 pub(super) fn find_dates(text: &str, regions: &Regions, ctx: &Context<'_>) -> Vec<Hit> {
-    let order = DateOrder::for_region(ctx.region.as_ref().map(AsRef::<str>::as_ref));
-    dates_in(text, &regions.numeric, order)
+    dates_in(text, &regions.numeric, &OrderRule::of(ctx.doc))
+}
+
+/// Languages whose every country writes the day before the month (English is not one: the
+/// United States writes the month first).
+const DAY_FIRST_LANGUAGES: &[&str] = &[
+    "pl", "de", "fr", "es", "it", "pt", "nl", "cs", "sk", "uk", "ru", "be", "lt", "lv", "et", "ro",
+    "bg", "sr", "hr", "sl", "sv", "da", "fi", "el", "tr",
+];
+
+/// How a document's ambiguous numeric dates are read, and whether that reading is verified.
+pub(super) struct OrderRule {
+    order: DateOrder,
+    /// Why the order is what it is, when it may be wrong: the reason the reading is not
+    /// verified.
+    doubt: Option<String>,
+    region: Option<String>,
+    source: Option<&'static str>,
+}
+
+impl OrderRule {
+    pub(super) fn of(doc: &DocRegion) -> OrderRule {
+        let by_language = doc.language.filter(|l| DAY_FIRST_LANGUAGES.contains(l));
+        match (doc.code(), doc.source) {
+            // The user's region decides, or one the language admits no other country for.
+            (Some(code), Some(source)) if doc.trusted() => OrderRule {
+                order: DateOrder::for_region(Some(code)),
+                doubt: None,
+                region: Some(code.to_string()),
+                source: Some(source.as_str()),
+            },
+            // Every country that writes this language writes the day first.
+            _ if by_language.is_some() => OrderRule {
+                order: DateOrder::DayFirst,
+                doubt: None,
+                region: doc.code().map(str::to_string),
+                source: Some(super::region::RegionSource::DocumentLanguage.as_str()),
+            },
+            // A region guessed from the content: its order, but not verified.
+            (Some(code), Some(source)) => OrderRule {
+                order: DateOrder::for_region(Some(code)),
+                doubt: Some(format!(
+                    "ambiguous date: day/month order assumed from the region {}; set \
+                     --region to confirm",
+                    doc.describe()
+                )),
+                region: Some(code.to_string()),
+                source: Some(source.as_str()),
+            },
+            _ => OrderRule {
+                order: DateOrder::Unknown,
+                doubt: None,
+                region: None,
+                source: None,
+            },
+        }
+    }
+
+    /// `order`, as if the user had set a region that writes dates so.
+    #[cfg(test)]
+    fn trusted(order: DateOrder) -> OrderRule {
+        OrderRule {
+            order,
+            doubt: None,
+            region: None,
+            source: Some("setting"),
+        }
+    }
+
+    /// An ambiguous date with day-first reading `dm` and month-first `md`: the value to
+    /// report and its check.
+    fn read(&self, dm: String, md: String) -> (Option<String>, Check) {
+        let readings = vec![dm.clone(), md.clone()];
+        let value = match self.order {
+            DateOrder::DayFirst => Some(dm),
+            DateOrder::MonthFirst => Some(md),
+            DateOrder::Unknown => None,
+        };
+        let unverified = match (&value, &self.doubt) {
+            (None, _) => Some(
+                "ambiguous date: day/month order unknown (no region, and the language does \
+                 not settle it); set --region"
+                    .to_string(),
+            ),
+            (Some(_), doubt) => doubt.clone(),
+        };
+        let check = Check {
+            // A reading the user's region or the language settles is no longer ambiguous.
+            readings: if unverified.is_some() {
+                readings
+            } else {
+                Vec::new()
+            },
+            unverified,
+            region: self.region.clone(),
+            region_source: self.source,
+        };
+        (value, check)
+    }
 }
 
 /// Dates (with a following time when there is one) in the `windows` of `text`.
-fn dates_in(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
+fn dates_in(text: &str, windows: &[Window], rule: &OrderRule) -> Vec<Hit> {
     let mut out = Vec::new();
     // A numeric date has at least six digits ("1.2.2026"), a named one five ("1 May 2026").
     let numeric = windows.iter().filter(|w| w.digits >= 6).map(Window::range);
@@ -212,6 +310,7 @@ fn dates_in(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
         if sep != sep2 {
             continue;
         }
+        let mut check = Check::default();
         let iso = if a.len() == 4 {
             if !valid_date(x, y, z) {
                 continue;
@@ -228,16 +327,16 @@ fn dates_in(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
                 (None, Some(md)) if sep != '.' => Some(md),
                 (None, Some(_)) => continue,
                 (Some(dm), Some(md)) if dm == md || sep == '.' => Some(dm),
-                (Some(dm), Some(md)) => match order {
-                    DateOrder::DayFirst => Some(dm),
-                    DateOrder::MonthFirst => Some(md),
-                    DateOrder::Unknown => None,
-                },
+                (Some(dm), Some(md)) => {
+                    let (value, c) = rule.read(dm, md);
+                    check = c;
+                    value
+                }
             }
         };
         // `None` here is a real but ambiguous date: reported as written.
         if let Some(hit) = finish(text, m.start(), m.end(), iso) {
-            out.push(hit);
+            out.push(Hit { check, ..hit });
         }
     }
     let named = windows.iter().filter(|w| w.digits >= 5).map(Window::range);
@@ -335,6 +434,7 @@ fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<H
             start,
             end: stop,
             normalized: normalized.unwrap_or_else(|| text[start..stop].to_string()),
+            check: Default::default(),
         });
     }
     if let Some(c) = AFTER_DATE.captures(&text[end..]) {
@@ -368,6 +468,7 @@ fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<H
         start,
         end: stop,
         normalized: normalized.unwrap_or_else(|| text[start..stop].to_string()),
+        check: Default::default(),
     })
 }
 
@@ -456,6 +557,7 @@ pub(super) fn find_times(text: &str, regions: &Regions, ctx: &Context<'_>) -> Ve
             start: h.start(),
             end: m.end(),
             normalized,
+            check: Default::default(),
         });
     }
     out
@@ -480,17 +582,21 @@ mod tests {
     use crate::text::testing::{kinds, of_kind};
 
     fn dates(text: &str, order: DateOrder) -> Vec<(String, String)> {
-        dates_in(text, &super::super::scan::regions(text).numeric, order)
-            .into_iter()
-            .map(|h| (text[h.start..h.end].to_string(), h.normalized))
-            .collect()
+        dates_in(
+            text,
+            &super::super::scan::regions(text).numeric,
+            &OrderRule::trusted(order),
+        )
+        .into_iter()
+        .map(|h| (text[h.start..h.end].to_string(), h.normalized))
+        .collect()
     }
 
     fn iso(text: &str) -> Vec<String> {
         dates_in(
             text,
             &super::super::scan::regions(text).numeric,
-            DateOrder::DayFirst,
+            &OrderRule::trusted(DateOrder::DayFirst),
         )
         .into_iter()
         .map(|h| h.normalized)

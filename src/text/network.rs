@@ -61,6 +61,7 @@ pub(super) fn find_urls(text: &str, _regions: &Regions, _ctx: &Context<'_>) -> V
             start: m.start(),
             end,
             normalized: normalize_url(&text[m.start()..end]),
+            check: Default::default(),
         });
     }
     out
@@ -130,6 +131,7 @@ pub(super) fn find_domains(text: &str, regions: &Regions, _ctx: &Context<'_>) ->
             } else {
                 normalize_url(value)
             },
+            check: Default::default(),
         });
     }
     out
@@ -202,6 +204,7 @@ pub(super) fn find_emails(text: &str, regions: &Regions, _ctx: &Context<'_>) -> 
             start: m.start(),
             end: m.end(),
             normalized: refang_at(&refang_dots(m.as_str())).to_lowercase(),
+            check: Default::default(),
         });
     }
     out
@@ -250,6 +253,7 @@ pub(super) fn find_ipv4(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Ve
             start: m.start(),
             end: m.end(),
             normalized: ip.to_string(),
+            check: Default::default(),
         });
     }
     out
@@ -279,6 +283,7 @@ fn push_cidr(text: &str, end: usize, max: u32, ip: &str, start: usize, out: &mut
         start,
         end: end + 1 + len,
         normalized: format!("{ip}/{prefix}"),
+        check: Default::default(),
     });
 }
 
@@ -324,6 +329,7 @@ pub(super) fn find_ipv6(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Ve
             start: m.start(),
             end,
             normalized: ip.to_string(),
+            check: Default::default(),
         });
     }
     out
