@@ -29,6 +29,8 @@ static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+static ZIP_PLUS_4: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[1-9]\d{4}-\d{4}$"));
+
 static IBAN_PREFIX: LazyLock<Regex> = LazyLock::new(|| pattern(r"[A-Z]{2}\d{2}[ \u{A0}]*$"));
 
 /// Phone numbers in `text`, normalized to E.164 (`+48600123456`).
@@ -266,6 +268,11 @@ fn phone_number<'t>(
         return None;
     }
     if IBAN_PREFIX.is_match(&text[context_start(text, start, 16)..start]) {
+        return None;
+    }
+    // A US ZIP+4 code ("Dallas, Texas 75207-4399"): national numbers that start with a digit
+    // other than a trunk 0 are not written 5-4 anywhere.
+    if ZIP_PLUS_4.is_match(s) && !labelled_as_phone(text, start) {
         return None;
     }
     // Case numbers: "123/2025".
@@ -598,7 +605,8 @@ mod tests {
         // A ZIP+4 code is not a phone number in the US or anywhere.
         for region in ["US", "PL", "none"] {
             assert!(
-                of_kind_in("Dallas, TX 75207-4399", region).is_empty(),
+                of_kind_in("Dallas, Texas 75207-4399  214/653-3600", region)
+                    == ["+12146533600"],
                 "{region}"
             );
         }
