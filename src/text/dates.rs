@@ -356,8 +356,131 @@ fn dates_in(text: &str, windows: &[Window], rule: &OrderRule) -> Vec<Hit> {
             out.push(hit);
         }
     }
+    // A date of birth with a two-digit year ("DOB: 08-20-96"): the label says what it is, and
+    // a birth date is in the past, so the century is 19 for years above 30. That is a
+    // reading, not what the text says: reported, not verified.
+    let dob = windows.iter().filter(|w| w.digits >= 6).map(Window::range);
+    for m in find_in(&DOB_SHORT, text, dob) {
+        let Some(c) = DOB_SHORT.captures(m.as_str()) else {
+            continue;
+        };
+        let (Some(date), Some(s1), Some(s2)) = (c.name("date"), c.name("s1"), c.name("s2")) else {
+            continue;
+        };
+        let parts: Vec<u32> = ["a", "b", "y"]
+            .iter()
+            .filter_map(|n| c.name(n).and_then(|p| p.as_str().parse().ok()))
+            .collect();
+        let [a, b, yy] = parts[..] else {
+            continue;
+        };
+        if s1.as_str() != s2.as_str() || glued_after(text, m.start() + date.end()) {
+            continue;
+        }
+        let year = if yy > 30 { 1900 + yy } else { 2000 + yy };
+        let sep = s1.as_str();
+        let day_first = valid_date(year, b, a).then(|| format!("{year:04}-{b:02}-{a:02}"));
+        let month_first = valid_date(year, a, b).then(|| format!("{year:04}-{a:02}-{b:02}"));
+        let century = format!("two-digit year {yy:02} read as {year} (a date of birth)");
+        // As for four-digit years: dots are day-first, a number above 12 settles the order.
+        let (value, check) = match (day_first, month_first) {
+            (None, None) => continue,
+            (Some(v), None) => (Some(v), Check::default()),
+            (None, Some(_)) if sep == "." => continue,
+            (None, Some(v)) => (Some(v), Check::default()),
+            (Some(dm), Some(md)) if dm == md || sep == "." => (Some(dm), Check::default()),
+            (Some(dm), Some(md)) => rule.read(dm, md),
+        };
+        let Some(value) = value else {
+            // Order unknown: as written, with the readings and why.
+            let unverified = check.unverified.map(|w| format!("{w}; {century}"));
+            out.push(Hit {
+                kind: EntityKind::Date,
+                start: m.start() + date.start(),
+                end: m.start() + date.end(),
+                normalized: date.as_str().to_string(),
+                check: Check {
+                    unverified,
+                    ..check
+                },
+            });
+            continue;
+        };
+        let unverified = Some(match check.unverified {
+            Some(w) => format!("{w}; {century}"),
+            None => century,
+        });
+        out.push(Hit {
+            kind: EntityKind::Date,
+            start: m.start() + date.start(),
+            end: m.start() + date.end(),
+            normalized: value,
+            check: Check {
+                unverified,
+                ..check
+            },
+        });
+    }
+    // Ranges of days in one month: "23-25 June 2020", "12–13 listopada 2025", "between 24 and
+    // 26 July 2018" are two dates; the first day is reported on its own number, the second
+    // (which the pattern above skips when a dash glues it to the first) with the month.
+    let ranges = windows.iter().filter(|w| w.digits >= 7).map(Window::range);
+    for m in find_in(&DAY_RANGE, text, ranges) {
+        let Some(c) = DAY_RANGE.captures(m.as_str()) else {
+            continue;
+        };
+        let (Some(first), Some(second), Some(month), Some(year)) =
+            (c.name("d1"), c.name("d2"), c.name("month"), c.name("year"))
+        else {
+            continue;
+        };
+        let num = |s: &str| s.parse::<u32>().ok();
+        let (Some(d1), Some(d2), Some(mo), Some(y)) = (
+            num(first.as_str()),
+            num(second.as_str()),
+            month_number(month.as_str()),
+            num(year.as_str()),
+        ) else {
+            continue;
+        };
+        if d1 >= d2 || !valid_date(y, mo, d1) || !valid_date(y, mo, d2) {
+            continue;
+        }
+        if glued_before(text, m.start()) {
+            continue;
+        }
+        let base = m.start();
+        out.push(Hit {
+            kind: EntityKind::Date,
+            start: base + first.start(),
+            end: base + first.end(),
+            normalized: format!("{y:04}-{mo:02}-{d1:02}"),
+            check: Check::default(),
+        });
+        if let Some(hit) = finish(
+            text,
+            base + second.start(),
+            base + year.end(),
+            Some(format!("{y:04}-{mo:02}-{d2:02}")),
+        ) {
+            out.push(hit);
+        }
+    }
     out
 }
+
+static DOB_SHORT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)\b(?:DOB|D\.O\.B\.|born(?:\s+on)?|date\s+of\s+birth|geb\.|geboren(?:\s+am)?|ur\.|urodzon[ya]|née?\s+le)\s*:?\s*(?P<date>(?P<a>\d{1,2})(?P<s1>[-./])(?P<b>\d{1,2})(?P<s2>[-./])(?P<y>\d{2}))\b",
+    )
+});
+
+static DAY_RANGE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let months = month_alternation();
+    pattern(&format!(
+        r"(?i)\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th|\.)?\s*(?:[-–—]|\s(?:and|to|i|do|bis|und|au|et|y|al)\s)\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<month>{months})\.?,?\s+(?:de\s+)?(?P<year>\d{{4}})\b"
+    ))
+});
 
 /// Day, month and year of a match of [`NAMED_DATE`], read from its runs of digits and letters:
 /// the year has four digits, the day one or two, and the month is the first word that names
@@ -601,6 +724,48 @@ mod tests {
         .into_iter()
         .map(|h| h.normalized)
         .collect()
+    }
+
+    #[test]
+    fn dates_of_birth_with_two_digit_years_are_read_but_not_verified() {
+        let t = "DOB: 08-20-96, D.O.B. 11-19-99 and born 07-02-01; case 12-03-45";
+        let got: Vec<_> = extract(t, 1, "US")
+            .into_iter()
+            .filter(|e| e.kind == EntityKind::Date)
+            .collect();
+        let values: Vec<&str> = got.iter().map(|e| e.normalized.as_str()).collect();
+        assert_eq!(values, ["1996-08-20", "1999-11-19", "2001-07-02"]);
+        assert!(got.iter().all(|e| !e.check.is_verified()));
+        assert!(
+            got[0]
+                .check
+                .unverified
+                .as_deref()
+                .is_some_and(|w| w.contains("1996"))
+        );
+        // No region: the ambiguous one stays as written, with both readings.
+        let e = extract("DOB 07-02-01", 1, "none");
+        assert_eq!(e[0].normalized, "07-02-01");
+        assert_eq!(e[0].check.readings, ["2001-02-07", "2001-07-02"]);
+    }
+
+    #[test]
+    fn day_ranges_are_two_dates() {
+        for (t, want) in [
+            (
+                "Hearing dates : 23-25 June 2020",
+                ["2020-06-23", "2020-06-25"],
+            ),
+            (
+                "w dniach 12–13 listopada 2025 r.",
+                ["2025-11-12", "2025-11-13"],
+            ),
+            ("between 24 and 26 July 2018", ["2018-07-24", "2018-07-26"]),
+        ] {
+            assert_eq!(of_kind(t, EntityKind::Date), want, "{t}");
+        }
+        // Not a range: the second day before the first.
+        assert!(of_kind("26-24 June 2020", EntityKind::Date).is_empty());
     }
 
     #[test]
