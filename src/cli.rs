@@ -168,6 +168,10 @@ pub struct GlobalOpts {
     /// Refuse inputs larger than this many bytes
     #[arg(long, global = true)]
     pub max_input_bytes: Option<u64>,
+    /// Country whose conventions read national phone numbers and dates such as 03/04/2025:
+    /// a two-letter code (US, GB, PL…), auto (inferred per document) or none [default: auto]
+    #[arg(long, global = true, value_name = "CC|auto|none")]
+    pub region: Option<String>,
     /// Read at most this many tokens of each input (a deliberate cost cap; the output says
     /// what was left out)
     #[arg(long, global = true)]

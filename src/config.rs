@@ -29,7 +29,8 @@ pub struct Settings {
     pub ctx_size: Option<u32>,
     pub threads: Option<i32>,
     pub max_input_bytes: u64,
-    /// Default region for phone numbers without a country code.
+    /// How national phone numbers and ambiguous dates are read: a two-letter country code,
+    /// "auto" (inferred per document, the default) or "none".
     pub region: String,
     /// Keep REPL history on disk (it can hold case data).
     pub history: bool,
@@ -76,7 +77,7 @@ impl Default for Settings {
             ctx_size: None,
             threads: None,
             max_input_bytes: crate::source::DEFAULT_MAX_INPUT_BYTES,
-            region: "PL".into(),
+            region: "auto".into(),
             history: true,
             best_effort: false,
             encoding: None,
@@ -288,6 +289,15 @@ pub fn resolve_with(flags: &GlobalOpts, env: &BTreeMap<String, String>) -> Resul
     }
     let settings: Settings = serde_json::from_value(Value::Object(merged.clone()))
         .map_err(|e| bad_value(&merged, &sources, &config_file, e))?;
+    if crate::text::region::RegionSetting::parse(&settings.region).is_none() {
+        return Err(Error::Config {
+            file: sources.get("region").cloned().unwrap_or_default(),
+            reason: format!(
+                "unknown region {:?}: expected a two-letter country code (PL, US, GB…), \"auto\" or \"none\"",
+                settings.region
+            ),
+        });
+    }
     if let Some(p) = &settings.provider
         && crate::engine::Provider::parse(p).is_none()
     {
@@ -412,6 +422,7 @@ fn flag_layer(f: &GlobalOpts) -> Map<String, Value> {
     put("ctx_size", f.ctx_size.into());
     put("threads", f.threads.into());
     put("max_input_bytes", f.max_input_bytes.into());
+    put("region", f.region.clone().into());
     if f.allow_insecure_http {
         put("allow_insecure_http", true.into());
     }
@@ -580,7 +591,7 @@ pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-lin
 # api_key_cmd = "pass show ava/api-key"   # prints the key; run only when a server needs one
 # timeout = 120              # seconds without data from the server before giving up
 # retries = 4
-# region = "PL"              # phone numbers without a country code
+# region = "auto"            # national phone numbers and 03/04/2025-style dates: auto | none | PL, US, GB…
 # history = true             # keep REPL history on disk (it can hold case data)
 # best_effort = false         # exit 0 even when parts of an answer could not be verified
 # encoding = "windows-1250"   # text inputs' encoding when detection guesses wrong

@@ -8,7 +8,7 @@
 
 use super::{Capabilities, ChatRequest, Engine, Event, EventSender, Intent, Provider};
 use crate::error::{Error, Result};
-use crate::text::patterns;
+use crate::text::region::RegionSetting;
 use crate::text::summarizer;
 use futures_util::future::BoxFuture;
 
@@ -27,24 +27,29 @@ impl Default for BuiltinEngine {
 }
 
 impl BuiltinEngine {
-    /// Phone numbers without a country code are read as Polish.
+    /// The region of each document is inferred from it ("auto").
     pub fn new() -> Self {
         Self {
-            default_region: "PL".to_string(),
+            default_region: "auto".to_string(),
         }
     }
 
-    /// Read phone numbers without a country code as numbers of `region` (ISO 3166 alpha-2,
-    /// e.g. "DE"). An unknown code is a usage error.
+    /// Read phone numbers without a country code and ambiguous dates as `region` writes them
+    /// (ISO 3166 alpha-2, e.g. "DE"), or "auto" (inferred per document) or "none". Anything
+    /// else is a usage error.
     pub fn with_region(region: &str) -> Result<Self> {
-        if !patterns::is_known_region(region) {
+        let Some(setting) = RegionSetting::parse(region) else {
             return Err(Error::Usage(format!(
-                "unknown phone region {region:?}: expected a two-letter country code such as PL, DE or GB"
+                "unknown region {region:?}: expected a two-letter country code such as PL, DE or GB, \
+                 \"auto\" or \"none\""
             )));
-        }
-        Ok(Self {
-            default_region: region.trim().to_ascii_uppercase(),
-        })
+        };
+        let default_region = match setting {
+            RegionSetting::Auto => "auto".to_string(),
+            RegionSetting::Off => "none".to_string(),
+            RegionSetting::Fixed(_) => region.trim().to_ascii_uppercase(),
+        };
+        Ok(Self { default_region })
     }
 
     pub fn default_region(&self) -> &str {
@@ -146,7 +151,7 @@ mod tests {
         let engine = BuiltinEngine::new();
         assert_eq!(engine.name(), "builtin");
         assert_eq!(engine.model(), "builtin-extractive");
-        assert_eq!(engine.default_region(), "PL");
+        assert_eq!(engine.default_region(), "auto");
         assert_eq!(engine.count_tokens("abc"), None);
         assert_eq!(
             BuiltinEngine::with_region("de")
@@ -154,6 +159,7 @@ mod tests {
                 .ok(),
             Some("DE".to_string())
         );
+        assert!(BuiltinEngine::with_region("none").is_ok());
         let err = BuiltinEngine::with_region("Mars").err();
         assert!(matches!(err, Some(Error::Usage(_))));
     }

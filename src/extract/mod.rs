@@ -17,13 +17,25 @@
 //!   `organization`, `location`…).
 //! - `value`: the normalized value (E.164 phone, compact IBAN, ISO date…) when a validator
 //!   accepts it, else the value as the model wrote it.
-//! - `verified`: a checksum or format validator accepted the value.
+//! - `verified`: the value is exactly what the source says: a checksum or format validator
+//!   accepted it, and nothing in it was guessed. A national phone number read with a region
+//!   inferred from the document's content, or an ambiguous date (`03/04/2025`) whose order is
+//!   not settled by a region the user set or by the document's language, is `false`, with:
+//! - `reason` (only when not verified): why, in a sentence;
+//! - `ambiguous` and `readings` (only for ambiguous values): every normalized value the text
+//!   may mean — both orders of a date, a national number in each region it is valid in;
+//! - `region`, `region_source` (phones and numeric dates read with a region): the country
+//!   the value was read as, and where that came from (`setting`, `document language`,
+//!   `document content`, `prefix`, `number format`).
 //! - `grounded`: the value occurs in the document. A model's item that cannot be found is kept
 //!   with `grounded: false` and no occurrences, never presented as found.
 //! - `occurrences`: every place it occurs, in document order; `line`/`column` are 1-based
 //!   (column in characters), `start`/`end` are byte offsets in the decoded document, and
 //!   `match` says how a model's value was matched (`exact`, `normalized`, `fuzzy`).
 //! - Entities are in order of first occurrence; ungrounded ones come last.
+//!
+//! Next to `entities`, `region` says how the document was read: `{"region": "US", "source":
+//! "document content", "evidence": "'Texas' ×7"}` (`region` null when none).
 
 pub mod ground;
 pub mod records;
@@ -31,6 +43,7 @@ pub mod render;
 
 use crate::text::entity::{Entity, EntityKind};
 use crate::text::patterns;
+use crate::text::region::{self, DocRegion, RegionSetting};
 use ground::Match;
 use serde::Serialize;
 use serde_json::Value;
@@ -42,6 +55,30 @@ const MAX_OCCURRENCES: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub entities: Vec<ReportEntity>,
+    /// How the document's national numbers and dates were read.
+    pub region: RegionInfo,
+}
+
+/// The region a document was read with, where it came from and what showed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionInfo {
+    pub region: Option<String>,
+    pub source: Option<&'static str>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub evidence: String,
+    /// The document's language, when detected reliably.
+    pub language: Option<&'static str>,
+}
+
+impl RegionInfo {
+    fn of(doc: &DocRegion) -> Self {
+        RegionInfo {
+            region: doc.code().map(str::to_string),
+            source: doc.source.map(|s| s.as_str()),
+            evidence: doc.evidence.clone(),
+            language: doc.language,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,6 +86,18 @@ pub struct ReportEntity {
     pub kind: String,
     pub value: String,
     pub verified: bool,
+    /// Why `value` is not verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ambiguous: bool,
+    /// The normalized values an ambiguous one may stand for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_source: Option<&'static str>,
     pub grounded: bool,
     pub found_by: Vec<&'static str>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -78,7 +127,8 @@ pub struct Occurrence {
 pub struct Options {
     /// Pattern kinds to run; empty = all.
     pub kinds: Vec<EntityKind>,
-    /// Region for phone numbers written without a country code.
+    /// Region for phone numbers written without a country code and ambiguous dates: a
+    /// two-letter country code, "auto" (inferred from the document) or "none".
     pub region: String,
     /// Show payment card numbers in full instead of masked.
     pub unmask_cards: bool,
@@ -87,16 +137,21 @@ pub struct Options {
 /// Build the report for `text`: the deterministic extractors always run; `model` is a
 /// schema-checked model answer (categories of items), if a model took part.
 pub fn build(text: &str, opts: &Options, model: Option<&Value>) -> Report {
+    let setting = RegionSetting::parse(&opts.region).unwrap_or(RegionSetting::Off);
+    let doc = region::resolve(setting, text);
     let lines = LineIndex::new(text);
     let mut b = Builder::default();
-    for e in patterns::extract(text, 1, &opts.region) {
+    for e in patterns::extract_in(text, 1, &doc) {
         if opts.kinds.is_empty() || opts.kinds.contains(&e.kind) {
             b.add_pattern(&e);
         }
     }
     if let Some(model) = model {
+        // A model's value is checked as a value the user claims, with the document's region
+        // if it has one.
+        let code = doc.code().unwrap_or("none");
         for item in model_items(model) {
-            b.add_model(text, &lines, &opts.region, item);
+            b.add_model(text, &lines, code, item);
         }
     }
     let mut entities = b.entities;
@@ -107,7 +162,10 @@ pub fn build(text: &str, opts: &Options, model: Option<&Value>) -> Report {
             mask(e);
         }
     }
-    Report { entities }
+    Report {
+        entities,
+        region: RegionInfo::of(&doc),
+    }
 }
 
 fn mask(e: &mut ReportEntity) {
@@ -229,8 +287,29 @@ struct Builder {
 
 impl Builder {
     fn add_pattern(&mut self, e: &Entity) {
-        let i = self.slot(e.kind.as_str(), &e.normalized, true);
+        let check = &e.check;
+        // A value read with a doubt (an assumed region or date order) is an item of its own,
+        // so that the same value read for certain elsewhere stays verified.
+        let key = match &check.unverified {
+            Some(_) => format!("{}\u{1}unverified", e.normalized),
+            None => e.normalized.clone(),
+        };
+        let i = self.slot_keyed(e.kind.as_str(), &key, &e.normalized, true);
         let r = &mut self.entities[i];
+        if let Some(why) = &check.unverified
+            && r.verified
+        {
+            r.verified = false;
+            r.reason = Some(why.clone());
+        }
+        if !check.readings.is_empty() && r.readings.is_empty() {
+            r.ambiguous = true;
+            r.readings = check.readings.clone();
+        }
+        if r.region.is_none() && r.region_source.is_none() {
+            r.region = check.region.clone();
+            r.region_source = check.region_source;
+        }
         if !r.found_by.contains(&"pattern") {
             r.found_by.insert(0, "pattern");
         }
@@ -267,6 +346,16 @@ impl Builder {
         };
         let i = self.slot_keyed(&kind, &key_value, &value, verified);
         let r = &mut self.entities[i];
+        if !r.verified && r.reason.is_none() {
+            r.reason = Some(if needs_model(&item.category) {
+                "reported by the model; no validator exists for this kind".to_string()
+            } else {
+                format!(
+                    "reported by the model; no {} validator accepts it",
+                    item.category
+                )
+            });
+        }
         if !r.found_by.contains(&"model") {
             r.found_by.push("model");
         }
@@ -295,10 +384,6 @@ impl Builder {
         r.model_line = if r.grounded { None } else { item.line };
     }
 
-    fn slot(&mut self, kind: &str, value: &str, verified: bool) -> usize {
-        self.slot_keyed(kind, value, value, verified)
-    }
-
     fn slot_keyed(&mut self, kind: &str, key: &str, value: &str, verified: bool) -> usize {
         let k = (kind.to_string(), key.to_string());
         if let Some(&i) = self.index.get(&k) {
@@ -308,6 +393,11 @@ impl Builder {
             kind: kind.to_string(),
             value: value.to_string(),
             verified,
+            reason: None,
+            ambiguous: false,
+            readings: Vec::new(),
+            region: None,
+            region_source: None,
             grounded: true,
             found_by: Vec::new(),
             role: None,

@@ -13,6 +13,7 @@
 
 use super::ground;
 use crate::text::patterns;
+use crate::text::region::RegionSetting;
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
 
@@ -98,16 +99,20 @@ fn strings(v: &Value) -> Vec<String> {
 /// extractors found, with their first line.
 struct Index<'a> {
     text: &'a str,
-    region: &'a str,
+    /// The document's region, resolved once ("none" when it has none): a value is read as
+    /// the document's own numbers are.
+    region: String,
     /// Line starts, for turning byte offsets into line numbers.
     starts: Vec<usize>,
     normalized: HashMap<String, usize>,
 }
 
 impl<'a> Index<'a> {
-    fn new(text: &'a str, region: &'a str) -> Self {
+    fn new(text: &'a str, region: &str) -> Self {
+        let setting = RegionSetting::parse(region).unwrap_or(RegionSetting::Off);
+        let doc = crate::text::region::resolve(setting, text);
         let mut normalized = HashMap::new();
-        for e in patterns::extract(text, 1, region) {
+        for e in patterns::extract_in(text, 1, &doc) {
             normalized.entry(e.normalized).or_insert(e.line);
         }
         let starts = std::iter::once(0)
@@ -115,7 +120,7 @@ impl<'a> Index<'a> {
             .collect();
         Index {
             text,
-            region,
+            region: doc.code().unwrap_or("none").to_string(),
             starts,
             normalized,
         }
@@ -129,7 +134,7 @@ impl<'a> Index<'a> {
             return Some(self.starts.partition_point(|&s| s <= span.start));
         }
         // A phone, date or amount the model wrote in another form: compare normalized values.
-        let found = patterns::extract(value, 1, self.region);
+        let found = patterns::extract(value, 1, &self.region);
         match found.as_slice() {
             [one] => self.normalized.get(&one.normalized).copied(),
             // The date of a "date + time" value, as the timeline writes them apart.

@@ -36,6 +36,15 @@ pub fn text(report: &Report) -> String {
             if e.found_by == ["model"] {
                 notes.push("model".into());
             }
+            // A pattern's value that is not exactly what the text says must not pass for one.
+            if e.found_by.contains(&"pattern") && !e.verified {
+                if e.ambiguous {
+                    notes.push(format!("ambiguous: {}", e.readings.join(" or ")));
+                }
+                if let Some(why) = &e.reason {
+                    notes.push(format!("NOT VERIFIED: {why}"));
+                }
+            }
             let place = if e.grounded {
                 let mut lines: Vec<String> = Vec::new();
                 for o in &e.occurrences {
@@ -81,6 +90,8 @@ struct Row<'a> {
     #[serde(rename = "type")]
     role: &'a str,
     context: &'a str,
+    /// Why the value is not verified (empty when it is).
+    reason: &'a str,
 }
 
 fn rows<'a>(file: &'a str, report: &'a Report) -> Vec<Row<'a>> {
@@ -100,6 +111,7 @@ fn rows<'a>(file: &'a str, report: &'a Report) -> Vec<Row<'a>> {
             found_by: e.found_by.join("+"),
             role: e.role.as_deref().unwrap_or(""),
             context: e.context.as_deref().unwrap_or(""),
+            reason: e.reason.as_deref().unwrap_or(""),
         };
         if e.occurrences.is_empty() {
             out.push(base(""));
@@ -127,7 +139,7 @@ pub fn csv(file: &str, report: &Report, header: bool) -> Result<String, csv::Err
         // serde writes the header with the first row; with no rows, write it by hand.
         w.write_record([
             "file", "kind", "value", "text", "line", "column", "start", "end", "verified",
-            "grounded", "found_by", "type", "context",
+            "grounded", "found_by", "type", "context", "reason",
         ])?;
     }
     for r in rows {
@@ -190,9 +202,16 @@ mod tests {
         let again = csv("chat.txt", &report(), false).unwrap();
         assert_eq!(again.lines().count(), 4);
         assert!(
-            csv("e.txt", &Report { entities: vec![] }, true)
-                .unwrap()
-                .starts_with("file,kind")
+            csv(
+                "e.txt",
+                &Report {
+                    entities: vec![],
+                    region: super::super::RegionInfo::of(&crate::text::region::DocRegion::none())
+                },
+                true
+            )
+            .unwrap()
+            .starts_with("file,kind")
         );
     }
 

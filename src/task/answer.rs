@@ -174,6 +174,30 @@ impl<'a> Pipeline<'a> {
         let report = prepared.entity_report(doc, &self.region, unmask_cards, value.as_ref());
         let value = match &report {
             Some(report) => {
+                let r = &report.region;
+                reporter.verbose(&format!(
+                    "{}: region {} ({}{})",
+                    doc.name,
+                    r.region.as_deref().unwrap_or("none"),
+                    r.source.unwrap_or("nothing to infer it from"),
+                    if r.evidence.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", r.evidence)
+                    }
+                ));
+                let doubtful = report
+                    .entities
+                    .iter()
+                    .filter(|e| !e.verified && e.found_by.contains(&"pattern"))
+                    .count();
+                if doubtful > 0 {
+                    let w = format!(
+                        "{doubtful} item(s) are not verified (a national number or a date whose reading depends on a region that was not set); see \"reason\", or set --region"
+                    );
+                    reporter.note(&format!("{}: {w}", doc.name));
+                    warnings.push(w);
+                }
                 let ungrounded = report.entities.iter().filter(|e| !e.grounded).count();
                 if ungrounded > 0 {
                     let w = format!(

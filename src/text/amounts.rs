@@ -151,6 +151,7 @@ pub(super) fn find_amounts(text: &str, regions: &Regions, _ctx: &Context<'_>) ->
             start: m.start(),
             end: m.end(),
             normalized: format!("{value} {code}"),
+            check: Default::default(),
         });
     }
     out

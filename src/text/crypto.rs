@@ -23,6 +23,7 @@ pub(super) fn find_addresses(text: &str, regions: &Regions, _ctx: &Context<'_>) 
             start: m.start(),
             end: m.end(),
             normalized,
+            check: Default::default(),
         });
     };
     let long = |n: usize| numeric(regions, move |w| w.longest >= n);
@@ -131,6 +132,7 @@ pub(super) fn find_hashes(text: &str, regions: &Regions, _ctx: &Context<'_>) -> 
             start: m.start(),
             end: m.end(),
             normalized: s.to_ascii_lowercase(),
+            check: Default::default(),
         });
     }
     out

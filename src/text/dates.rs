@@ -8,7 +8,8 @@
 //! 0–23 and minutes 0–59. A time standing alone is reported when it cannot be a ratio or a
 //! verse number: two-digit hours ("21:03"), or a label ("godz. 9.40") or "am"/"pm"/"Uhr" after.
 
-use super::entity::{EntityKind, Hit};
+use super::entity::{Check, EntityKind, Hit};
+use super::region::DocRegion;
 use super::scan::{
     Context, Regions, Window, char_after, char_before, find_in, pattern, preceded_by_version_word,
 };
@@ -175,15 +176,112 @@ static TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
     )
 });
 
-/// Dates (with a following time when there is one), an ambiguous one read as the default
-/// region writes dates.
+/// Dates (with a following time when there is one), an ambiguous one read as the document's
+/// region or language writes dates.
 pub(super) fn find_dates(text: &str, regions: &Regions, ctx: &Context<'_>) -> Vec<Hit> {
-    let order = DateOrder::for_region(ctx.region.as_ref().map(AsRef::<str>::as_ref));
-    dates_in(text, &regions.numeric, order)
+    dates_in(text, &regions.numeric, &OrderRule::of(ctx.doc))
+}
+
+/// Languages whose every country writes the day before the month (English is not one: the
+/// United States writes the month first).
+const DAY_FIRST_LANGUAGES: &[&str] = &[
+    "pl", "de", "fr", "es", "it", "pt", "nl", "cs", "sk", "uk", "ru", "be", "lt", "lv", "et", "ro",
+    "bg", "sr", "hr", "sl", "sv", "da", "fi", "el", "tr",
+];
+
+/// How a document's ambiguous numeric dates are read, and whether that reading is verified.
+pub(super) struct OrderRule {
+    order: DateOrder,
+    /// Why the order is what it is, when it may be wrong: the reason the reading is not
+    /// verified.
+    doubt: Option<String>,
+    region: Option<String>,
+    source: Option<&'static str>,
+}
+
+impl OrderRule {
+    pub(super) fn of(doc: &DocRegion) -> OrderRule {
+        let by_language = doc.language.filter(|l| DAY_FIRST_LANGUAGES.contains(l));
+        match (doc.code(), doc.source) {
+            // The user's region decides, or one the language admits no other country for.
+            (Some(code), Some(source)) if doc.trusted() => OrderRule {
+                order: DateOrder::for_region(Some(code)),
+                doubt: None,
+                region: Some(code.to_string()),
+                source: Some(source.as_str()),
+            },
+            // Every country that writes this language writes the day first.
+            _ if by_language.is_some() => OrderRule {
+                order: DateOrder::DayFirst,
+                doubt: None,
+                region: doc.code().map(str::to_string),
+                source: Some(super::region::RegionSource::DocumentLanguage.as_str()),
+            },
+            // A region guessed from the content: its order, but not verified.
+            (Some(code), Some(source)) => OrderRule {
+                order: DateOrder::for_region(Some(code)),
+                doubt: Some(format!(
+                    "ambiguous date: day/month order assumed from the region {}; set \
+                     --region to confirm",
+                    doc.describe()
+                )),
+                region: Some(code.to_string()),
+                source: Some(source.as_str()),
+            },
+            _ => OrderRule {
+                order: DateOrder::Unknown,
+                doubt: None,
+                region: None,
+                source: None,
+            },
+        }
+    }
+
+    /// `order`, as if the user had set a region that writes dates so.
+    #[cfg(test)]
+    fn trusted(order: DateOrder) -> OrderRule {
+        OrderRule {
+            order,
+            doubt: None,
+            region: None,
+            source: Some("setting"),
+        }
+    }
+
+    /// An ambiguous date with day-first reading `dm` and month-first `md`: the value to
+    /// report and its check.
+    fn read(&self, dm: String, md: String) -> (Option<String>, Check) {
+        let readings = vec![dm.clone(), md.clone()];
+        let value = match self.order {
+            DateOrder::DayFirst => Some(dm),
+            DateOrder::MonthFirst => Some(md),
+            DateOrder::Unknown => None,
+        };
+        let unverified = match (&value, &self.doubt) {
+            (None, _) => Some(
+                "ambiguous date: day/month order unknown (no region, and the language does \
+                 not settle it); set --region"
+                    .to_string(),
+            ),
+            (Some(_), doubt) => doubt.clone(),
+        };
+        let check = Check {
+            // A reading the user's region or the language settles is no longer ambiguous.
+            readings: if unverified.is_some() {
+                readings
+            } else {
+                Vec::new()
+            },
+            unverified,
+            region: self.region.clone(),
+            region_source: self.source,
+        };
+        (value, check)
+    }
 }
 
 /// Dates (with a following time when there is one) in the `windows` of `text`.
-fn dates_in(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
+fn dates_in(text: &str, windows: &[Window], rule: &OrderRule) -> Vec<Hit> {
     let mut out = Vec::new();
     // A numeric date has at least six digits ("1.2.2026"), a named one five ("1 May 2026").
     let numeric = windows.iter().filter(|w| w.digits >= 6).map(Window::range);
@@ -212,6 +310,7 @@ fn dates_in(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
         if sep != sep2 {
             continue;
         }
+        let mut check = Check::default();
         let iso = if a.len() == 4 {
             if !valid_date(x, y, z) {
                 continue;
@@ -228,16 +327,16 @@ fn dates_in(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
                 (None, Some(md)) if sep != '.' => Some(md),
                 (None, Some(_)) => continue,
                 (Some(dm), Some(md)) if dm == md || sep == '.' => Some(dm),
-                (Some(dm), Some(md)) => match order {
-                    DateOrder::DayFirst => Some(dm),
-                    DateOrder::MonthFirst => Some(md),
-                    DateOrder::Unknown => None,
-                },
+                (Some(dm), Some(md)) => {
+                    let (value, c) = rule.read(dm, md);
+                    check = c;
+                    value
+                }
             }
         };
         // `None` here is a real but ambiguous date: reported as written.
         if let Some(hit) = finish(text, m.start(), m.end(), iso) {
-            out.push(hit);
+            out.push(Hit { check, ..hit });
         }
     }
     let named = windows.iter().filter(|w| w.digits >= 5).map(Window::range);
@@ -257,8 +356,131 @@ fn dates_in(text: &str, windows: &[Window], order: DateOrder) -> Vec<Hit> {
             out.push(hit);
         }
     }
+    // A date of birth with a two-digit year ("DOB: 08-20-96"): the label says what it is, and
+    // a birth date is in the past, so the century is 19 for years above 30. That is a
+    // reading, not what the text says: reported, not verified.
+    let dob = windows.iter().filter(|w| w.digits >= 6).map(Window::range);
+    for m in find_in(&DOB_SHORT, text, dob) {
+        let Some(c) = DOB_SHORT.captures(m.as_str()) else {
+            continue;
+        };
+        let (Some(date), Some(s1), Some(s2)) = (c.name("date"), c.name("s1"), c.name("s2")) else {
+            continue;
+        };
+        let parts: Vec<u32> = ["a", "b", "y"]
+            .iter()
+            .filter_map(|n| c.name(n).and_then(|p| p.as_str().parse().ok()))
+            .collect();
+        let [a, b, yy] = parts[..] else {
+            continue;
+        };
+        if s1.as_str() != s2.as_str() || glued_after(text, m.start() + date.end()) {
+            continue;
+        }
+        let year = if yy > 30 { 1900 + yy } else { 2000 + yy };
+        let sep = s1.as_str();
+        let day_first = valid_date(year, b, a).then(|| format!("{year:04}-{b:02}-{a:02}"));
+        let month_first = valid_date(year, a, b).then(|| format!("{year:04}-{a:02}-{b:02}"));
+        let century = format!("two-digit year {yy:02} read as {year} (a date of birth)");
+        // As for four-digit years: dots are day-first, a number above 12 settles the order.
+        let (value, check) = match (day_first, month_first) {
+            (None, None) => continue,
+            (Some(v), None) => (Some(v), Check::default()),
+            (None, Some(_)) if sep == "." => continue,
+            (None, Some(v)) => (Some(v), Check::default()),
+            (Some(dm), Some(md)) if dm == md || sep == "." => (Some(dm), Check::default()),
+            (Some(dm), Some(md)) => rule.read(dm, md),
+        };
+        let Some(value) = value else {
+            // Order unknown: as written, with the readings and why.
+            let unverified = check.unverified.map(|w| format!("{w}; {century}"));
+            out.push(Hit {
+                kind: EntityKind::Date,
+                start: m.start() + date.start(),
+                end: m.start() + date.end(),
+                normalized: date.as_str().to_string(),
+                check: Check {
+                    unverified,
+                    ..check
+                },
+            });
+            continue;
+        };
+        let unverified = Some(match check.unverified {
+            Some(w) => format!("{w}; {century}"),
+            None => century,
+        });
+        out.push(Hit {
+            kind: EntityKind::Date,
+            start: m.start() + date.start(),
+            end: m.start() + date.end(),
+            normalized: value,
+            check: Check {
+                unverified,
+                ..check
+            },
+        });
+    }
+    // Ranges of days in one month: "23-25 June 2020", "12–13 listopada 2025", "between 24 and
+    // 26 July 2018" are two dates; the first day is reported on its own number, the second
+    // (which the pattern above skips when a dash glues it to the first) with the month.
+    let ranges = windows.iter().filter(|w| w.digits >= 7).map(Window::range);
+    for m in find_in(&DAY_RANGE, text, ranges) {
+        let Some(c) = DAY_RANGE.captures(m.as_str()) else {
+            continue;
+        };
+        let (Some(first), Some(second), Some(month), Some(year)) =
+            (c.name("d1"), c.name("d2"), c.name("month"), c.name("year"))
+        else {
+            continue;
+        };
+        let num = |s: &str| s.parse::<u32>().ok();
+        let (Some(d1), Some(d2), Some(mo), Some(y)) = (
+            num(first.as_str()),
+            num(second.as_str()),
+            month_number(month.as_str()),
+            num(year.as_str()),
+        ) else {
+            continue;
+        };
+        if d1 >= d2 || !valid_date(y, mo, d1) || !valid_date(y, mo, d2) {
+            continue;
+        }
+        if glued_before(text, m.start()) {
+            continue;
+        }
+        let base = m.start();
+        out.push(Hit {
+            kind: EntityKind::Date,
+            start: base + first.start(),
+            end: base + first.end(),
+            normalized: format!("{y:04}-{mo:02}-{d1:02}"),
+            check: Check::default(),
+        });
+        if let Some(hit) = finish(
+            text,
+            base + second.start(),
+            base + year.end(),
+            Some(format!("{y:04}-{mo:02}-{d2:02}")),
+        ) {
+            out.push(hit);
+        }
+    }
     out
 }
+
+static DOB_SHORT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)\b(?:DOB|D\.O\.B\.|born(?:\s+on)?|date\s+of\s+birth|geb\.|geboren(?:\s+am)?|ur\.|urodzon[ya]|née?\s+le)\s*:?\s*(?P<date>(?P<a>\d{1,2})(?P<s1>[-./])(?P<b>\d{1,2})(?P<s2>[-./])(?P<y>\d{2}))\b",
+    )
+});
+
+static DAY_RANGE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let months = month_alternation();
+    pattern(&format!(
+        r"(?i)\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th|\.)?\s*(?:[-–—]|\s(?:and|to|i|do|bis|und|au|et|y|al)\s)\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<month>{months})\.?,?\s+(?:de\s+)?(?P<year>\d{{4}})\b"
+    ))
+});
 
 /// Day, month and year of a match of [`NAMED_DATE`], read from its runs of digits and letters:
 /// the year has four digits, the day one or two, and the month is the first word that names
@@ -335,6 +557,7 @@ fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<H
             start,
             end: stop,
             normalized: normalized.unwrap_or_else(|| text[start..stop].to_string()),
+            check: Default::default(),
         });
     }
     if let Some(c) = AFTER_DATE.captures(&text[end..]) {
@@ -368,6 +591,7 @@ fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<H
         start,
         end: stop,
         normalized: normalized.unwrap_or_else(|| text[start..stop].to_string()),
+        check: Default::default(),
     })
 }
 
@@ -456,6 +680,7 @@ pub(super) fn find_times(text: &str, regions: &Regions, ctx: &Context<'_>) -> Ve
             start: h.start(),
             end: m.end(),
             normalized,
+            check: Default::default(),
         });
     }
     out
@@ -480,21 +705,67 @@ mod tests {
     use crate::text::testing::{kinds, of_kind};
 
     fn dates(text: &str, order: DateOrder) -> Vec<(String, String)> {
-        dates_in(text, &super::super::scan::regions(text).numeric, order)
-            .into_iter()
-            .map(|h| (text[h.start..h.end].to_string(), h.normalized))
-            .collect()
+        dates_in(
+            text,
+            &super::super::scan::regions(text).numeric,
+            &OrderRule::trusted(order),
+        )
+        .into_iter()
+        .map(|h| (text[h.start..h.end].to_string(), h.normalized))
+        .collect()
     }
 
     fn iso(text: &str) -> Vec<String> {
         dates_in(
             text,
             &super::super::scan::regions(text).numeric,
-            DateOrder::DayFirst,
+            &OrderRule::trusted(DateOrder::DayFirst),
         )
         .into_iter()
         .map(|h| h.normalized)
         .collect()
+    }
+
+    #[test]
+    fn dates_of_birth_with_two_digit_years_are_read_but_not_verified() {
+        let t = "DOB: 08-20-96, D.O.B. 11-19-99 and born 07-02-01; case 12-03-45";
+        let got: Vec<_> = extract(t, 1, "US")
+            .into_iter()
+            .filter(|e| e.kind == EntityKind::Date)
+            .collect();
+        let values: Vec<&str> = got.iter().map(|e| e.normalized.as_str()).collect();
+        assert_eq!(values, ["1996-08-20", "1999-11-19", "2001-07-02"]);
+        assert!(got.iter().all(|e| !e.check.is_verified()));
+        assert!(
+            got[0]
+                .check
+                .unverified
+                .as_deref()
+                .is_some_and(|w| w.contains("1996"))
+        );
+        // No region: the ambiguous one stays as written, with both readings.
+        let e = extract("DOB 07-02-01", 1, "none");
+        assert_eq!(e[0].normalized, "07-02-01");
+        assert_eq!(e[0].check.readings, ["2001-02-07", "2001-07-02"]);
+    }
+
+    #[test]
+    fn day_ranges_are_two_dates() {
+        for (t, want) in [
+            (
+                "Hearing dates : 23-25 June 2020",
+                ["2020-06-23", "2020-06-25"],
+            ),
+            (
+                "w dniach 12–13 listopada 2025 r.",
+                ["2025-11-12", "2025-11-13"],
+            ),
+            ("between 24 and 26 July 2018", ["2018-07-24", "2018-07-26"]),
+        ] {
+            assert_eq!(of_kind(t, EntityKind::Date), want, "{t}");
+        }
+        // Not a range: the second day before the first.
+        assert!(of_kind("26-24 June 2020", EntityKind::Date).is_empty());
     }
 
     #[test]

@@ -152,6 +152,32 @@ pub struct Entity {
     /// Byte span in the text given to [`extract`](super::patterns::extract).
     pub byte_start: usize,
     pub byte_end: usize,
+    /// Whether `normalized` is exactly what the text says, and if not, why.
+    pub check: Check,
+}
+
+/// What a finder could settle about a value beyond its validator: whether the normalized
+/// form is exactly what the text says (a national phone number read with a region the user
+/// did not set is not; nor is `03/04/2025` read with a guessed order), and the readings of an
+/// ambiguous value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Why the normalized value is not verified; `None` when it is.
+    pub unverified: Option<String>,
+    /// The possible normalized values of an ambiguous one (both orders of a date, a national
+    /// number in each region it is valid in); empty when there is one reading.
+    pub readings: Vec<String>,
+    /// The region a national phone number or numeric date was read with.
+    pub region: Option<String>,
+    /// Where that region came from: "setting", "document language", "document content",
+    /// "prefix" (the number's own country code), "number format" (NANP `(NXX) NXX-XXXX`).
+    pub region_source: Option<&'static str>,
+}
+
+impl Check {
+    pub fn is_verified(&self) -> bool {
+        self.unverified.is_none()
+    }
 }
 
 /// What every finder returns: a reading of `text[start..end]` as an entity of `kind`, with
@@ -163,6 +189,8 @@ pub(super) struct Hit {
     pub(super) start: usize,
     pub(super) end: usize,
     pub(super) normalized: String,
+    /// Verified unless the finder says otherwise.
+    pub(super) check: Check,
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub(super) fn find_ibans(text: &str, regions: &Regions, ctx: &Context<'_>) -> Ve
             start,
             end,
             normalized: iban,
+            check: Default::default(),
         });
     }
     if ctx.region == Some(phonenumber::country::Id::PL) {
@@ -35,6 +36,7 @@ pub(super) fn find_ibans(text: &str, regions: &Regions, ctx: &Context<'_>) -> Ve
                     start: m.start(),
                     end: m.end(),
                     normalized: iban,
+                    check: Default::default(),
                 });
             }
         }
@@ -121,6 +123,7 @@ pub(super) fn find_cards(text: &str, regions: &Regions, _ctx: &Context<'_>) -> V
             start,
             end,
             normalized: digits,
+            check: Default::default(),
         });
     }
     // A masked number shows a mask character; most windows have none, and a byte scan is
@@ -152,6 +155,7 @@ pub(super) fn find_cards(text: &str, regions: &Regions, _ctx: &Context<'_>) -> V
             start: m.start(),
             end: m.end(),
             normalized: compact,
+            check: Default::default(),
         });
     }
     out

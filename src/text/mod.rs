@@ -10,6 +10,7 @@
 //! - [`entity`]: what is found; `scan`: the toolkit the finders share.
 //! - [`summarizer`] and the [`sentences`] it works on.
 //! - [`lang`]: which language a text is in, and language codes and names.
+//! - [`region`]: which country a document's national numbers and dates belong to.
 
 mod amounts;
 mod crypto;
@@ -22,6 +23,7 @@ pub mod patterns;
 mod phones;
 mod plates;
 pub mod redact;
+pub mod region;
 mod scan;
 pub mod sentences;
 pub mod summarizer;

@@ -8,7 +8,7 @@
 
 mod tlds;
 
-use super::entity::{EntityKind, Hit};
+use super::entity::{Check, EntityKind, Hit};
 use super::scan::{
     Context, Regions, char_after, char_before, find_in, lower_context_after, lower_context_before,
     numeric, pattern, preceded_by_version_word, refang_at, refang_dots,
@@ -52,18 +52,86 @@ fn glued(text: &str, start: usize) -> bool {
 pub(super) fn find_urls(text: &str, _regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
     let mut out = Vec::new();
     for m in URL_SCHEME.find_iter(text).chain(URL_WWW.find_iter(text)) {
-        let end = m.start() + trim_url_tail(m.as_str());
+        let mut end = m.start() + trim_url_tail(m.as_str());
         if end <= m.start() || glued(text, m.start()) {
             continue;
+        }
+        // AsciiDoc's passthrough `+http://…+`: the closing "+" is markup, not the URL's.
+        if char_before(text, m.start()) == Some('+') && text[..end].ends_with('+') {
+            end -= 1;
+        }
+        // A Markdown/AsciiDoc link label glued to the URL, `https://x.org[misp]`.
+        end = m.start() + without_link_label(&text[m.start()..end]);
+        let mut check = Check::default();
+        // A brace pattern, `…/mp1a{1,sq,sl,ss}.aj5`: several URLs written as one. Reported
+        // as written, with the URLs it stands for, and not verified as one URL.
+        if text[end..].starts_with('{')
+            && let Some((pattern_end, urls)) = brace_pattern(text, m.start(), end)
+        {
+            end = pattern_end;
+            check = Check {
+                unverified: Some(
+                    "a brace pattern that stands for several URLs (see readings), as written"
+                        .into(),
+                ),
+                readings: urls.iter().map(|u| normalize_url(u)).collect(),
+                ..Check::default()
+            };
         }
         out.push(Hit {
             kind: EntityKind::Url,
             start: m.start(),
             end,
             normalized: normalize_url(&text[m.start()..end]),
+            check,
         });
     }
     out
+}
+
+/// Length of `url` without a trailing link label in brackets (`[misp]`); brackets that are a
+/// defanged dot or colon (`[.]`, `[dot]`, `[:]`) or an IPv6 host stay.
+fn without_link_label(url: &str) -> usize {
+    if !url.ends_with(']') {
+        return url.len();
+    }
+    let Some(open) = url.rfind('[') else {
+        return url.len();
+    };
+    let inside = &url[open + 1..url.len() - 1];
+    let defang = matches!(
+        inside.to_ascii_lowercase().as_str(),
+        "." | "dot" | ":" | "://" | "at" | "@"
+    );
+    let ipv6 = inside.contains(':') && inside.chars().all(|c| c.is_ascii_hexdigit() || c == ':');
+    if defang || ipv6 || inside.is_empty() || url[..open].ends_with("://") {
+        url.len()
+    } else {
+        open
+    }
+}
+
+/// The end of a brace pattern that continues the URL at `start..end` (`{1,sq}.aj5`), and the
+/// URLs it expands to; `None` when the braces do not close on the same word or hold one
+/// alternative only.
+fn brace_pattern(text: &str, start: usize, end: usize) -> Option<(usize, Vec<String>)> {
+    let rest = &text[end..];
+    let close = rest.find('}')?;
+    let inner = &rest[1..close];
+    if inner.contains(char::is_whitespace) || !inner.contains(',') || inner.contains('{') {
+        return None;
+    }
+    let tail_len = rest[close + 1..]
+        .find(|c: char| c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '<' | '>' | '{'))
+        .unwrap_or(rest.len() - close - 1);
+    let tail = &rest[close + 1..close + 1 + tail_len];
+    let tail = &tail[..trim_url_tail(tail)];
+    let head = &text[start..end];
+    let urls = inner
+        .split(',')
+        .map(|alt| format!("{head}{alt}{tail}"))
+        .collect();
+    Some((end + close + 1 + tail.len(), urls))
 }
 
 /// Bare domain names ("evil[.]com"), and bare names with a path ("example.com/login"), which
@@ -130,6 +198,7 @@ pub(super) fn find_domains(text: &str, regions: &Regions, _ctx: &Context<'_>) ->
             } else {
                 normalize_url(value)
             },
+            check: Default::default(),
         });
     }
     out
@@ -202,6 +271,7 @@ pub(super) fn find_emails(text: &str, regions: &Regions, _ctx: &Context<'_>) -> 
             start: m.start(),
             end: m.end(),
             normalized: refang_at(&refang_dots(m.as_str())).to_lowercase(),
+            check: Default::default(),
         });
     }
     out
@@ -250,6 +320,7 @@ pub(super) fn find_ipv4(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Ve
             start: m.start(),
             end: m.end(),
             normalized: ip.to_string(),
+            check: Default::default(),
         });
     }
     out
@@ -279,6 +350,7 @@ fn push_cidr(text: &str, end: usize, max: u32, ip: &str, start: usize, out: &mut
         start,
         end: end + 1 + len,
         normalized: format!("{ip}/{prefix}"),
+        check: Default::default(),
     });
 }
 
@@ -324,6 +396,7 @@ pub(super) fn find_ipv6(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Ve
             start: m.start(),
             end,
             normalized: ip.to_string(),
+            check: Default::default(),
         });
     }
     out
@@ -349,6 +422,42 @@ mod tests {
         assert!(of_kind(t, EntityKind::Url).is_empty(), "{:?}", kinds(t));
         assert!(of_kind(t, EntityKind::Domain).is_empty(), "{:?}", kinds(t));
         assert!(of_kind("no at sign: user.example.com@", EntityKind::Email).is_empty());
+    }
+
+    #[test]
+    fn urls_without_markup_and_brace_patterns_unverified() {
+        let t = "- `+http://abc[.]onion+`\n- https://www.misp-project.org[misp] and \
+                 `\\http://18.219.25.133/br/mp1a{1,sq}.aj5`";
+        let e: Vec<_> = extract(t, 1, "none")
+            .into_iter()
+            .filter(|e| e.kind == EntityKind::Url)
+            .collect();
+        let values: Vec<&str> = e.iter().map(|e| e.normalized.as_str()).collect();
+        assert_eq!(
+            values,
+            [
+                "http://abc.onion",
+                "https://www.misp-project.org",
+                "http://18.219.25.133/br/mp1a{1,sq}.aj5"
+            ]
+        );
+        assert!(e[0].check.is_verified() && e[1].check.is_verified());
+        assert!(!e[2].check.is_verified());
+        assert_eq!(
+            e[2].check.readings,
+            [
+                "http://18.219.25.133/br/mp1a1.aj5",
+                "http://18.219.25.133/br/mp1asq.aj5"
+            ]
+        );
+        // Defanged dots and IPv6 hosts keep their brackets.
+        assert_eq!(
+            of_kind(
+                "see hxxp://evil[.]com and http://[2001:db8::1]/x",
+                EntityKind::Url
+            ),
+            ["http://evil.com", "http://[2001:db8::1]/x"]
+        );
     }
 
     #[test]

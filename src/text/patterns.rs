@@ -28,6 +28,7 @@
 //! rather than with all of it.
 
 use super::entity::{Entity, EntityKind, Hit};
+use super::region::{self, DocRegion, RegionSetting};
 use super::scan::{self, Context, Finder};
 use super::{amounts, crypto, dates, finance, network, phones, plates};
 use serde::Serialize;
@@ -47,16 +48,24 @@ fn parse_region(region: &str) -> Option<phonenumber::country::Id> {
 
 /// All entities in `text`, in document order. `first_line` is the absolute line number of the
 /// text's first line; `default_region` (e.g. "PL") is how phone numbers written without a
-/// country code are read — with an unknown region only international numbers are found.
+/// country code are read, as if the user had set it; "auto" infers it from the text
+/// ([`region::resolve`]), anything else means no region.
 ///
 /// The region also decides how an ambiguous date such as `12/03/2026` is read (see
 /// [`Entity::normalized`]).
 pub fn extract(text: &str, first_line: usize, default_region: &str) -> Vec<Entity> {
-    let region = parse_region(default_region);
+    let setting = RegionSetting::parse(default_region).unwrap_or(RegionSetting::Off);
+    extract_in(text, first_line, &region::resolve(setting, text))
+}
+
+/// [`extract`] with the document's region already resolved.
+pub fn extract_in(text: &str, first_line: usize, doc: &DocRegion) -> Vec<Entity> {
+    let region = doc.region;
     let regions = scan::regions(text);
     let mut owners = Owners::new(text.len());
     let everywhere = Context {
         region,
+        doc,
         free: &|_, _| true,
     };
     let mut candidates = Vec::new();
@@ -74,6 +83,7 @@ pub fn extract(text: &str, first_line: usize, default_region: &str) -> Vec<Entit
             &regions,
             &Context {
                 region,
+                doc,
                 free: &free,
             },
         );
@@ -110,6 +120,7 @@ pub fn extract(text: &str, first_line: usize, default_region: &str) -> Vec<Entit
                 column,
                 byte_start: f.start,
                 byte_end: f.end,
+                check: f.check,
             }
         })
         .collect()

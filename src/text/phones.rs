@@ -9,7 +9,8 @@
 
 mod validity;
 
-use super::entity::{EntityKind, Hit};
+use super::entity::{Check, EntityKind, Hit};
+use super::region::{DocRegion, candidate_regions};
 use super::scan::{
     Context, Regions, char_before, context_start, find_in, lower_context_before, numeric, pattern,
     preceded_by_version_word,
@@ -28,6 +29,8 @@ static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+static ZIP_PLUS_4: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[1-9]\d{4}-\d{4}$"));
+
 static IBAN_PREFIX: LazyLock<Regex> = LazyLock::new(|| pattern(r"[A-Z]{2}\d{2}[ \u{A0}]*$"));
 
 /// Phone numbers in `text`, normalized to E.164 (`+48600123456`).
@@ -36,7 +39,7 @@ pub(super) fn find_phones(text: &str, regions: &Regions, ctx: &Context<'_>) -> V
     let windows = numeric(regions, |w| w.run >= 7);
     // libphonenumber is the slowest step of all extraction, and chats and call lists repeat
     // the same numbers: its verdict on each number as written is kept for the whole text.
-    let mut checked: HashMap<(&str, bool), Option<String>> = HashMap::new();
+    let mut checked: HashMap<(&str, bool), Option<(String, Check)>> = HashMap::new();
     for m in find_in(&PHONE_CANDIDATE, text, windows) {
         // Pieces are the whitespace-separated parts; a phone is a run of whole pieces.
         let mut pieces: Vec<(usize, usize)> = Vec::new();
@@ -91,13 +94,16 @@ pub(super) fn find_phones(text: &str, regions: &Regions, ctx: &Context<'_>) -> V
                 if !(ctx.free)(start, end) {
                     continue;
                 }
-                if let Some(e164) = phone_number(text, start, end, ctx.region, &mut checked) {
+                if let Some((normalized, check)) =
+                    phone_number(text, start, end, ctx.doc, &mut checked)
+                {
                     taken[range].iter_mut().for_each(|t| *t = true);
                     out.push(Hit {
                         kind: EntityKind::Phone,
                         start,
                         end,
-                        normalized: e164,
+                        normalized,
+                        check,
                     });
                 }
             }
@@ -118,7 +124,7 @@ pub(super) fn normalize_phone(value: &str, region: Option<Id>) -> Option<String>
     if digits < 7 || !value.chars().all(allowed) {
         return None;
     }
-    valid_phone(value, region, false)
+    valid_phone(value, region, false).map(|(e164, _)| e164)
 }
 
 const MAX_PHONE_PIECES: usize = 6;
@@ -223,15 +229,16 @@ fn phone_right_boundary(text: &str, end: usize) -> bool {
     }
 }
 
-/// E.164 form of the phone number at `text[start..end]`, if it is one. `checked` holds
-/// [`valid_phone`]'s answers for numbers already seen.
+/// The phone number at `text[start..end]`, if it is one: its E.164 form (or, when its country
+/// is unknown, the number as written) and how sure that is. `checked` holds [`read_phone`]'s
+/// answers for numbers already seen.
 fn phone_number<'t>(
     text: &'t str,
     start: usize,
     end: usize,
-    region: Option<Id>,
-    checked: &mut HashMap<(&'t str, bool), Option<String>>,
-) -> Option<String> {
+    doc: &DocRegion,
+    checked: &mut HashMap<(&'t str, bool), Option<(String, Check)>>,
+) -> Option<(String, Check)> {
     let s = &text[start..end];
     let digits = s.chars().filter(char::is_ascii_digit).count();
     let international = s.starts_with('+') || s.starts_with("00");
@@ -263,6 +270,11 @@ fn phone_number<'t>(
     if IBAN_PREFIX.is_match(&text[context_start(text, start, 16)..start]) {
         return None;
     }
+    // A US ZIP+4 code ("Dallas, Texas 75207-4399"): national numbers that start with a digit
+    // other than a trunk 0 are not written 5-4 anywhere.
+    if ZIP_PLUS_4.is_match(s) && !labelled_as_phone(text, start) {
+        return None;
+    }
     // Case numbers: "123/2025".
     if let Some((_, year)) = s.rsplit_once('/') {
         let year = year.trim();
@@ -275,13 +287,115 @@ fn phone_number<'t>(
     let grouping_matters = !international && !labelled_as_phone(text, start);
     checked
         .entry((s, grouping_matters))
-        .or_insert_with(|| valid_phone(s, region, grouping_matters))
+        .or_insert_with(|| read_phone(s, international, grouping_matters, doc))
         .clone()
 }
 
-/// E.164 form of `s` if libphonenumber takes it for a valid number; with `grouped`, only if
-/// its digits are also grouped as the number's country writes them.
-fn valid_phone(s: &str, region: Option<Id>, grouped: bool) -> Option<String> {
+/// North American numbering as written in the US and Canada: `(714) 647-7046`,
+/// `214-653-3600`, `214/653-3600`, `1-800-339-4661`. No other country writes ten digits
+/// as 3-3-4 with an area code that cannot start with 0 or 1, so the shape settles the
+/// country code wherever the number occurs.
+static NANP_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"^(?:1[ \-.])?(?:\([2-9]\d{2}\)[ \u{A0}]?|[2-9]\d{2}[\-./ ])\d{3}[\-. ]\d{4}$")
+});
+
+/// How `s` reads as a phone number in a document read with `doc`'s region: international
+/// numbers by their own country code, NANP-shaped ones as +1, national ones with the region
+/// (verified only when the region is trusted), and with no region as written, with the
+/// readings of the regions the document may come from.
+fn read_phone(
+    s: &str,
+    international: bool,
+    grouped: bool,
+    doc: &DocRegion,
+) -> Option<(String, Check)> {
+    if international {
+        // "0048…" needs a region that dials "00" abroad to be read; most do.
+        let e164 = valid_phone(s, doc.region.or(Some(Id::PL)), false)?.0;
+        let check = Check {
+            region_source: Some("prefix"),
+            ..Check::default()
+        };
+        return Some((e164, check));
+    }
+    if NANP_SHAPE.is_match(s)
+        && let Some((e164, country)) = valid_phone(s, Some(Id::US), false)
+    {
+        let check = Check {
+            region: country.map(|c| AsRef::<str>::as_ref(&c).to_string()),
+            region_source: Some("number format"),
+            ..Check::default()
+        };
+        return Some((e164, check));
+    }
+    if let (Some(region), Some(source)) = (doc.region, doc.source) {
+        if !with_trunk_prefix(s, region) {
+            return None;
+        }
+        let e164 = valid_phone(s, Some(region), grouped)?.0;
+        let code = AsRef::<str>::as_ref(&region).to_string();
+        let unverified = (!doc.trusted()).then(|| {
+            format!(
+                "national number read as {}; set --region to confirm",
+                doc.describe()
+            )
+        });
+        let check = Check {
+            unverified,
+            region: Some(code),
+            region_source: Some(source.as_str()),
+            ..Check::default()
+        };
+        return Some((e164, check));
+    }
+    // No region: a number valid nowhere the document may come from is not a phone; one valid
+    // somewhere is kept as written, with what it would be in each place.
+    let mut readings: Vec<String> = Vec::new();
+    for region in candidate_regions(doc.language) {
+        if !with_trunk_prefix(s, region) {
+            continue;
+        }
+        if let Some((e164, _)) = valid_phone(s, Some(region), grouped)
+            && !readings.contains(&e164)
+        {
+            readings.push(e164);
+        }
+    }
+    if readings.is_empty() {
+        return None;
+    }
+    let check = Check {
+        unverified: Some(
+            "national number without a country code, and the document's region is unknown: \
+             set --region"
+                .into(),
+        ),
+        readings,
+        ..Check::default()
+    };
+    Some((s.to_string(), check))
+}
+
+/// Whether `s` opens with the trunk prefix national numbers of `region` are dialled with
+/// ("0" in GB, DE, FR, NZ…). Without it, a run of digits read as such a region's number is
+/// some other number with its leading digits taken for an area code.
+fn with_trunk_prefix(s: &str, region: Id) -> bool {
+    let Some(meta) = phonenumber::metadata::DATABASE.by_id(AsRef::<str>::as_ref(&region)) else {
+        return true;
+    };
+    match meta.national_prefix() {
+        // NANP's "1" is optional when dialling.
+        Some(prefix) if meta.country_code() != 1 => {
+            let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+            digits.starts_with(prefix)
+        }
+        _ => true,
+    }
+}
+
+/// E.164 form of `s` if libphonenumber takes it for a valid number, with the number's
+/// country; with `grouped`, only if its digits are also grouped as that country writes them.
+fn valid_phone(s: &str, region: Option<Id>, grouped: bool) -> Option<(String, Option<Id>)> {
     let number = phonenumber::parse(region, s).ok()?;
     if !validity::is_valid(&number) {
         return None;
@@ -304,7 +418,7 @@ fn valid_phone(s: &str, region: Option<Id>, grouped: bool) -> Option<String> {
             return None;
         }
     }
-    Some(e164)
+    Some((e164, number.country().id()))
 }
 
 /// Where runs of digits break, as a count of digits from the end: "600 123 456" → [6, 3].
@@ -366,6 +480,8 @@ const PHONE_WORDS: &[&str] = &[
     "dzwoniła",
     "ruf",
     "rufnummer",
+    "telefonnummer",
+    "hotline",
 ];
 
 fn labelled_as_phone(text: &str, at: usize) -> bool {
@@ -461,7 +577,53 @@ mod tests {
             .map(|e| e.normalized)
             .collect();
         assert_eq!(e, ["+49301234567"]);
-        assert!(extract("Call 600 123 456", 1, "ZZ").is_empty());
+        // No region: kept as written, not verified, with its readings.
+        let e = extract("Call 600 123 456", 1, "none");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].normalized, "600 123 456");
+        assert!(!e[0].check.is_verified());
+        // Valid in Poland and in Spain: both readings.
+        assert_eq!(e[0].check.readings, ["+48600123456", "+34600123456"]);
         assert!(is_known_region("pl") && !is_known_region("XX"));
+    }
+
+    #[test]
+    fn nanp_numbers_are_read_by_their_shape_whatever_the_region() {
+        for region in ["PL", "GB", "none", "US"] {
+            for written in [
+                "(714) 647-7046",
+                "714-647-7046",
+                "714/647-7046",
+                "1-714-647-7046",
+            ] {
+                let e = extract(&format!("Call {written} now"), 1, region);
+                assert_eq!(e.len(), 1, "{written} with {region}: {e:?}");
+                assert_eq!(e[0].normalized, "+17146477046", "{written} with {region}");
+                assert!(e[0].check.is_verified());
+                assert_eq!(e[0].check.region_source, Some("number format"));
+            }
+        }
+        // A ZIP+4 code is not a phone number in the US or anywhere.
+        for region in ["US", "PL", "none"] {
+            assert!(
+                of_kind_in("Dallas, Texas 75207-4399  214/653-3600", region) == ["+12146533600"],
+                "{region}"
+            );
+        }
+    }
+
+    #[test]
+    fn national_numbers_need_the_trunk_prefix_of_their_region() {
+        // "7146477046" read as a British number would drop nothing and still be wrong.
+        assert!(of_kind_in("Tel. 6477046", "GB").is_empty());
+        assert_eq!(of_kind_in("Tel. 0300 123 2040", "GB"), ["+443001232040"]);
+    }
+
+    fn of_kind_in(text: &str, region: &str) -> Vec<String> {
+        extract(text, 1, region)
+            .into_iter()
+            .filter(|e| e.kind == EntityKind::Phone)
+            .map(|e| e.normalized)
+            .collect()
     }
 }

@@ -155,6 +155,7 @@ fn longest_plate(text: &str, words: &[(usize, usize)]) -> Option<(usize, Hit)> {
                     start: words[0].0,
                     end: e,
                     normalized: compact.clone(),
+                    check: Default::default(),
                 },
             ));
         }

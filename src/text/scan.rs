@@ -24,6 +24,9 @@ pub(super) struct Context<'a> {
     /// The default region: how numbers written without a country code are read (phones,
     /// Polish account numbers, ambiguous dates). `None` when unknown.
     pub(super) region: Option<phonenumber::country::Id>,
+    /// The region with where it came from and the document's language: whether values read
+    /// with it are verified, and what to try when there is none.
+    pub(super) doc: &'a super::region::DocRegion,
     /// Whether `start..end` is still free of readings that outrank this finder's. The finders
     /// that run last (phones, times) skip candidates on taken bytes before their costly
     /// checks, since those could not win there; for the others every span is free.
