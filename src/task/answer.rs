@@ -153,6 +153,7 @@ impl<'a> Pipeline<'a> {
                     Some(f) => Some(super::translate::language_arg(f, "--from")?),
                     None => None,
                 },
+                jobs: self.long.jobs,
             };
             let t = translator
                 .run(doc, &mut forward)

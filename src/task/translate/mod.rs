@@ -19,6 +19,7 @@ use crate::engine::{Engine, GenParams};
 use crate::error::{Error, Result};
 use crate::source::Document;
 use crate::text::lang::{self, Language};
+use futures_util::{StreamExt, stream};
 use segment::Span;
 
 /// Segments of at most about this many characters: two or three sentences, short enough for
@@ -75,6 +76,8 @@ pub struct Translator<'a> {
     pub to: Language,
     /// From `--from`; detected per document otherwise.
     pub from: Option<Language>,
+    /// Segments in flight at once (`--jobs`).
+    pub jobs: usize,
 }
 
 impl Translator<'_> {
@@ -108,38 +111,51 @@ impl Translator<'_> {
             unverified: Vec::new(),
             warnings: Vec::new(),
         };
-        let mut kept_as_is = 0;
-        let mut done = 0;
-        for span in &spans {
-            let text = if !span.translate {
-                span.text.clone()
-            } else if already_in(&span.text, self.to) {
-                kept_as_is += 1;
-                span.text.clone()
-            } else {
-                let seg_from = from.filter(|&l| l != self.to);
-                let (text, problems) = self.segment(span, seg_from, &mut out.outcome).await?;
-                if !problems.is_empty() {
-                    let lines = if span.first_line == span.last_line {
-                        format!("line {}", span.first_line)
-                    } else {
-                        format!("lines {}–{}", span.first_line, span.last_line)
-                    };
-                    let w = format!(
-                        "{lines}: translation not verified: {}; the better of two attempts is printed",
-                        problems.join("; ")
-                    );
-                    self.reporter.warn(&format!("{}: {w}", doc.name));
-                    out.warnings.push(w);
-                    out.unverified.push(Unverified {
-                        lines: Some((span.first_line, span.last_line)),
-                        reason: problems.join("; "),
-                    });
+        let kept_as_is = spans
+            .iter()
+            .filter(|s| s.translate && already_in(&s.text, self.to))
+            .count();
+        let seg_from = from.filter(|&l| l != self.to);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        // Segments run `jobs` at a time (servers answer in parallel; the local engine takes
+        // one at a time) and are printed in order, each as soon as it and those before it
+        // are done.
+        let results = stream::iter(spans.iter())
+            .map(|span| {
+                let (bar, done) = (&bar, &done);
+                async move {
+                    if !span.translate || already_in(&span.text, self.to) {
+                        return Ok((span, span.text.clone(), Vec::new(), Outcome::default()));
+                    }
+                    let mut usage = Outcome::default();
+                    let (text, problems) = self.segment(span, seg_from, &mut usage).await?;
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    bar.done(n);
+                    Ok::<_, Error>((span, text, problems, usage))
                 }
-                done += 1;
-                bar.done(done);
-                text
-            };
+            })
+            .buffered(self.jobs.max(1));
+        let mut results = std::pin::pin!(results);
+        while let Some(r) = results.next().await {
+            let (span, text, problems, usage) = r?;
+            add_usage(&mut out.outcome, &usage);
+            if !problems.is_empty() {
+                let lines = if span.first_line == span.last_line {
+                    format!("line {}", span.first_line)
+                } else {
+                    format!("lines {}–{}", span.first_line, span.last_line)
+                };
+                let w = format!(
+                    "{lines}: translation not verified: {}; the better of two attempts is printed",
+                    problems.join("; ")
+                );
+                self.reporter.warn(&format!("{}: {w}", doc.name));
+                out.warnings.push(w);
+                out.unverified.push(Unverified {
+                    lines: Some((span.first_line, span.last_line)),
+                    reason: problems.join("; "),
+                });
+            }
             let piece = format!("{text}{}", span.after);
             on_text(&piece)?;
             out.outcome.text.push_str(&piece);
