@@ -115,6 +115,12 @@ pub fn problems(source: &str, output: &str, from: Option<Language>, to: Language
     if !missing.is_empty() {
         p.push(format!("number(s) changed or missing: {}", list(&missing)));
     }
+    if to.code == "en" {
+        let months = changed_months(source, out);
+        if !months.is_empty() {
+            p.push(format!("month changed or missing: {}", list(&months)));
+        }
+    }
     let ids = missing_identifiers(source, out);
     if !ids.is_empty() {
         p.push(format!("not kept: {}", list(&ids)));
@@ -226,6 +232,59 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
             missing.push(n.to_string());
         }
     }
+    missing
+}
+
+/// Month names of the source languages ava meets most (Polish in both cases, German,
+/// French), by month.
+const MONTHS_SOURCE: [&[&str]; 12] = [
+    &["styczeń", "stycznia", "januar", "janvier"],
+    &["luty", "lutego", "februar", "février"],
+    &["marzec", "marca", "märz", "mars"],
+    &["kwiecień", "kwietnia", "april", "avril"],
+    &["maj", "maja", "mai"],
+    &["czerwiec", "czerwca", "juni", "juin"],
+    &["lipiec", "lipca", "juli", "juillet"],
+    &["sierpień", "sierpnia", "august", "août"],
+    &["wrzesień", "września", "september", "septembre"],
+    &["październik", "października", "oktober", "octobre"],
+    &["listopad", "listopada", "november", "novembre"],
+    &["grudzień", "grudnia", "dezember", "décembre"],
+];
+
+/// Month names of the source (lower case as written, so "Maja" the name is not May) whose
+/// English month is neither named in `out` nor the month of a numeric date there: "15
+/// lutego 2010" must not become "January 15, 2010".
+fn changed_months(source: &str, out: &str) -> Vec<String> {
+    let out_lower = out.to_lowercase();
+    let numeric_months: BTreeSet<usize> = NUMBER
+        .find_iter(out)
+        .filter(|m| DATE_OR_TIME.is_match(m.as_str()))
+        .filter_map(|m| date_month(m.as_str()).map(|(_, month)| month))
+        .collect();
+    let mut missing = Vec::new();
+    for word in source.split(|c: char| !c.is_alphabetic()) {
+        let lower = word.to_lowercase();
+        // Polish and French months are written in lower case; German ones are nouns.
+        if word != lower
+            && ![
+                "Januar", "Februar", "März", "Juni", "Juli", "Oktober", "Dezember",
+            ]
+            .contains(&word)
+        {
+            continue;
+        }
+        let Some(m) = MONTHS_SOURCE
+            .iter()
+            .position(|names| names.contains(&lower.as_str()))
+        else {
+            continue;
+        };
+        if !out_lower.contains(MONTHS_EN[m]) && !numeric_months.contains(&(m + 1)) {
+            missing.push(word.to_string());
+        }
+    }
+    missing.dedup();
     missing
 }
 
@@ -396,6 +455,36 @@ mod tests {
                   älteren Frau 30 Tsd. zł und 2 189 337,30 zł abnahmen.";
         let p = problems(SRC, de, pl(), en());
         assert!(p.iter().any(|p| p.contains("German")), "{p:?}");
+    }
+
+    #[test]
+    fn a_changed_month_is_found() {
+        let src = "Umowę zawarto 15 lutego 2010 r. w Łodzi.";
+        assert!(
+            problems(
+                src,
+                "The contract was signed on 15 February 2010 in Łódź.",
+                pl(),
+                en()
+            )
+            .is_empty()
+        );
+        assert!(
+            problems(
+                src,
+                "The contract was signed on 15.02.2010 in Łódź.",
+                pl(),
+                en()
+            )
+            .is_empty()
+        );
+        let p = problems(
+            src,
+            "The contract was signed on January 15, 2010 in Łódź.",
+            pl(),
+            en(),
+        );
+        assert!(p.iter().any(|p| p.contains("lutego")), "{p:?}");
     }
 
     #[test]
