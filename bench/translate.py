@@ -571,6 +571,18 @@ def score_item(item: Item, run: Run, chrf) -> dict:
         "wrong_currencies": wrong_currencies(out, item),
         "preface": has_preface(out, item),
     }
+    # Numbers, dates and times the item lists (issue 14's "numbers kept").
+    numeric = [p for k, p in zip(item.keeps, present)
+               if all(a[0] in ("num", "date", "time") for a in k.alternatives)]
+    result["numbers"] = len(numeric)
+    result["numbers_kept"] = sum(numeric)
+    # A wrong answer: not English, empty, a number or currency changed, or a listed number
+    # lost. Flagged: ava's exit code is not 0 (3 = unverified parts, 75 = cut off, …).
+    result["wrong"] = (result["wrong_language"] or result["empty"]
+                       or bool(result["changed_numbers"]) or bool(result["wrong_currencies"])
+                       or result["numbers_kept"] < result["numbers"])
+    result["flagged"] = run.exit_code != 0
+    result["unverified"] = sum(len(r.get("unverified") or []) for r in run.records)
     if item.kind == "passage":
         result["paragraphs"] = [len(paragraphs(out)), len(paragraphs(item.ref))]
         result["paragraph_match"] = paragraph_match(out, item.ref)
@@ -610,6 +622,11 @@ def summarise(items: list[Item], runs: list[Run], scored: list[dict], chrf) -> d
         "changed_number": sum(1 for s in scored if s["changed_numbers"]),
         "wrong_currency": sum(1 for s in scored if s["wrong_currencies"]),
         "preface": sum(1 for s in scored if s["preface"]),
+        "numbers": sum(s["numbers"] for s in scored),
+        "numbers_kept": sum(s["numbers_kept"] for s in scored),
+        "wrong": sum(1 for s in scored if s["wrong"]),
+        "wrong_unflagged": sum(1 for s in scored if s["wrong"] and not s["flagged"]),
+        "flagged": sum(1 for s in scored if s["flagged"]),
         "exit_codes": codes,
         "seconds_total": sum(s["seconds"] for s in scored),
         "seconds_per_item": sum(s["seconds"] for s in scored) / len(scored),
@@ -634,6 +651,9 @@ def print_table(name: str, summary: dict):
           f"| {s['paragraph_match']}/{s['passages']} | {s['wrong_language']} | {s['empty']} "
           f"| {s['changed_number']} | {s['wrong_currency']} | {s['preface']} | {codes} "
           f"| {s['seconds_per_item']:.1f} |")
+    print(f"numbers kept {s['numbers_kept']}/{s['numbers']}; wrong answers {s['wrong']}, "
+          f"of which NOT flagged (exit 0) {s['wrong_unflagged']}; flagged (exit != 0) "
+          f"{s['flagged']}")
 
 
 def show(item: Item, run: Run, scored: dict, system: str):

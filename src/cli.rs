@@ -284,7 +284,7 @@ pub struct TranslateArgs {
     /// Target language, e.g. en, English, pl
     #[arg(long)]
     pub to: String,
-    /// Source language [default: detected by the model]
+    /// Source language, a code or name [default: detected by ava for each document]
     #[arg(long)]
     pub from: Option<String>,
     /// File of term pairs (`source = target`, one per line) the translation must use

@@ -155,15 +155,38 @@ fn overlapping_parts_still_send_every_line() {
 
 #[test]
 fn translation_of_a_long_text_keeps_order_with_parallel_requests() {
-    let doc = long_report(250);
-    // Out-of-order completion: later parts answer faster than earlier ones.
-    let delays = [90u64, 10, 60, 0, 40, 20, 80, 5, 30, 70, 15, 50];
+    // Polish lines; the model "translates" word for word. Translation goes segment by
+    // segment (one line each here), `--jobs` at a time.
+    let polish = |i: usize| {
+        format!(
+            "Wiersz {i:04}: funkcjonariusz Kowalski odnotował zdarzenie {i} przy ul. Długiej {i} w Gdańsku o 21:{:02}.\n",
+            i % 60
+        )
+    };
+    let english = |i: usize| {
+        format!(
+            "Line {i:04}: officer Kowalski noted event {i} near Długa Street {i} in Gdańsk at 21:{:02}.\n",
+            i % 60
+        )
+    };
+    let doc: String = (1..=40).map(polish).collect();
+    let expected: String = (1..=40).map(english).collect();
+    let translate = |body: &Value| {
+        let user = common::mock_openai::last_user_message(body);
+        let text = user.rsplit("\n\n").next().unwrap_or_default();
+        text.replace("Wiersz", "Line")
+            .replace(
+                "funkcjonariusz Kowalski odnotował zdarzenie",
+                "officer Kowalski noted event",
+            )
+            .replace("przy ul. Długiej", "near Długa Street")
+            .replace("w Gdańsku o", "in Gdańsk at")
+    };
+    // Out-of-order completion: later segments answer faster than earlier ones.
+    let delays = [90u64, 10, 60, 0, 40, 20, 80, 5, 30, 70, 15, 0];
     let replies = delays
         .iter()
-        .map(|&d| {
-            Reply::compute(|body| between(body, "<text>\n", "\n</text>").to_uppercase())
-                .header_delay(Duration::from_millis(d))
-        })
+        .map(|&d| Reply::compute(translate).header_delay(Duration::from_millis(d)))
         .collect();
     let server = server_with(replies);
     let home = tempfile::tempdir().unwrap();
@@ -177,14 +200,14 @@ fn translation_of_a_long_text_keeps_order_with_parallel_requests() {
         .arg(&f)
         .assert()
         .success()
-        .stdout(doc.to_uppercase());
+        .stdout(expected);
     let reqs = server.chat_requests();
-    assert!(reqs.len() > 4, "{} requests", reqs.len());
+    assert_eq!(reqs.len(), 40, "one request per line");
     for r in &reqs {
         let all = common::mock_openai::all_message_text(&r.body);
         assert!(
             all.contains("KPP = District Police HQ"),
-            "glossary in every part"
+            "glossary in every segment"
         );
     }
 }

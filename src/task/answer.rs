@@ -137,6 +137,42 @@ impl<'a> Pipeline<'a> {
         let live = !prepared.structured;
         let mut forward = |t: &str| on_text(t, live);
 
+        // Translation by a model goes segment by segment, each segment verified (any length:
+        // segments are small, so the long-document path is not needed).
+        if let Job::Translate { to, from, .. } = job
+            && prepared.model_call
+            && engine.capabilities().language_model
+        {
+            let translator = super::translate::Translator {
+                engine,
+                prepared: &prepared,
+                base: &self.base,
+                reporter,
+                to: super::translate::language_arg(to, "--to")?,
+                from: match from.as_deref().filter(|f| !f.is_empty()) {
+                    Some(f) => Some(super::translate::language_arg(f, "--from")?),
+                    None => None,
+                },
+                jobs: self.long.jobs,
+            };
+            let t = translator
+                .run(doc, &mut forward)
+                .await
+                .map_err(|e| match e {
+                    Error::Repetition(m) => Error::Repetition(format!("{}: {m}", doc.name)),
+                    e => e,
+                })?;
+            warnings.extend(t.warnings);
+            return Ok(Answer {
+                template: prepared.template,
+                outcome: t.outcome,
+                value: None,
+                report: None,
+                warnings,
+                unverified: t.unverified,
+            });
+        }
+
         let (value, outcome) = match self.long_budget(&prepared, doc, reporter).await {
             Some(budget) => {
                 let runner = longdoc::Runner {

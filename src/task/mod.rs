@@ -8,6 +8,7 @@ pub mod chunk;
 pub mod longdoc;
 pub mod repetition;
 pub mod report;
+pub mod translate;
 
 pub use check::{check_answer, checked_answer, parse_json_answer, repair_messages};
 
@@ -110,6 +111,11 @@ pub fn prepare(
             (store.load("summarize")?, v)
         }
         Job::Translate { to, from, glossary } => {
+            // Refuse an unknown language before anything runs, with a suggestion.
+            translate::language_arg(to, "--to")?;
+            if let Some(f) = from.as_deref().filter(|f| !f.is_empty()) {
+                translate::language_arg(f, "--from")?;
+            }
             let mut v = BTreeMap::new();
             v.insert("to".into(), to.clone());
             v.insert("from".into(), from.clone().unwrap_or_default());

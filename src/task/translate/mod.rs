@@ -1,0 +1,366 @@
+//! Translation segment by segment, every segment verified (issue 14).
+//!
+//! Small local models (0.5–1.5B) translate a short paragraph well and a long document badly:
+//! they drop paragraphs, paraphrase, loop, or hand the source back. So a document is cut into
+//! segments on its own structure ([`segment`]), the layout between them is copied rather than
+//! asked of the model, and each answer is checked ([`verify`]) before it is printed. A segment
+//! that fails is asked again once — cut smaller where it can be, with stricter wording where
+//! it cannot — and if it still fails, the better attempt is printed and flagged: stderr names
+//! its lines and what is wrong, `--json` lists it under "unverified", and the exit code is 3
+//! unless `--best-effort`. An unverified segment never passes silently.
+
+pub mod segment;
+pub mod verify;
+
+use super::answer::Unverified;
+use super::report::Reporter;
+use super::{Outcome, Piece, Prepared};
+use crate::engine::{Engine, GenParams};
+use crate::error::{Error, Result};
+use crate::source::Document;
+use crate::text::lang::{self, Language};
+use futures_util::{StreamExt, stream};
+use segment::Span;
+
+/// Segments of at most about this many characters: two or three sentences, short enough for
+/// a 0.5B model to translate without losing its place.
+pub const SEGMENT_CHARS: usize = 400;
+
+/// What a segmented translation produced.
+pub struct Translated {
+    pub outcome: Outcome,
+    pub unverified: Vec<Unverified>,
+    /// Notices already shown, for the JSON record.
+    pub warnings: Vec<String>,
+}
+
+/// One answer of the model for one piece of text, cleaned, with what its checks found.
+struct Attempt {
+    text: String,
+    problems: Vec<String>,
+}
+
+/// The language a `--to`/`--from` value names: a code ("en", "en-GB", "eng") or a name.
+/// Unknown values are refused with the closest known name.
+pub fn language_arg(value: &str, flag: &str) -> Result<Language> {
+    let base = value.trim().split(['-', '_']).next().unwrap_or("").trim();
+    if let Some(l) = Language::find(value).or_else(|| Language::find(base)) {
+        return Ok(l);
+    }
+    let names = lang::LANGUAGES
+        .iter()
+        .flat_map(|l| [l.name, l.code, l.code3]);
+    let hint = crate::suggest::closest(value, names)
+        .and_then(Language::find)
+        .map(|l| format!("; did you mean {} ({})?", l.name, l.code))
+        .unwrap_or_else(|| {
+            format!(
+                "; known: {}",
+                lang::LANGUAGES
+                    .iter()
+                    .map(|l| l.code)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+    Err(Error::Usage(format!(
+        "{flag} {value:?} is not a language ava knows{hint}"
+    )))
+}
+
+pub struct Translator<'a> {
+    pub engine: &'a dyn Engine,
+    pub prepared: &'a Prepared,
+    pub base: &'a GenParams,
+    pub reporter: &'a dyn Reporter,
+    pub to: Language,
+    /// From `--from`; detected per document otherwise.
+    pub from: Option<Language>,
+    /// Segments in flight at once (`--jobs`).
+    pub jobs: usize,
+}
+
+impl Translator<'_> {
+    /// Translate `doc` segment by segment; `on_text` receives each verified (or flagged)
+    /// segment, in order, as soon as it is done.
+    pub async fn run(
+        &self,
+        doc: &Document,
+        on_text: &mut (dyn FnMut(&str) -> Result<()> + Send),
+    ) -> Result<Translated> {
+        let spans = segment::spans(&doc.text, SEGMENT_CHARS);
+        let from = self.from.or_else(|| {
+            let d = lang::detect(&doc.text)?;
+            Some(d.language)
+        });
+        let total = spans.iter().filter(|s| s.translate).count();
+        self.reporter.verbose(&format!(
+            "{}: source language {} ({}), {total} segment(s) to translate into {}",
+            doc.name,
+            from.map_or("unknown", |l| l.name),
+            if self.from.is_some() {
+                "--from"
+            } else {
+                "detected"
+            },
+            self.to.name
+        ));
+        let bar = self.reporter.parts("translating", &doc.name, total);
+        let mut out = Translated {
+            outcome: Outcome::default(),
+            unverified: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let kept_as_is = spans
+            .iter()
+            .filter(|s| s.translate && already_in(&s.text, self.to))
+            .count();
+        let seg_from = from.filter(|&l| l != self.to);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        // Segments run `jobs` at a time (servers answer in parallel; the local engine takes
+        // one at a time) and are printed in order, each as soon as it and those before it
+        // are done.
+        let results = stream::iter(spans.iter())
+            .map(|span| {
+                let (bar, done) = (&bar, &done);
+                async move {
+                    if !span.translate || already_in(&span.text, self.to) {
+                        return Ok((span, span.text.clone(), Vec::new(), Outcome::default()));
+                    }
+                    let mut usage = Outcome::default();
+                    let (text, problems) = self.segment(span, seg_from, &mut usage).await?;
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    bar.done(n);
+                    Ok::<_, Error>((span, text, problems, usage))
+                }
+            })
+            .buffered(self.jobs.max(1));
+        let mut results = std::pin::pin!(results);
+        while let Some(r) = results.next().await {
+            let (span, text, problems, usage) = r?;
+            add_usage(&mut out.outcome, &usage);
+            if !problems.is_empty() {
+                let lines = if span.first_line == span.last_line {
+                    format!("line {}", span.first_line)
+                } else {
+                    format!("lines {}–{}", span.first_line, span.last_line)
+                };
+                let w = format!(
+                    "{lines}: translation not verified: {}; the better of two attempts is printed",
+                    problems.join("; ")
+                );
+                self.reporter.warn(&format!("{}: {w}", doc.name));
+                out.warnings.push(w);
+                out.unverified.push(Unverified {
+                    lines: Some((span.first_line, span.last_line)),
+                    reason: problems.join("; "),
+                });
+            }
+            let piece = format!("{text}{}", span.after);
+            on_text(&piece)?;
+            out.outcome.text.push_str(&piece);
+        }
+        bar.finish();
+        if kept_as_is > 0 {
+            let n = format!(
+                "{kept_as_is} segment(s) already in {} were kept as they are",
+                self.to.name
+            );
+            self.reporter.note(&format!("{}: {n}", doc.name));
+            out.warnings.push(n);
+        }
+        out.outcome.finish_reason = Some("stop".into());
+        Ok(out)
+    }
+
+    /// One segment: ask, check, and on failure ask once more (smaller pieces or stricter
+    /// wording). Returns the text to print and what is still wrong with it.
+    async fn segment(
+        &self,
+        span: &Span,
+        from: Option<Language>,
+        usage: &mut Outcome,
+    ) -> Result<(String, Vec<String>)> {
+        let first = self.attempt(&span.text, from, false, usage).await?;
+        if first.problems.is_empty() {
+            return Ok((first.text, first.problems));
+        }
+        self.reporter.verbose(&format!(
+            "lines {}–{}: {}; asking again",
+            span.first_line,
+            span.last_line,
+            first.problems.join("; ")
+        ));
+        let pieces = smaller(&span.text);
+        let second = if pieces.len() > 1 {
+            let mut text = String::new();
+            let mut problems = Vec::new();
+            for (piece, sep) in &pieces {
+                let a = self.attempt(piece, from, true, usage).await?;
+                text.push_str(&a.text);
+                text.push_str(sep);
+                problems.extend(a.problems);
+            }
+            Attempt { text, problems }
+        } else {
+            self.attempt(&span.text, from, true, usage).await?
+        };
+        let best = if second.problems.len() <= first.problems.len() {
+            second
+        } else {
+            first
+        };
+        Ok((best.text, best.problems))
+    }
+
+    /// Ask the model to translate `text`, clean the answer, put it in the source's line
+    /// layout where it can, and check it.
+    async fn attempt(
+        &self,
+        text: &str,
+        from: Option<Language>,
+        retry: bool,
+        usage: &mut Outcome,
+    ) -> Result<Attempt> {
+        let t = &self.prepared.template;
+        let mut vars = self.prepared.vars.clone();
+        let declared = |k: &str| t.variables.iter().any(|d| d.name == k);
+        if declared("from")
+            && vars.get("from").is_none_or(|f| f.is_empty())
+            && let Some(l) = from
+        {
+            vars.insert("from".into(), l.code.into());
+        }
+        if declared("retry") && retry {
+            vars.insert("retry".into(), "yes".into());
+        }
+        let piece = Piece {
+            name: "segment",
+            text,
+            part: 1,
+            parts: 1,
+            first_line: 1,
+        };
+        let mut req = super::render_request(t, &vars, &piece, self.base)?;
+        req.intent = self.prepared.request.intent.clone();
+        // Without a cap from the user, one in proportion to the segment (about three times
+        // what a translation needs) ends a runaway answer early; the user's cap applies to
+        // each segment.
+        let cap = (text.chars().count() as u32).max(64) + 64;
+        req.params.max_tokens = Some(req.params.max_tokens.unwrap_or(cap));
+        if retry {
+            req.params.temperature = Some(0.0);
+        }
+        let mut raw = String::new();
+        let result = super::execute(self.engine, req, |t| {
+            raw.push_str(t);
+            Ok(())
+        })
+        .await;
+        let mut problems = Vec::new();
+        match result {
+            Ok(o) => {
+                add_usage(usage, &o);
+                if o.finish_reason.as_deref() == Some("length") {
+                    problems.push("the answer was cut off at the token limit".to_string());
+                }
+            }
+            Err(Error::Repetition(_)) => {
+                problems.push("the model started repeating itself and was stopped".to_string())
+            }
+            Err(e) => return Err(e),
+        }
+        let answer = relayout(text, &verify::clean(&raw));
+        problems.extend(verify::problems(text, &answer, from, self.to));
+        if text.lines().count() > 1 && answer.lines().count() != text.lines().count() {
+            problems.push(format!(
+                "{} line(s) instead of {}",
+                answer.lines().count(),
+                text.lines().count()
+            ));
+        }
+        Ok(Attempt {
+            text: answer,
+            problems,
+        })
+    }
+}
+
+/// A one-line source gets a one-line answer: line breaks the model added are spaces.
+fn relayout(source: &str, answer: &str) -> String {
+    if source.lines().count() <= 1 {
+        answer.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        answer.to_string()
+    }
+}
+
+/// `text` cut smaller for a second attempt: its lines, or else its sentences; each with what
+/// follows it.
+fn smaller(text: &str) -> Vec<(String, String)> {
+    if text.lines().count() > 1 {
+        let mut v: Vec<(String, String)> = text
+            .split('\n')
+            .map(|l| (l.trim_end_matches('\r').to_string(), "\n".to_string()))
+            .collect();
+        if let Some(last) = v.last_mut() {
+            last.1.clear();
+        }
+        return v;
+    }
+    let sentences = crate::text::sentences::split_sentences(text);
+    if sentences.len() < 2 {
+        return vec![(text.to_string(), String::new())];
+    }
+    let mut v = Vec::new();
+    for (i, s) in sentences.iter().enumerate() {
+        let start = if i == 0 { 0 } else { s.byte_start };
+        let end = sentences.get(i + 1).map_or(text.len(), |n| n.byte_start);
+        let piece = &text[start..end];
+        let body = piece.trim_end();
+        v.push((body.to_string(), piece[body.len()..].to_string()));
+    }
+    v
+}
+
+/// Whether a segment is already in the target language, reliably enough to keep it as is.
+fn already_in(text: &str, to: Language) -> bool {
+    text.chars().filter(|c| c.is_alphabetic()).count() >= 40
+        && lang::detect(text).is_some_and(|d| d.reliable && d.language == to && d.confidence > 0.9)
+}
+
+fn add_usage(total: &mut Outcome, o: &Outcome) {
+    if let Some(p) = o.prompt_tokens {
+        total.prompt_tokens = Some(total.prompt_tokens.unwrap_or(0) + p);
+    }
+    if let Some(c) = o.completion_tokens {
+        total.completion_tokens = Some(total.completion_tokens.unwrap_or(0) + c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_are_taken_by_code_or_name_and_typos_get_a_suggestion() {
+        assert_eq!(language_arg("en-GB", "--to").unwrap().code, "en");
+        assert_eq!(language_arg("Polish", "--to").unwrap().code, "pl");
+        let e = language_arg("englsh", "--to").unwrap_err().to_string();
+        assert!(e.contains("did you mean English (en)?"), "{e}");
+        let e = language_arg("klingon", "--to").unwrap_err().to_string();
+        assert!(e.contains("known: en, pl"), "{e}");
+    }
+
+    #[test]
+    fn a_second_attempt_gets_lines_or_sentences() {
+        let v = smaller("Pierwsze zdanie. Drugie zdanie.");
+        assert_eq!(v.len(), 2);
+        assert_eq!(
+            v.iter().map(|(a, b)| format!("{a}{b}")).collect::<String>(),
+            "Pierwsze zdanie. Drugie zdanie."
+        );
+        let v = smaller("a\nb");
+        assert_eq!(v, [("a".into(), "\n".into()), ("b".into(), "".into())]);
+    }
+}

@@ -1,0 +1,511 @@
+//! Checks of one translated segment against its source. Pure functions: a segment passes only
+//! when nothing here finds a problem, and every problem is named in a few words for the user.
+//!
+//! What is checked, and why it is enough to catch what small models do wrong:
+//! - the answer is not empty and not the source handed back (a copy);
+//! - it is in the target language (whatlang, on the letters left after numbers and identifiers
+//!   are removed; only where there are enough letters for the detector to be trusted);
+//! - every number of the source is in it, compared by value and not by format
+//!   (`2 189 337,30` = `2,189,337.30`; `29.01.2013` is kept by "29 January 2013");
+//! - initials (`M. W.`), anonymisation marks `(...)`, `§` signs, and identifiers ava's
+//!   extractors find (e-mail, URL, IBAN, card, phone, IP, hash, wallet, plate) are all in it;
+//! - no currency and no "million"/"billion" the source does not have;
+//! - its length is plausible for a translation (not a summary, not a ramble).
+
+use crate::text::entity::EntityKind;
+use crate::text::lang::{self, Language};
+use crate::text::patterns;
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+/// Answers shorter than this share of the source (in letters) are not a whole translation;
+/// longer than `MAX_RATIO` times it, something was added.
+const MIN_RATIO: f64 = 0.4;
+const MAX_RATIO: f64 = 2.6;
+/// Below this many letters neither the language nor the length ratio is judged.
+const MIN_LETTERS: usize = 30;
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    // Digits with the separators numbers are written with: `2 189 337,30`, `29.01.2013`,
+    // `1,323,775.69`, `12:30`. A space joins only a following group of three digits.
+    Regex::new(r"\d+(?:[.,:'’/-]\d+|[ \u{a0}\u{202f}]\d{3}\b)*").expect("valid number pattern")
+});
+static INITIALS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\p{Lu}\.\s?\p{Lu}\.").expect("valid initials pattern"));
+static DATE_OR_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,4}([./-])\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?)$").expect("valid")
+});
+static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+").expect("valid"));
+static PREFACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:sure[,!.]?\s*)?(?:here\s+is|here's|below\s+is)\b[^\n]{0,80}(?:translation|translated)[^\n]{0,80}:\s*\n|^\s*(?:english\s+)?translation\s*:\s*\n?",
+    )
+    .expect("valid preface pattern")
+});
+
+const MONTHS_EN: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The model's answer without what small models wrap around a translation: a preface line
+/// ("Here is the translation…:"), the prompt's own `<text>` tags, code fences, quotes added
+/// around a whole answer. Only wrapping is removed, never content.
+pub fn clean(answer: &str) -> String {
+    let mut t = answer.trim().to_string();
+    for _ in 0..2 {
+        if let Some(m) = PREFACE.find(&t) {
+            t = t[m.end()..].trim().to_string();
+        }
+        for (open, close) in [("<text>", "</text>"), ("```", "```")] {
+            if let Some(rest) = t.strip_prefix(open) {
+                let rest =
+                    rest.trim_start_matches(|c: char| c.is_ascii_alphabetic() && open == "```");
+                t = rest.trim().to_string();
+            }
+            if let Some(rest) = t.strip_suffix(close) {
+                t = rest.trim().to_string();
+            }
+        }
+        t = t.replace("<text>", "").replace("</text>", "");
+    }
+    t.trim().to_string()
+}
+
+/// What is wrong with `output` as a translation of `source` from `from` (when known) into
+/// `to`; empty when it passes.
+pub fn problems(source: &str, output: &str, from: Option<Language>, to: Language) -> Vec<String> {
+    let mut p = Vec::new();
+    let out = output.trim();
+    if out.is_empty() {
+        p.push("the answer is empty".to_string());
+        return p;
+    }
+    let src_letters = letters(source);
+    let out_letters = letters(out);
+    let source_lang = from.or_else(|| lang::detect(&words_only(source)).map(|d| d.language));
+    let needs_translation = source_lang.is_some_and(|l| l != to);
+    if needs_translation && src_letters >= 12 && is_copy(source, out) {
+        p.push(format!(
+            "not translated: the answer repeats the {} source",
+            source_lang.map_or("original", |l| l.name)
+        ));
+    } else if out_letters >= MIN_LETTERS
+        && let Some(d) = lang::detect(&words_only(out))
+        && d.language != to
+        && (d.reliable || Some(d.language) == source_lang)
+    {
+        p.push(format!(
+            "the answer is in {}, not {}",
+            d.language.name, to.name
+        ));
+    }
+    let missing = missing_numbers(source, out, to);
+    if !missing.is_empty() {
+        p.push(format!("number(s) changed or missing: {}", list(&missing)));
+    }
+    if to.code == "en" {
+        let months = changed_months(source, out);
+        if !months.is_empty() {
+            p.push(format!("month changed or missing: {}", list(&months)));
+        }
+    }
+    let ids = missing_identifiers(source, out);
+    if !ids.is_empty() {
+        p.push(format!("not kept: {}", list(&ids)));
+    }
+    p.extend(added_magnitude_or_currency(source, out));
+    if src_letters >= MIN_LETTERS {
+        let ratio = out_letters as f64 / src_letters as f64;
+        if !(MIN_RATIO..=MAX_RATIO).contains(&ratio) {
+            p.push(format!(
+                "the answer is {:.0}% of the source's length: not a whole translation",
+                ratio * 100.0
+            ));
+        }
+    }
+    p
+}
+
+fn list(items: &[String]) -> String {
+    let mut s = items
+        .iter()
+        .take(4)
+        .map(|i| format!("\"{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > 4 {
+        s.push_str(&format!(" and {} more", items.len() - 4));
+    }
+    s
+}
+
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphabetic()).count()
+}
+
+/// The words of `s` with numbers and identifier-like tokens removed, for language detection.
+fn words_only(s: &str) -> String {
+    s.split_whitespace()
+        .filter(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || ".,;:!?()\"'„”-".contains(c))
+        })
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 1)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether `out` is (nearly) `source` again: same words in the same order.
+fn is_copy(source: &str, out: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphabetic() || c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (a, b) = (norm(source), norm(out));
+    strsim::normalized_levenshtein(&a, &b) >= 0.8
+}
+
+/// The numbers of `source` that `out` does not keep, as written in the source.
+pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
+    let out_lower = out.to_lowercase();
+    let out_numbers: Vec<&str> = NUMBER.find_iter(out).map(|m| m.as_str()).collect();
+    let out_whole: BTreeSet<String> = out_numbers.iter().map(|n| digits_of(n)).collect();
+    let parts_of = |n: &str| -> Vec<String> {
+        DIGITS
+            .find_iter(n)
+            .map(|d| strip_zeros(d.as_str()))
+            .collect()
+    };
+    // Parts of every output number, for a source date or list written differently.
+    let out_parts: BTreeSet<String> = out_numbers.iter().flat_map(|n| parts_of(n)).collect();
+    // Parts of output dates and times only: a plain number of the source may be the year of
+    // a date, but not the decimals of an amount ("30" is not kept by "2,189,337.30").
+    let out_date_parts: BTreeSet<String> = out_numbers
+        .iter()
+        .filter(|n| DATE_OR_TIME.is_match(n))
+        .flat_map(|n| parts_of(n))
+        .collect();
+    let mut missing = Vec::new();
+    for m in NUMBER.find_iter(source) {
+        let n = m.as_str();
+        let whole = digits_of(n);
+        // "30 tys." may become "30,000", "5 mln" "5,000,000".
+        if out_whole.contains(&whole)
+            || out_whole.contains(&format!("{whole}000"))
+            || out_whole.contains(&format!("{whole}000000"))
+        {
+            continue;
+        }
+        let parts: Vec<&str> = DIGITS.find_iter(n).map(|d| d.as_str()).collect();
+        if parts.len() == 1 {
+            if !out_date_parts.contains(&whole) && !missing.iter().any(|x| x == n) {
+                missing.push(n.to_string());
+            }
+            continue;
+        }
+        let date_month = date_month(n);
+        let kept = parts.iter().enumerate().all(|(i, p)| {
+            out_parts.contains(&strip_zeros(p))
+                || (Some(i) == date_month.map(|(pos, _)| pos)
+                    && to.code == "en"
+                    && date_month
+                        .is_some_and(|(_, month)| out_lower.contains(MONTHS_EN[month - 1])))
+        });
+        if !kept && !missing.iter().any(|x| x == n) {
+            missing.push(n.to_string());
+        }
+    }
+    missing
+}
+
+/// Month names of the source languages ava meets most (Polish in both cases, German,
+/// French), by month.
+const MONTHS_SOURCE: [&[&str]; 12] = [
+    &["styczeń", "stycznia", "januar", "janvier"],
+    &["luty", "lutego", "februar", "février"],
+    &["marzec", "marca", "märz", "mars"],
+    &["kwiecień", "kwietnia", "april", "avril"],
+    &["maj", "maja", "mai"],
+    &["czerwiec", "czerwca", "juni", "juin"],
+    &["lipiec", "lipca", "juli", "juillet"],
+    &["sierpień", "sierpnia", "august", "août"],
+    &["wrzesień", "września", "september", "septembre"],
+    &["październik", "października", "oktober", "octobre"],
+    &["listopad", "listopada", "november", "novembre"],
+    &["grudzień", "grudnia", "dezember", "décembre"],
+];
+
+/// Month names of the source (lower case as written, so "Maja" the name is not May) whose
+/// English month is neither named in `out` nor the month of a numeric date there: "15
+/// lutego 2010" must not become "January 15, 2010".
+fn changed_months(source: &str, out: &str) -> Vec<String> {
+    let out_lower = out.to_lowercase();
+    let numeric_months: BTreeSet<usize> = NUMBER
+        .find_iter(out)
+        .filter(|m| DATE_OR_TIME.is_match(m.as_str()))
+        .filter_map(|m| date_month(m.as_str()).map(|(_, month)| month))
+        .collect();
+    let mut missing = Vec::new();
+    for word in source.split(|c: char| !c.is_alphabetic()) {
+        let lower = word.to_lowercase();
+        // Polish and French months are written in lower case; German ones are nouns.
+        if word != lower
+            && ![
+                "Januar", "Februar", "März", "Juni", "Juli", "Oktober", "Dezember",
+            ]
+            .contains(&word)
+        {
+            continue;
+        }
+        let Some(m) = MONTHS_SOURCE
+            .iter()
+            .position(|names| names.contains(&lower.as_str()))
+        else {
+            continue;
+        };
+        if !out_lower.contains(MONTHS_EN[m]) && !numeric_months.contains(&(m + 1)) {
+            missing.push(word.to_string());
+        }
+    }
+    missing.dedup();
+    missing
+}
+
+/// For a numeric date (`29.01.2013`, `2013-01-29`, `29/01/2013`): the index of its month part
+/// and the month.
+fn date_month(n: &str) -> Option<(usize, usize)> {
+    let parts: Vec<&str> = DIGITS.find_iter(n).map(|d| d.as_str()).collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    // Day-month-year and year-month-day both have the month in the middle.
+    let pos = 1;
+    let month: usize = parts[pos].parse().ok()?;
+    (1..=12).contains(&month).then_some((pos, month))
+}
+
+/// A number's digits, without separators and leading zeros: its value for comparison.
+fn digits_of(n: &str) -> String {
+    strip_zeros(&n.chars().filter(char::is_ascii_digit).collect::<String>())
+}
+
+fn strip_zeros(d: &str) -> String {
+    let s = d.trim_start_matches('0');
+    if s.is_empty() { "0".into() } else { s.into() }
+}
+
+/// Initials, `(...)` marks, `§` signs and pattern-found identifiers of `source` missing from
+/// `out`.
+pub fn missing_identifiers(source: &str, out: &str) -> Vec<String> {
+    let compact = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let out_compact = compact(out);
+    let mut missing = Vec::new();
+    for m in INITIALS.find_iter(source) {
+        let i = m.as_str();
+        // Case matters for initials: "M.W." is kept, "m.w." (a translated abbreviation) not.
+        let out_tight: String = out.chars().filter(|c| !c.is_whitespace()).collect();
+        let tight: String = i.chars().filter(|c| !c.is_whitespace()).collect();
+        if !out_tight.contains(&tight) && !missing.iter().any(|x| x == i) {
+            missing.push(i.to_string());
+        }
+    }
+    for mark in ["(...)", "[...]"] {
+        let want = source.matches(mark).count();
+        let have = out.matches(mark).count() + out.matches(&mark.replace("...", "…")).count();
+        if want > have {
+            missing.push(mark.to_string());
+        }
+    }
+    if source.contains('§') && !out.contains('§') && !out.to_lowercase().contains("para") {
+        missing.push("§".to_string());
+    }
+    let found = patterns::extract(source, 1, "");
+    let out_found: BTreeSet<String> = patterns::extract(out, 1, "")
+        .into_iter()
+        .map(|e| e.normalized)
+        .collect();
+    for e in found {
+        let identifier = !matches!(
+            e.kind,
+            EntityKind::Date | EntityKind::Time | EntityKind::Amount | EntityKind::Domain
+        );
+        if identifier
+            && !out_found.contains(&e.normalized)
+            && !out_compact.contains(&compact(&e.value))
+            && !missing.contains(&e.value)
+        {
+            missing.push(e.value);
+        }
+    }
+    missing
+}
+
+/// A currency, or a "million"/"billion", in the answer that the source does not have.
+fn added_magnitude_or_currency(source: &str, out: &str) -> Vec<String> {
+    let s = source.to_lowercase();
+    let o = out.to_lowercase();
+    let has = |t: &str, words: &[&str]| words.iter().any(|w| t.contains(w));
+    let mut p = Vec::new();
+    for (name, words_out, words_src) in [
+        (
+            "million",
+            &["million", "mln"][..],
+            &["mln", "milion", "million", "mio"][..],
+        ),
+        (
+            "billion",
+            &["billion", "bln", "mld"][..],
+            &["mld", "miliard", "billion", "mrd", "bln"][..],
+        ),
+    ] {
+        if has(&o, words_out) && !has(&s, words_src) {
+            p.push(format!(
+                "\"{name}\" is not in the source: an amount changed"
+            ));
+        }
+    }
+    const CURRENCIES: &[(&str, &[&str])] = &[
+        ("złoty", &["zł", "pln", "złot", "zlot", "zloty"]),
+        ("euro", &["euro", "eur", "€"]),
+        ("dollar", &["dollar", "usd", "$", "dolar"]),
+        ("pound", &["pound", "gbp", "£", "funt"]),
+        ("franc", &["franc", "chf", "frank"]),
+    ];
+    for (name, words) in CURRENCIES {
+        if has(&o, words) && !has(&s, words) {
+            p.push(format!(
+                "the answer names a currency ({name}) the source does not"
+            ));
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn en() -> Language {
+        Language::find("en").unwrap()
+    }
+    fn pl() -> Option<Language> {
+        Language::find("pl")
+    }
+
+    const SRC: &str = "Policjanci zatrzymali 29.01.2013 r. dwóch mężczyzn, M. W. i K. G., \
+                       którzy wyłudzili od starszej kobiety 30 tys. zł oraz 2 189 337,30 zł.";
+
+    #[test]
+    fn a_good_translation_passes_whatever_the_number_format() {
+        let out = "On 29 January 2013 the police arrested two men, M. W. and K. G., who \
+                   defrauded an elderly woman of 30 thousand zlotys and PLN 2,189,337.30.";
+        assert_eq!(problems(SRC, out, pl(), en()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_source_handed_back_is_not_a_translation() {
+        let p = problems(SRC, SRC, None, en());
+        assert!(p[0].contains("not translated"), "{p:?}");
+        let p = problems(SRC, &format!("<text>\n{SRC}\n</text>"), pl(), en());
+        assert!(p.iter().any(|p| p.contains("not translated")), "{p:?}");
+    }
+
+    #[test]
+    fn a_changed_amount_or_currency_is_found() {
+        let out = "On 29 January 2013 the police arrested two men, M. W. and K. G., who \
+                   defrauded an elderly woman of 300 thousand euros and 2,189,337.30 zł.";
+        let p = problems(SRC, out, pl(), en());
+        assert!(p.iter().any(|p| p.contains("\"30\"")), "{p:?}");
+        assert!(p.iter().any(|p| p.contains("euro")), "{p:?}");
+        let out = "the police arrested two men, M. W. and K. G., who took 30 million zł and \
+                   2 189 337,30 zł on 29.01.2013.";
+        let p = problems(SRC, out, pl(), en());
+        assert!(p.iter().any(|p| p.contains("million")), "{p:?}");
+    }
+
+    #[test]
+    fn dropped_initials_and_wrong_language_are_found() {
+        let out = "Police arrested two men on 29 January 2013 who stole 30 thousand zlotys \
+                   and 2,189,337.30 zł from a woman.";
+        let p = problems(SRC, out, pl(), en());
+        assert!(p.iter().any(|p| p.contains("M. W.")), "{p:?}");
+        let de = "Die Polizei nahm am 29.01.2013 zwei Männer fest, M. W. und K. G., die einer \
+                  älteren Frau 30 Tsd. zł und 2 189 337,30 zł abnahmen.";
+        let p = problems(SRC, de, pl(), en());
+        assert!(p.iter().any(|p| p.contains("German")), "{p:?}");
+    }
+
+    #[test]
+    fn a_changed_month_is_found() {
+        let src = "Umowę zawarto 15 lutego 2010 r. w Łodzi.";
+        assert!(
+            problems(
+                src,
+                "The contract was signed on 15 February 2010 in Łódź.",
+                pl(),
+                en()
+            )
+            .is_empty()
+        );
+        assert!(
+            problems(
+                src,
+                "The contract was signed on 15.02.2010 in Łódź.",
+                pl(),
+                en()
+            )
+            .is_empty()
+        );
+        let p = problems(
+            src,
+            "The contract was signed on January 15, 2010 in Łódź.",
+            pl(),
+            en(),
+        );
+        assert!(p.iter().any(|p| p.contains("lutego")), "{p:?}");
+    }
+
+    #[test]
+    fn a_summary_is_not_a_translation() {
+        let p = problems(
+            SRC,
+            "Two men were arrested: 29.01.2013, M. W., K. G., 30, 2 189 337,30.",
+            pl(),
+            en(),
+        );
+        assert!(p.iter().any(|p| p.contains("length")), "{p:?}");
+    }
+
+    #[test]
+    fn wrapping_is_removed_content_is_not() {
+        assert_eq!(
+            clean("Here is the translation of the text:\nHello."),
+            "Hello."
+        );
+        assert_eq!(clean("<text>\nHello.\n</text>"), "Hello.");
+        assert_eq!(clean("```text\nHello.\n```"), "Hello.");
+        assert_eq!(clean("Here is the man."), "Here is the man.");
+    }
+}
