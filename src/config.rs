@@ -391,8 +391,7 @@ fn env_value(key: &str, v: &str) -> Value {
             .parse::<f64>()
             .map(Value::from)
             .unwrap_or_else(|_| v.into()),
-        "best_effort" | "attachments" => match v.to_ascii_lowercase().as_str() {
-        "best_effort" | "redact" => match v.to_ascii_lowercase().as_str() {
+        "best_effort" | "attachments" | "redact" => match v.to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Value::Bool(true),
             "0" | "false" | "no" | "off" => Value::Bool(false),
             _ => v.into(),
