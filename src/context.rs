@@ -34,6 +34,7 @@ impl Context {
             max_bytes: config.settings.audit_max_bytes,
             allow_off: config.policy.allow_audit_off,
         });
+        crate::audit::note_fact("network", config.policy.network.name().into());
         let status = Status::new(global.quiet, global.verbose, term.stderr_color());
         let feedback = Feedback::new(status.clone(), term.stderr);
         let store = TemplateStore::new(global.template_dir.clone());
@@ -126,6 +127,11 @@ impl Context {
             "redacting personal data before requests to {endpoint} ({} extra terms)",
             terms.len()
         ));
+        // That it happened, never what was replaced.
+        crate::audit::note_fact(
+            "redaction",
+            serde_json::json!({ "on": true, "extra_terms": terms.len() }),
+        );
         Ok(Some(Arc::new(crate::engine::redacted::Redacted::new(
             engine.clone(),
             terms,

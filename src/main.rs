@@ -7,6 +7,14 @@ fn main() {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let cli = ava::cli::Cli::parse();
+    // The audit log's settings, for every command (some never build a Context); a config
+    // error is reported by the command itself.
+    if let Ok(config) = ava::config::resolve(&cli.global) {
+        ava::audit::configure(ava::audit::Settings {
+            max_bytes: config.settings.audit_max_bytes,
+            allow_off: config.policy.allow_audit_off,
+        });
+    }
     let term = ava::sink::Terminal::detect(cli.global.color);
     let status = ava::sink::Status::new(cli.global.quiet, cli.global.verbose, term.stderr_color());
     let runtime = match tokio::runtime::Builder::new_multi_thread()

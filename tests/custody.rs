@@ -451,6 +451,12 @@ fn redaction_keeps_personal_data_from_the_server_and_restores_it_in_the_answer()
     // The audit log fingerprints what left (the redacted text) and never the mapping.
     let log = std::fs::read_to_string(home.path().join("data/audit.jsonl")).unwrap();
     assert!(!log.contains("Kowalska") && !log.contains("601 234 567"));
+    let intent = records(&home.path().join("data/audit.jsonl"))
+        .into_iter()
+        .find(|r| r["event"] == "intent")
+        .unwrap();
+    assert_eq!(intent["redaction"]["on"], true, "{intent}");
+    assert_eq!(intent["network"], "any");
 }
 
 #[test]

@@ -363,6 +363,27 @@ pub fn templates() -> Value {
     )
 }
 
+/// Facts about this run that every intent and the run record repeat (the network policy in
+/// force, whether requests are redacted).
+static FACTS: Mutex<BTreeMap<String, Value>> = Mutex::new(BTreeMap::new());
+
+/// Notes a fact about this run for its records.
+pub fn note_fact(key: &str, value: Value) {
+    FACTS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(key.to_string(), value);
+}
+
+fn facts() -> Map<String, Value> {
+    FACTS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// Why this run stopped early, if it did: a signal, or stdout closed by its reader.
 static INTERRUPTED: OnceLock<String> = OnceLock::new();
 
@@ -406,6 +427,7 @@ impl Pending {
         r.insert("req".into(), id.into());
         r.extend(identity());
         r.extend(intent.clone());
+        r.extend(facts());
         r.insert("templates".into(), templates());
         log.write_or_warn("intent", r);
         let mut outcome = Map::new();
@@ -509,6 +531,7 @@ pub fn record_run(argv: &[String], exit: i32, elapsed: std::time::Duration) {
     r.insert("ms".into(), (elapsed.as_millis() as u64).into());
     r.insert("version".into(), env!("CARGO_PKG_VERSION").into());
     r.extend(identity());
+    r.extend(facts());
     r.insert("templates".into(), templates());
     log.write_or_warn("run", r);
 }
