@@ -209,7 +209,15 @@ fn entities_as_text_by_default_when_piped_is_json() {
         b"Ring 601 234 567\nor 601-234-567.\n",
     );
     let out = ava(home.path())
-        .args(["process", "--template", "entities", "--format", "text"])
+        .args([
+            "--region",
+            "PL",
+            "process",
+            "--template",
+            "entities",
+            "--format",
+            "text",
+        ])
         .arg(&f)
         .assert()
         .success()

@@ -349,7 +349,7 @@ fn read_phone(
         return Some((e164, check));
     }
     // No region: a number valid nowhere the document may come from is not a phone; one valid
-    // somewhere is kept as written, with what it would be in each place.
+    // somewhere is kept as its national digits, with what it would be in each place.
     let mut readings: Vec<String> = Vec::new();
     for region in candidate_regions(doc.language) {
         if !with_trunk_prefix(s, region) {
@@ -373,7 +373,8 @@ fn read_phone(
         readings,
         ..Check::default()
     };
-    Some((s.to_string(), check))
+    // Its digits, so that "601 234 567" and "601-234-567" are one item.
+    Some((s.chars().filter(char::is_ascii_digit).collect(), check))
 }
 
 /// Whether `s` opens with the trunk prefix national numbers of `region` are dialled with
@@ -580,7 +581,7 @@ mod tests {
         // No region: kept as written, not verified, with its readings.
         let e = extract("Call 600 123 456", 1, "none");
         assert_eq!(e.len(), 1);
-        assert_eq!(e[0].normalized, "600 123 456");
+        assert_eq!(e[0].normalized, "600123456");
         assert!(!e[0].check.is_verified());
         // Valid in Poland and in Spain: both readings.
         assert_eq!(e[0].check.readings, ["+48600123456", "+34600123456"]);
