@@ -214,7 +214,7 @@ Content-Transfer-Encoding: base64\r\n\r\n{att}\r\n--XYZ--\r\n",
             .collect()
     };
     assert_eq!(phones(&recs[0]), ["+48601234567"]);
-    assert_eq!(recs[1]["file"], format!("{}/notes.txt", f.display()));
+    assert_eq!(recs[1]["file"], format!("{}#notes.txt", f.display()));
     assert_eq!(phones(&recs[1]), ["+48502111222"]);
 }
 
