@@ -66,6 +66,11 @@ pub(super) fn read_now(bytes: &[u8]) -> Result<Extracted, String> {
             pages.len()
         ));
     }
+    // The last page's closing blank line ends nothing.
+    while out.text.ends_with("\n\n") {
+        out.text.pop();
+        out.origins.pop();
+    }
     for (n, e) in &failed {
         out.warnings.push(format!(
             "page {n}: {e}; text of this page may be incomplete"
