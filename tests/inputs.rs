@@ -214,7 +214,7 @@ Content-Transfer-Encoding: base64\r\n\r\n{att}\r\n--XYZ--\r\n",
             .collect()
     };
     assert_eq!(phones(&recs[0]), ["+48601234567"]);
-    assert_eq!(recs[1]["file"], format!("{}/notes.txt", f.display()));
+    assert_eq!(recs[1]["file"], format!("{}#notes.txt", f.display()));
     assert_eq!(phones(&recs[1]), ["+48502111222"]);
 }
 
@@ -492,11 +492,18 @@ fn an_mbox_reads_every_message_and_html_bodies_become_text() {
          From: ola@example.pl\nTo: jan@example.pl\nSubject: second\nContent-Type: text/html; charset=utf-8\n\n\
          <html><body><p>Spotkanie o <b>20:00</b>.</p><script>x()</script></body></html>\n",
     );
-    let out = ava(home.path()).args(["text", "--json"]).arg(&f).assert().success();
+    let out = ava(home.path())
+        .args(["text", "--json"])
+        .arg(&f)
+        .assert()
+        .success();
     let rec: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(rec["format"], "mbox");
     let text = rec["text"].as_str().unwrap();
-    assert!(text.contains("----- message 1 -----\nFrom: jan@example.pl\n"), "{text}");
+    assert!(
+        text.contains("----- message 1 -----\nFrom: jan@example.pl\n"),
+        "{text}"
+    );
     assert!(text.contains("Subject: second"), "{text}");
     assert!(text.contains("Spotkanie o 20:00."), "{text}");
     assert!(!text.contains("<p>") && !text.contains("x()"), "{text}");

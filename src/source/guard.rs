@@ -4,6 +4,8 @@
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
 thread_local! {
     /// Set while a decoder runs on this thread: its panics are reported as errors, so the
@@ -47,6 +49,39 @@ pub fn catch<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, 
         }
     }
 }
+
+/// Run `f` on a thread of its own with a large stack, and give up after `limit`: a hostile
+/// file must not hang a batch. On timeout the thread is left behind (it ends with the
+/// process) and this input fails.
+pub fn timed<T: Send + 'static>(
+    what: &'static str,
+    limit: Duration,
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name(format!("ava-{what}"))
+        .stack_size(STACK)
+        .spawn(move || {
+            let _ = tx.send(catch(what, f));
+        })
+        .map_err(|e| format!("cannot start the {what} reader: {e}"))?;
+    match rx.recv_timeout(limit) {
+        Ok(r) => r,
+        Err(RecvTimeoutError::Timeout) => Err(format!(
+            "gave up reading the {what} after {} s (damaged, or built to stall readers)",
+            limit.as_secs()
+        )),
+        Err(RecvTimeoutError::Disconnected) => {
+            Err(format!("the {what} reader stopped without an answer"))
+        }
+    }
+}
+
+/// Stack for decoder threads: font programs, nested form objects and element trees are
+/// walked recursively, and deep but finite nesting must not overflow the stack (only
+/// address space is reserved; pages are used as touched).
+const STACK: usize = 256 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {

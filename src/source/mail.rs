@@ -105,7 +105,7 @@ pub fn read(bytes: &[u8], format: Format, keep: bool) -> Result<(Extracted, Atta
                 &mut out.text,
                 &mut attachments,
                 keep,
-                &format!("message{n}/"),
+                &format!("message{n}-"),
             )?;
         }
         if n == 0 {

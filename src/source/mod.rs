@@ -32,7 +32,7 @@ pub const MAX_TEXT_BYTES: usize = 512 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
-    /// Display name: the path as given, or "-" for stdin; attachments are `mail.eml/name`.
+    /// Display name: the path as given, or "-" for stdin; attachments are `mail.eml#name`.
     pub name: String,
     pub path: Option<PathBuf>,
     pub text: String,
@@ -241,7 +241,7 @@ fn decode_nested(
     };
     let mut docs = vec![doc];
     for (att_name, bytes) in attachments {
-        let full = format!("{name}/{att_name}");
+        let full = format!("{name}#{att_name}");
         if depth >= MAX_NESTING {
             docs[0]
                 .warnings

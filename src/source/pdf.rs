@@ -14,33 +14,10 @@ const MAX_PAGES: usize = 20_000;
 /// report takes seconds; a hostile one can loop through its object graph).
 const TIME_LIMIT: Duration = Duration::from_secs(300);
 
-/// Stack for the reader's thread: font programs and nested form objects are walked
-/// recursively, and a deep but finite nesting must not overflow the stack.
-const STACK: usize = 256 * 1024 * 1024;
-
-/// Read on a thread of its own so that the time limit holds; on timeout the thread is left
-/// behind (it ends with the process) and this input fails.
+/// Read on a thread of its own so that the time limit holds.
 pub fn read(bytes: &[u8]) -> Result<Extracted, String> {
     let owned = bytes.to_vec();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("ava-pdf".into())
-        .stack_size(STACK)
-        .spawn(move || {
-            let r = super::guard::catch("pdf", || read_now(&owned));
-            let _ = tx.send(r);
-        })
-        .map_err(|e| format!("cannot start the PDF reader: {e}"))?;
-    match rx.recv_timeout(TIME_LIMIT) {
-        Ok(r) => r,
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(format!(
-            "gave up reading the PDF after {} s (damaged, or built to stall readers)",
-            TIME_LIMIT.as_secs()
-        )),
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-            Err("the PDF reader stopped without an answer".into())
-        }
-    }
+    super::guard::timed("pdf", TIME_LIMIT, move || read_now(&owned))
 }
 
 pub(super) fn read_now(bytes: &[u8]) -> Result<Extracted, String> {
@@ -88,6 +65,11 @@ pub(super) fn read_now(bytes: &[u8]) -> Result<Extracted, String> {
              does not do; run it through an OCR tool (e.g. ocrmypdf) and give ava the result",
             pages.len()
         ));
+    }
+    // The last page's closing blank line ends nothing.
+    while out.text.ends_with("\n\n") {
+        out.text.pop();
+        out.origins.pop();
     }
     for (n, e) in &failed {
         out.warnings.push(format!(
