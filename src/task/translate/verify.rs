@@ -39,7 +39,9 @@ static DATE_OR_TIME: LazyLock<Regex> = LazyLock::new(|| {
 static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+").expect("valid"));
 static PREFACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?:sure[,!.]?\s*)?(?:here\s+is|here's|below\s+is)\b[^\n]{0,80}(?:translation|translated)[^\n]{0,80}:\s*\n|^\s*(?:english\s+)?translation\s*:\s*\n?",
+        // "Here is the translation…:", "The translation of the Polish text into English
+        // is:", "English translation:" — a lead-in ending in a colon, on its own line or not.
+        r"(?i)^\s*(?:sure[,!.]?\s*)?(?:(?:here\s+is|here's|below\s+is)\b[^\n]{0,80}\btranslat[^\n]{0,80}:|(?:the\s+)?(?:\w+\s+)?translation\b[^\n:]{0,80}:)\s*",
     )
     .expect("valid preface pattern")
 });
@@ -79,6 +81,15 @@ pub fn clean(answer: &str) -> String {
             }
         }
         t = t.replace("<text>", "").replace("</text>", "");
+        // Quotes around the whole answer.
+        for (open, close) in [('"', '"'), ('“', '”'), ('„', '”')] {
+            if t.len() > 2 && t.starts_with(open) && t.ends_with(close) {
+                let inner = &t[open.len_utf8()..t.len() - close.len_utf8()];
+                if !inner.contains(open) && !inner.contains(close) {
+                    t = inner.trim().to_string();
+                }
+            }
+        }
     }
     t.trim().to_string()
 }
@@ -507,5 +518,11 @@ mod tests {
         assert_eq!(clean("<text>\nHello.\n</text>"), "Hello.");
         assert_eq!(clean("```text\nHello.\n```"), "Hello.");
         assert_eq!(clean("Here is the man."), "Here is the man.");
+        assert_eq!(
+            clean("The translation of the Polish text into English is: \"On 17.12.2013.\""),
+            "On 17.12.2013."
+        );
+        assert_eq!(clean("English translation:\nHello."), "Hello.");
+        assert_eq!(clean("The man said \"yes\"."), "The man said \"yes\".");
     }
 }
