@@ -386,7 +386,15 @@ fn entity_rows_as_csv_with_one_header_for_several_files() {
     let a = write(home.path(), "a.txt", "Anna Kowalska, tel. 601 234 567.\n");
     let b = write(home.path(), "b.txt", "Write to x@example.org, please.\n");
     let out = ava(home.path(), &server)
-        .args(["process", "--template", "entities", "--format", "csv"])
+        .args([
+            "--region",
+            "PL",
+            "process",
+            "--template",
+            "entities",
+            "--format",
+            "csv",
+        ])
         .arg(&a)
         .arg(&b)
         .assert()
