@@ -489,7 +489,9 @@ fn every_builtin_parses_and_renders() {
                 "{name} leaves blank runs:\n{}",
                 r.user
             );
-            if name != "chat" {
+            // chat and translate send one user turn: small models follow a single short
+            // instruction better than a system prompt (bench/RESULTS.md, translation).
+            if name != "chat" && name != "translate" {
                 assert!(!r.system.is_empty(), "{name}");
             }
         }
@@ -528,9 +530,9 @@ fn builtin_specifics() {
         )
         .unwrap();
     assert!(
-        r.system.contains("from Polish into English"),
+        r.user.contains("Translate this Polish text into English"),
         "{}",
-        r.system
+        r.user
     );
     assert_eq!(t.combine, Combine::Concat);
 
