@@ -36,6 +36,9 @@ fn label(kind: EntityKind) -> Option<&'static str> {
     })
 }
 
+static PHONE_SHAPED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\+?\(?\d[\d ().-]{7,20}\d").unwrap_or_else(|_| unreachable!()));
+
 /// The run's mapping: value ↔ placeholder.
 #[derive(Debug, Default)]
 pub struct Pseudonyms {
@@ -91,9 +94,31 @@ impl Pseudonyms {
     /// `text` with every value found replaced; the placeholders used, in order.
     pub fn redact(&mut self, text: &str, region: &str) -> (String, BTreeSet<String>) {
         let mut spans: Vec<(usize, usize, &'static str, String)> = Vec::new();
-        for e in super::patterns::extract(text, 1, region) {
-            if let Some(l) = label(e.kind) {
-                spans.push((e.byte_start, e.byte_end, l, e.normalized));
+        // Read once with the configured region and once with none: a region guessed from the
+        // prompt's wording can rule out a national number that the no-region reading keeps as
+        // ambiguous, and over-redacting is the safe side. Overlaps are dropped below.
+        let readings = [region, "none"];
+        for (i, r) in readings.iter().enumerate() {
+            if i > 0 && *r == region {
+                continue;
+            }
+            for e in super::patterns::extract(text, 1, r) {
+                if let Some(l) = label(e.kind) {
+                    spans.push((e.byte_start, e.byte_end, l, e.normalized));
+                }
+            }
+        }
+        // A safety net under the validated finders: a phone-shaped run of 9–15 digits that
+        // no finder claimed (a national number the region rules left out) is still redacted.
+        // Over-redacting costs a placeholder; under-redacting sends a number to the server.
+        for m in PHONE_SHAPED.find_iter(text) {
+            let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+            let glued = text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '/');
+            if (9..=15).contains(&digits.len()) && !glued {
+                spans.push((m.start(), m.end(), "PHONE", digits));
             }
         }
         if let Some(re) = &self.terms_re {
