@@ -145,6 +145,10 @@ pub struct GlobalOpts {
     /// still flagged on stderr and in --json)
     #[arg(long, global = true)]
     pub best_effort: bool,
+    /// How summarize uses a model: grounded (key sentences shortened one by one, each checked),
+    /// whole (the model reads the whole document), auto (grounded on the local engine)
+    #[arg(long, global = true, value_enum)]
+    pub summary_mode: Option<crate::task::summary::Mode>,
     /// Context size in tokens (local engine; overrides the model's own)
     #[arg(long, global = true)]
     pub ctx_size: Option<u32>,

@@ -36,6 +36,8 @@ pub struct Settings {
     /// Exit 0 even when parts of an answer could not be verified against the source (they
     /// are still flagged on stderr and in `--json`).
     pub best_effort: bool,
+    /// How `summarize` uses a language model (see `task::summary::Mode`).
+    pub summary_mode: crate::task::summary::Mode,
 }
 
 impl Default for Settings {
@@ -59,6 +61,7 @@ impl Default for Settings {
             region: "PL".into(),
             history: true,
             best_effort: false,
+            summary_mode: crate::task::summary::Mode::Auto,
         }
     }
 }
@@ -88,6 +91,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("AVA_TIMEOUT", "timeout"),
     ("AVA_REGION", "region"),
     ("AVA_BEST_EFFORT", "best_effort"),
+    ("AVA_SUMMARY_MODE", "summary_mode"),
 ];
 
 #[derive(Debug, Clone)]
@@ -158,6 +162,7 @@ fn serialize_settings(s: &Settings) -> Map<String, Value> {
     put("region", s.region.clone().into());
     put("history", s.history.into());
     put("best_effort", s.best_effort.into());
+    put("summary_mode", s.summary_mode.as_str().into());
     m
 }
 
@@ -358,6 +363,10 @@ fn flag_layer(f: &GlobalOpts) -> Map<String, Value> {
     if f.best_effort {
         put("best_effort", true.into());
     }
+    put(
+        "summary_mode",
+        f.summary_mode.map(|m| m.as_str().to_string()).into(),
+    );
     m
 }
 
@@ -407,6 +416,7 @@ const KNOWN_KEYS: &[&str] = &[
     "region",
     "history",
     "best_effort",
+    "summary_mode",
 ];
 
 /// Parse config TOML; the error is one line with the line number.
@@ -468,6 +478,7 @@ pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-lin
 # region = "PL"              # phone numbers without a country code
 # history = true             # keep REPL history on disk (it can hold case data)
 # best_effort = false         # exit 0 even when parts of an answer could not be verified
+# summary_mode = "auto"       # auto | grounded | whole: how summarize uses a model (see README)
 
 # Select with --profile NAME, AVA_PROFILE, or `profile = "NAME"` above.
 # [profiles.onprem]

@@ -96,7 +96,7 @@ fn strings(v: &Value) -> Vec<String> {
 
 /// Where things are in the document: its text, and the normalized values the deterministic
 /// extractors found, with their first line.
-struct Index<'a> {
+pub struct Index<'a> {
     text: &'a str,
     region: &'a str,
     /// Line starts, for turning byte offsets into line numbers.
@@ -105,7 +105,7 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(text: &'a str, region: &'a str) -> Self {
+    pub fn new(text: &'a str, region: &'a str) -> Self {
         let mut normalized = HashMap::new();
         for e in patterns::extract(text, 1, region) {
             normalized.entry(e.normalized).or_insert(e.line);
@@ -121,7 +121,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn line_of(&self, value: &str) -> Option<usize> {
+    pub fn line_of(&self, value: &str) -> Option<usize> {
         if let Some(&line) = self.normalized.get(value) {
             return Some(line);
         }
