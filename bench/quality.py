@@ -168,6 +168,55 @@ def has_preface(text):
     return bool(PREFACE.match(norm(first)))
 
 
+NUM_TOKEN = re.compile(r"\d[\d.,:/\-]*\d|\d")
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+NOT_NAMES = set("""january february march april may june july august september october november
+december monday tuesday wednesday thursday friday saturday sunday i""".split())
+
+
+def number_forms(tok):
+    """Digits of a number, separators dropped, with and without a 1–2 digit decimal part."""
+    digits = re.sub(r"\D", "", tok).lstrip("0")
+    out = {digits}
+    m = re.match(r"^(.*\d)[.,](\d{1,2})$", tok)
+    if m:
+        out.add(re.sub(r"\D", "", m.group(1)).lstrip("0"))
+    return out
+
+
+def unsupported(summary, source):
+    """Values in a summary that do not occur in its source: numbers (compared as digits, so
+    "500 000" matches "500.000,00" only as 500000 / 50000000) and capitalised words other than
+    a line's first word (compared by stem: all but the last 3 letters, at least 4). A check
+    independent of ava's own (src/task/summary/verify.rs), less lenient on dates and amounts
+    written in other forms, so it errs towards counting."""
+    src_nums = set()
+    for t in NUM_TOKEN.findall(source):
+        src_nums |= number_forms(t)
+        src_nums |= {r.lstrip("0") for r in re.findall(r"\d+", t)}
+    src_words = sorted({w.lower() for w in WORD.findall(source)})
+    import bisect
+
+    def has_stem(w):
+        w = w.lower()
+        stem = w if len(w) <= 4 else w[:max(4, len(w) - 3)]
+        i = bisect.bisect_left(src_words, stem)
+        return i < len(src_words) and src_words[i].startswith(stem)
+
+    missing = []
+    for line in summary.splitlines():
+        for t in NUM_TOKEN.findall(line):
+            if not (number_forms(t) & src_nums):
+                missing.append(t)
+        for k, m in enumerate(re.finditer(r"(?<![.!?]\s)\b" + WORD.pattern, line)):
+            w = m.group(0)
+            if k == 0 or not w[0].isupper() or len(w) < 2 or w.lower() in NOT_NAMES:
+                continue
+            if not has_stem(w):
+                missing.append(w)
+    return missing
+
+
 def clean_lines(out):
     return [LINE_REF.sub("", l).strip() for l in out.splitlines() if l.strip()]
 
@@ -430,6 +479,10 @@ def evaluate(args, docs, runs):
                     # their definitions can change without running the models again.
                     cell.update({k: run[k] for k in ("exit", "seconds", "peak_rss_kb")})
                     cell.update(loop=loops(text, doc["text"]), preface=has_preface(text))
+                    cell["unsupported"] = unsupported(text, doc["text"])
+                    m = re.search(r"(\d+) of (\d+) summary lines are the document's own",
+                                  run.get("stderr_tail") or "")
+                    cell["fallback_lines"] = (int(m.group(1)), int(m.group(2))) if m else None
                 if at_b is not None:
                     cell["hits_at_b"] = score(" ".join(words_of(text)[:budget]), facts)[0]
                     own = len(words_of(text))
@@ -490,8 +543,8 @@ def print_report(args, docs, rows, cols):
             print(f"\n**{length}, {gname} ({len(gdocs)} docs)**\n")
             print("| system | docs | mean recall | builtin, same docs | recall @B | words (mean) | "
                   "lead@own words | beats lead-N | ties | fails | loops | prefaces | "
-                  "s/doc mean | s max | peak RSS max |")
-            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+                  "s/doc mean | s max | peak RSS max | unsupported values | outputs with one |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             summary[length][gname] = {}
             for c in present:
                 xs = [(d, rows[(d["name"], length)][c]) for d in gdocs
@@ -536,10 +589,15 @@ def print_report(args, docs, rows, cols):
                              f"{s['peak_rss_mb_max']:.0f} MB") if runs_ else " | ".join("–" * 6)
                 beat = "–" if c == "lead" else f"{wins}/{len(cmp)} ({pct(wins / len(cmp))})" \
                     if cmp else "–"
+                uns = [len(x["unsupported"]) for _, x in xs if "unsupported" in x]
+                s["unsupported_values"] = sum(uns) if uns else None
+                s["outputs_with_unsupported"] = sum(u > 0 for u in uns) if uns else None
+                uns_cells = f"{sum(uns)} | {sum(u > 0 for u in uns)}/{len(uns)}" if uns \
+                    else "– | –"
                 print(f"| {c} | {len(xs)} | **{pct(s['mean_recall'])}** | {pct(same)} | "
                       f"{pct(s['recall_at_b']) if at_b else '–'} | {s['mean_words']:.0f} | "
                       f"{pct(s['lead_at_own']) if lead_own else '–'} | {beat} | "
-                      f"{ties if c != 'lead' else '–'} | {run_cells} |")
+                      f"{ties if c != 'lead' else '–'} | {run_cells} | {uns_cells} |")
     return summary
 
 
@@ -549,7 +607,11 @@ def show(args, docs, rows):
             for c, x in rows[(d["name"], length)].items():
                 print(f"--- {d['name']} / {length} / {c} ({x['words']} words, "
                       f"{x['hits']}/{x['total']} facts"
-                      + (f", exit {x['exit']}, {x['seconds']} s" if "exit" in x else "") + ")")
+                      + (f", exit {x['exit']}, {x['seconds']} s" if "exit" in x else "")
+                      + (f", fallback lines {x['fallback_lines']}" if x.get("fallback_lines")
+                         else "")
+                      + (f", unsupported {x['unsupported']}" if x.get("unsupported") else "")
+                      + ")")
                 for l in x["text"].splitlines():
                     print("   ", l)
                 for f in x["missed"]:

@@ -159,6 +159,10 @@ pub struct GlobalOpts {
     /// File of extra terms to redact (names, places), one per line; implies --redact
     #[arg(long, global = true, value_name = "FILE")]
     pub redact_terms: Option<PathBuf>,
+    /// How summarize uses a model: grounded (key sentences shortened one by one, each checked),
+    /// whole (the model reads the whole document), auto (grounded on the local engine)
+    #[arg(long, global = true, value_enum)]
+    pub summary_mode: Option<crate::task::summary::Mode>,
     /// Context size in tokens (local engine; overrides the model's own)
     #[arg(long, global = true)]
     pub ctx_size: Option<u32>,

@@ -57,6 +57,8 @@ pub struct Settings {
     pub allow_audit_off: bool,
     /// The audit log is rotated (renamed `audit.jsonl.N`) when it reaches this size.
     pub audit_max_bytes: u64,
+    /// How `summarize` uses a language model (see `task::summary::Mode`).
+    pub summary_mode: crate::task::summary::Mode,
 }
 
 impl Default for Settings {
@@ -89,6 +91,7 @@ impl Default for Settings {
             api_key_cmd: None,
             allow_audit_off: false,
             audit_max_bytes: crate::audit::DEFAULT_MAX_BYTES,
+            summary_mode: crate::task::summary::Mode::Auto,
         }
     }
 }
@@ -122,6 +125,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("AVA_ATTACHMENTS", "attachments"),
     ("AVA_NETWORK", "network"),
     ("AVA_REDACT", "redact"),
+    ("AVA_SUMMARY_MODE", "summary_mode"),
 ];
 
 #[derive(Debug, Clone)]
@@ -203,6 +207,7 @@ fn serialize_settings(s: &Settings) -> Map<String, Value> {
     put("api_key_cmd", s.api_key_cmd.clone().into());
     put("allow_audit_off", s.allow_audit_off.into());
     put("audit_max_bytes", s.audit_max_bytes.into());
+    put("summary_mode", s.summary_mode.as_str().into());
     m
 }
 
@@ -442,6 +447,10 @@ fn flag_layer(f: &GlobalOpts) -> Map<String, Value> {
             .map(|p| p.display().to_string())
             .into(),
     );
+    put(
+        "summary_mode",
+        f.summary_mode.map(|m| m.as_str().to_string()).into(),
+    );
     m
 }
 
@@ -530,6 +539,7 @@ const KNOWN_KEYS: &[&str] = &[
     "api_key_cmd",
     "allow_audit_off",
     "audit_max_bytes",
+    "summary_mode",
 ];
 
 /// Parse config TOML; the error is one line with the line number.
@@ -602,6 +612,7 @@ pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-lin
 # redact_terms = "~/case/names.txt"             # extra terms to redact, one per line
 # allow_audit_off = false    # let AVA_AUDIT_LOG=off turn the audit log off
 # audit_max_bytes = 16777216 # rotate the audit log (audit.jsonl.N) at this size
+# summary_mode = "auto"       # auto | grounded | whole: how summarize uses a model (see README)
 
 # Select with --profile NAME, AVA_PROFILE, or `profile = "NAME"` above.
 # [profiles.onprem]

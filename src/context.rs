@@ -212,13 +212,15 @@ impl Context {
             overlap: self.global.overlap,
             max_input_tokens: self.global.max_input_tokens,
         };
-        Pipeline::new(
+        let mut p = Pipeline::new(
             engine,
             &self.store,
             self.base_params(),
             self.config.settings.region.clone(),
             long,
             self.config.settings.ctx_size,
-        )
+        );
+        p.summary_mode = self.config.settings.summary_mode;
+        p
     }
 }

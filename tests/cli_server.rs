@@ -92,8 +92,9 @@ fn answer_stopped_by_max_tokens_is_not_passed_off_as_complete() {
         .args(["summarize", "--max-tokens", "2"])
         .arg(&f)
         .assert()
-        .code(75)
+        .code(3)
         .stdout(predicate::str::contains("One two"))
+        .stdout(predicate::str::ends_with("Some report. [L1]\n"))
         .stderr(predicate::str::contains("token limit"));
 }
 
@@ -509,13 +510,147 @@ fn a_looping_answer_is_stopped_and_called_a_loop_not_a_length_problem() {
         .arg(&f)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(65));
+    // What streamed before the loop was caught is unchecked: exit 3 unless --best-effort.
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("repeating itself"), "{err}");
     assert!(!err.contains("max-tokens"), "{err}");
-    // Stopped at the third copy, not after forty.
-    let shown = String::from_utf8_lossy(&out.stdout)
-        .matches("charged with fraud")
-        .count();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Stopped at the third copy, not after forty…
+    let shown = stdout.matches("charged with fraud").count();
     assert!(shown < 5, "{shown} copies printed");
+    // …and the built-in summary follows, so the user is not left with nothing.
+    assert!(
+        stdout.ends_with("Six defendants were charged. [L1]\n"),
+        "{stdout}"
+    );
+    assert!(err.contains("built-in extractive summary follows"), "{err}");
+}
+
+/// A short release of three sentences long enough to be shortened by the grounded summary.
+const RELEASE: &str = "On 12 March 2024 officers of the Radom police arrested Jan Kowalski, aged 34, \
+after a chase through the old town that lasted nearly twenty minutes.\n\
+The court ordered him to pay 5,000 euros to the victim, an elderly woman who had handed \
+her savings to a caller pretending to be a police officer.\n\
+Officers also seized a grey Audi with registration WR 12345 and two phones that the \
+suspect had used to call his victims over several weeks.\n";
+
+/// The fake model's shortened version of each sentence of [`RELEASE`]; the second one
+/// invents an amount.
+fn shortening_model(req: &serde_json::Value) -> String {
+    let user = common::mock_openai::last_user_message(req);
+    if user.contains("chase") {
+        "Here is the shortened sentence:\nOn 12 March 2024 Radom police arrested Jan Kowalski after a chase.".into()
+    } else if user.contains("5,000 euros") {
+        "The court ordered him to pay 7,500 euros to the victim.".into()
+    } else {
+        "Officers seized a grey Audi WR 12345 and two phones.".into()
+    }
+}
+
+#[test]
+fn grounded_summary_shortens_each_key_sentence_and_replaces_one_with_an_invented_amount() {
+    let server = MockServer::start(vec![Reply::compute(shortening_model)]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", RELEASE);
+    let out = ava(home.path(), &server)
+        .args([
+            "--summary-mode",
+            "grounded",
+            "summarize",
+            "--length",
+            "short",
+        ])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Checked model sentences, preface removed, each with its source line.
+    assert!(
+        stdout
+            .contains("On 12 March 2024 Radom police arrested Jan Kowalski after a chase. [L1]\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Officers seized a grey Audi WR 12345 and two phones. [L3]"));
+    // The invented amount is never printed: the document's own sentence stands in its place.
+    assert!(!stdout.contains("7,500"), "{stdout}");
+    assert!(stdout.contains("pay 5,000 euros to the victim"), "{stdout}");
+    assert!(
+        stderr.contains("\"7,500 euros\" not in the document"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 of 3 summary lines"), "{stderr}");
+    // Each sentence went to the model alone.
+    assert_eq!(server.chat_requests().len(), 3);
+}
+
+#[test]
+fn grounded_summary_reasons_are_in_the_json_record() {
+    let server = MockServer::start(vec![Reply::compute(shortening_model)]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", RELEASE);
+    let out = ava(home.path(), &server)
+        .args(["--summary-mode", "grounded", "--json", "summarize"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = rec["warnings"].to_string();
+    assert!(warnings.contains("sentence 2 [L2]"), "{warnings}");
+    assert!(warnings.contains("7,500 euros"), "{warnings}");
+    assert_eq!(rec["unverified"], serde_json::json!([]));
+}
+
+#[test]
+fn grounded_summary_of_a_looping_model_falls_back_to_the_document_and_says_so() {
+    let copy = "They were ordered detained and charged with fraud. ";
+    let pieces: Vec<&str> = std::iter::repeat_n(copy, 40).collect();
+    let server = MockServer::start(vec![Reply::stream(&pieces)]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", RELEASE);
+    let out = ava(home.path(), &server)
+        .args(["--summary-mode", "grounded", "summarize"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stdout.contains("charged with fraud"), "{stdout}");
+    assert!(
+        stdout.contains("arrested Jan Kowalski, aged 34"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stderr.contains("repeated itself"), "{stderr}");
+    assert!(stderr.contains("3 of 3 summary lines"), "{stderr}");
+}
+
+#[test]
+fn whole_document_summary_with_an_invented_amount_is_flagged_and_exits_3() {
+    let server = MockServer::start(vec![Reply::text(
+        "Jan Kowalski was arrested in Radom and must pay 9,000 euros.",
+    )]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", RELEASE);
+    let out = ava(home.path(), &server)
+        .args(["--json", "summarize"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        rec["unverified"].to_string().contains("9,000 euros"),
+        "{rec}"
+    );
+    ava(home.path(), &server)
+        .args(["--best-effort", "summarize"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("9,000 euros"));
 }

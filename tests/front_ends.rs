@@ -29,7 +29,7 @@ fn served(home: &Path, server: &MockServer) -> Command {
 }
 
 #[test]
-fn an_answer_cut_at_the_token_limit_fails_the_same_way_in_both() {
+fn an_answer_cut_at_the_token_limit_falls_back_the_same_way_in_both() {
     let server = MockServer::start(vec![
         Reply::stream(&["One ", "two"]).finish_reason("length"),
         Reply::stream(&["One ", "two"]).finish_reason("length"),
@@ -46,7 +46,8 @@ fn an_answer_cut_at_the_token_limit_fails_the_same_way_in_both() {
         &["/summarize r.txt"],
     );
     for (who, o) in [("command", &one_shot), ("REPL", &session)] {
-        assert_eq!(o.status.code(), Some(75), "{who}: {}", stderr(o));
+        // The built-in summary follows the unchecked partial answer: exit 3, not nothing.
+        assert_eq!(o.status.code(), Some(3), "{who}: {}", stderr(o));
         assert!(
             stderr(o).contains("r.txt: the answer reached the token limit (2)"),
             "{who}: {}",
@@ -55,6 +56,11 @@ fn an_answer_cut_at_the_token_limit_fails_the_same_way_in_both() {
         assert!(
             stdout(o).contains("One two"),
             "{who}: the partial answer stays"
+        );
+        assert!(
+            stdout(o).contains("Some report. [L1]"),
+            "{who}: the built-in summary follows: {}",
+            stdout(o)
         );
     }
 }

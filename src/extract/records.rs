@@ -97,7 +97,7 @@ fn strings(v: &Value) -> Vec<String> {
 
 /// Where things are in the document: its text, and the normalized values the deterministic
 /// extractors found, with their first line.
-struct Index<'a> {
+pub struct Index<'a> {
     text: &'a str,
     /// The document's region, resolved once ("none" when it has none): a value is read as
     /// the document's own numbers are.
@@ -108,7 +108,7 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(text: &'a str, region: &str) -> Self {
+    pub fn new(text: &'a str, region: &str) -> Self {
         let setting = RegionSetting::parse(region).unwrap_or(RegionSetting::Off);
         let doc = crate::text::region::resolve(setting, text);
         let mut normalized = HashMap::new();
@@ -126,7 +126,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn line_of(&self, value: &str) -> Option<usize> {
+    pub fn line_of(&self, value: &str) -> Option<usize> {
         if let Some(&line) = self.normalized.get(value) {
             return Some(line);
         }

@@ -10,6 +10,7 @@
 use super::budget::{self, Budget};
 use super::longdoc;
 use super::report::Reporter;
+use super::summary;
 use super::{Job, Outcome, Prepared};
 use crate::engine::{Engine, GenParams};
 use crate::error::{Error, Result};
@@ -31,6 +32,8 @@ pub struct Pipeline<'a> {
     pub long: longdoc::Settings,
     /// The context size the user set, if any (else the engine's or server's own).
     pub ctx_size: Option<u32>,
+    /// How `summarize` uses a model (grounded sentence by sentence, or the whole document).
+    pub summary_mode: summary::Mode,
     /// The model's window and token counter, once worked out, when they are kept across
     /// documents (the REPL); otherwise each document that may not fit works them out anew,
     /// calibrated on its own text.
@@ -89,6 +92,7 @@ impl<'a> Pipeline<'a> {
             region,
             long,
             ctx_size,
+            summary_mode: summary::Mode::default(),
             budget: Mutex::new(None),
             keep_budget: false,
         }
@@ -173,7 +177,45 @@ impl<'a> Pipeline<'a> {
             });
         }
 
-        let (value, outcome) = match self.long_budget(&prepared, doc, reporter).await {
+        let summarizing = match job {
+            Job::Summarize {
+                length,
+                format,
+                lang,
+            } if prepared.model_call && engine.capabilities().language_model => {
+                Some((*length, format.as_str(), lang.as_deref().unwrap_or("")))
+            }
+            _ => None,
+        };
+        if let Some((length, format, lang)) = summarizing
+            && self.summary_mode.grounded_on(engine)
+        {
+            let req = summary::Request {
+                length,
+                format,
+                lang,
+                base: &self.base,
+                region: &self.region,
+            };
+            let g = summary::grounded(engine, &req, &doc.name, &doc.text, &mut forward, reporter)
+                .await?;
+            warnings.extend(g.warnings);
+            return Ok(Answer {
+                template: prepared.template,
+                outcome: Outcome {
+                    text: g.text,
+                    finish_reason: Some("stop".into()),
+                    prompt_tokens: Some(g.prompt_tokens),
+                    completion_tokens: Some(g.completion_tokens),
+                },
+                value: None,
+                report: None,
+                warnings,
+                unverified: Vec::new(),
+            });
+        }
+
+        let run = match self.long_budget(&prepared, doc, reporter).await {
             Some(budget) => {
                 let runner = longdoc::Runner {
                     engine: self.engine.clone(),
@@ -183,20 +225,75 @@ impl<'a> Pipeline<'a> {
                     settings: self.long.clone(),
                     reporter,
                 };
-                let l = runner.run(job, &prepared, doc, &mut forward).await?;
-                for n in l
-                    .notes
-                    .iter()
-                    .filter(|n| n.starts_with("--max-input-tokens"))
-                {
-                    reporter.warn(&format!("{}: {n}", doc.name));
+                match runner.run(job, &prepared, doc, &mut forward).await {
+                    Err(e) => Err(e),
+                    Ok(l) => {
+                        for n in l
+                            .notes
+                            .iter()
+                            .filter(|n| n.starts_with("--max-input-tokens"))
+                        {
+                            reporter.warn(&format!("{}: {n}", doc.name));
+                        }
+                        warnings.extend(l.notes);
+                        Ok((l.value, l.outcome))
+                    }
                 }
-                warnings.extend(l.notes);
-                (l.value, l.outcome)
             }
             None => {
                 self.one_request(&prepared, doc, &mut forward, reporter)
-                    .await?
+                    .await
+            }
+        };
+        let mut unverified = Vec::new();
+        let (value, outcome) = match (run, summarizing) {
+            // A summary the model could not finish: the built-in one takes its place.
+            // Only the model's own failures: a connection cut off mid-answer is a temporary
+            // failure worth retrying (exit 75), not a reason to print something else. The
+            // task layer's token-limit errors are the `Truncated` ones naming the limit.
+            (Err(e @ (Error::Repetition(_) | Error::Truncated(_))), Some((length, ..))) if !matches!(&e, Error::Truncated(m) if !m.contains("token limit")) =>
+            {
+                let w = format!(
+                    "{e}; the built-in extractive summary follows instead (--summary-mode grounded avoids this)"
+                );
+                reporter.warn(&w);
+                warnings.push(w);
+                unverified.push(Unverified {
+                    lines: None,
+                    reason: "the model's unfinished answer printed before the built-in summary was not checked".into(),
+                });
+                let mut text = String::from("\n");
+                for s in crate::text::summarizer::summarize(&doc.text, 1, length) {
+                    text.push_str(&crate::text::summarizer::format_line(&s));
+                    text.push('\n');
+                }
+                forward(&text)?;
+                (
+                    None,
+                    Outcome {
+                        text,
+                        finish_reason: Some("stop".into()),
+                        ..Outcome::default()
+                    },
+                )
+            }
+            (run, _) => {
+                let (value, outcome) = run?;
+                if let Some((_, _, lang)) = summarizing {
+                    for reason in summary::check_whole(
+                        &outcome.text,
+                        &doc.text,
+                        &self.region,
+                        !lang.is_empty(),
+                    ) {
+                        reporter.warn(&format!("{}: {reason}", doc.name));
+                        unverified.push(Unverified {
+                            lines: None,
+                            reason,
+                        });
+                    }
+                }
+                (value, outcome)
             }
         };
 
@@ -258,7 +355,7 @@ impl<'a> Pipeline<'a> {
             value,
             report,
             warnings,
-            unverified: Vec::new(),
+            unverified,
         })
     }
 

@@ -8,6 +8,7 @@ pub mod chunk;
 pub mod longdoc;
 pub mod repetition;
 pub mod report;
+pub mod summary;
 pub mod translate;
 
 pub use check::{check_answer, checked_answer, parse_json_answer, repair_messages};

@@ -1,0 +1,255 @@
+//! Is a sentence a model wrote supported by the document? Every value a reader would take
+//! as a fact — an entity the extractors recognise (date, amount, phone, e-mail, IBAN, plate…),
+//! any other number, and every capitalised word inside the sentence (names of people, places,
+//! organisations) — must occur in the document. Paraphrase in lower-case words cannot be
+//! checked this way; values can, and they are what an invented summary gets wrong.
+
+use crate::extract::records::Index;
+use crate::text::entity::EntityKind;
+use crate::text::patterns;
+use std::collections::HashSet;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Capitalised words that are not names: month and weekday names (a date the model wrote
+/// out is checked as a date), and words that start sentences or quotes in the languages
+/// case material arrives in.
+const NOT_NAMES: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "januar",
+    "februar",
+    "märz",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "i",
+];
+
+/// The document, indexed once for checking many sentences.
+pub struct Source<'a> {
+    index: Index<'a>,
+    region: &'a str,
+    /// Lower-cased words of the document, sorted, for prefix lookups (inflected names).
+    words: Vec<String>,
+    /// Digits of every number in the document, separators removed, with and without a
+    /// decimal part (`500.000,00` → `50000000` and `500000`), and each run of digits alone.
+    numbers: HashSet<String>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(text: &'a str, region: &'a str) -> Self {
+        let mut words: Vec<String> = text.unicode_words().map(str::to_lowercase).collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut numbers = HashSet::new();
+        for token in text.split_whitespace() {
+            if token.bytes().any(|b| b.is_ascii_digit()) {
+                for v in number_forms(token) {
+                    numbers.insert(v);
+                }
+                for run in token.split(|c: char| !c.is_ascii_digit()) {
+                    if !run.is_empty() {
+                        numbers.insert(run.trim_start_matches('0').to_string());
+                    }
+                }
+            }
+        }
+        Self {
+            index: Index::new(text, region),
+            region,
+            words,
+            numbers,
+        }
+    }
+
+    /// The values of `sentence` that do not occur in the document, as written in the
+    /// sentence. `names`: also check capitalised words (off when the sentence is in another
+    /// language than the document, where ordinary words are capitalised differently).
+    pub fn unsupported(&self, sentence: &str, names: bool) -> Vec<String> {
+        let mut missing = Vec::new();
+        let entities = patterns::extract(sentence, 1, self.region);
+        for e in &entities {
+            let found = self.index.line_of(&e.value).is_some()
+                || self.index.line_of(&e.normalized).is_some()
+                // "500 000 zł" for "500.000,00 zł": the same number, written differently.
+                || (e.kind == EntityKind::Amount && self.has_number(&number_of(&e.value)));
+            if !found {
+                missing.push(e.value.clone());
+            }
+        }
+        let covered = |start: usize, end: usize| {
+            entities
+                .iter()
+                .any(|e| start < e.byte_end && e.byte_start < end)
+        };
+        let mut first = true;
+        for (start, word) in sentence.unicode_word_indices() {
+            let end = start + word.len();
+            let is_first = std::mem::replace(&mut first, false);
+            if covered(start, end) {
+                continue;
+            }
+            if word.bytes().any(|b| b.is_ascii_digit()) {
+                if !self.has_number(word) {
+                    missing.push(word.to_string());
+                }
+                continue;
+            }
+            if names && !is_first && is_capitalised(word) && !self.has_name(word) {
+                missing.push(word.to_string());
+            }
+        }
+        missing.dedup();
+        missing
+    }
+
+    fn has_number(&self, word: &str) -> bool {
+        number_forms(word).iter().any(|v| self.numbers.contains(v))
+    }
+
+    /// The word, or another form of it (a shared stem: "Kowalskiego" for "Kowalski",
+    /// "Radomiu" for "Radom"), is in the document.
+    fn has_name(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        let lower = lower
+            .strip_suffix("'s")
+            .or_else(|| lower.strip_suffix("’s"))
+            .unwrap_or(&lower);
+        if NOT_NAMES.contains(&lower) {
+            return true;
+        }
+        let chars: Vec<char> = lower.chars().collect();
+        let keep = if chars.len() <= 4 {
+            chars.len()
+        } else {
+            (chars.len() - 3).max(4)
+        };
+        let stem: String = chars[..keep].iter().collect();
+        let i = self.words.partition_point(|w| w.as_str() < stem.as_str());
+        self.words.get(i).is_some_and(|w| w.starts_with(&stem))
+    }
+}
+
+/// A word starting with an upper-case letter (names, acronyms), not a number.
+fn is_capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase) && word.chars().count() > 1
+}
+
+/// The number in an amount as one token: from its first digit to its last, spaces removed.
+fn number_of(value: &str) -> String {
+    let (Some(a), Some(b)) = (
+        value.find(|c: char| c.is_ascii_digit()),
+        value.rfind(|c: char| c.is_ascii_digit()),
+    ) else {
+        return String::new();
+    };
+    value[a..=b]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// The digits of a number token, separators removed, and the same without a decimal part of
+/// one or two digits (`1.500,00` → `150000`, `1500`), leading zeros dropped.
+fn number_forms(token: &str) -> Vec<String> {
+    let digits: String = token.chars().filter(char::is_ascii_digit).collect();
+    let mut out = vec![digits.trim_start_matches('0').to_string()];
+    let trimmed = token.trim_end_matches(|c: char| !c.is_ascii_digit());
+    if let Some(p) = trimmed.rfind(['.', ',']) {
+        let decimals = &trimmed[p + 1..];
+        if (1..=2).contains(&decimals.len()) && decimals.bytes().all(|b| b.is_ascii_digit()) {
+            let whole: String = trimmed[..p].chars().filter(char::is_ascii_digit).collect();
+            out.push(whole.trim_start_matches('0').to_string());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "Sąd Okręgowy w Katowicach zasądził od pozwanego Jana Kowalskiego \
+        kwotę 500.000,00 zł wraz z odsetkami od dnia 12.03.2024 r.\n\
+        Rozprawa odbyła się w Radomiu; tel. 601 234 567.\n";
+
+    #[test]
+    fn copied_and_inflected_values_are_supported() {
+        let s = Source::new(DOC, "PL");
+        let ok = "Sąd zasądził od Jan Kowalski 500 000 zł od 12 marca 2024 r. w Radom.";
+        assert_eq!(s.unsupported(ok, true), Vec::<String>::new());
+        assert!(
+            s.unsupported("Kwota 500.000,00 zł, telefon 601-234-567.", true)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn invented_amounts_dates_numbers_and_names_are_named() {
+        let s = Source::new(DOC, "PL");
+        let bad = s.unsupported(
+            "Sąd zasądził od Piotra Nowaka 750 000 zł w dniu 13.03.2024, sygn. 45.",
+            true,
+        );
+        assert!(bad.iter().any(|v| v.contains("750")), "{bad:?}");
+        assert!(bad.iter().any(|v| v.contains("13.03.2024")), "{bad:?}");
+        assert!(bad.contains(&"Piotra".to_string()), "{bad:?}");
+        assert!(bad.contains(&"Nowaka".to_string()), "{bad:?}");
+        assert!(bad.contains(&"45".to_string()), "{bad:?}");
+    }
+
+    #[test]
+    fn names_can_be_left_unchecked_for_translations() {
+        let s = Source::new(DOC, "PL");
+        assert!(
+            s.unsupported("The Court awarded 500,000 zł.", false)
+                .is_empty()
+        );
+        assert_eq!(
+            s.unsupported("The Court awarded 500,000 zł.", true),
+            ["Court"]
+        );
+    }
+}
