@@ -158,6 +158,7 @@ impl<'a> Pipeline<'a> {
                     None => None,
                 },
                 jobs: self.long.jobs,
+                region: &self.region,
             };
             let t = translator
                 .run(doc, &mut forward)

@@ -17,12 +17,20 @@ static PLACEHOLDER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<([A-Z]+)_(\d+)>").unwrap_or_else(|_| unreachable!()));
 /// What a model makes of one when it mangles it: brackets lost or changed, space for `_`.
 static MANGLED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[<\[{(]?\b(EMAIL|PHONE|IBAN|CARD|IP|WALLET|NAME)[ _-]?(\d+)\b[>\]})]?")
+    Regex::new(r"[<\[{(]?\b(EMAIL|PHONE|IBAN|CARD|IP|WALLET|NAME|ID)[ _-]?(\d+)\b[>\]})]?")
         .unwrap_or_else(|_| unreachable!())
 });
 /// The longest a placeholder can be; a `<` this close to the end of a chunk may be the start
 /// of one split across chunks.
 const MAX_PLACEHOLDER: usize = 16;
+
+/// Kinds protected in translation (issue 14): identifiers a translation must copy verbatim.
+/// Dates, times and amounts stay as text — the model writes them the target's way and the
+/// verifier checks them by value; plates and bare domains are left out because their finders
+/// also match ordinary words.
+fn protected(kind: EntityKind) -> bool {
+    label(kind).is_some() || matches!(kind, EntityKind::Url | EntityKind::Hash | EntityKind::EthTx)
+}
 
 fn label(kind: EntityKind) -> Option<&'static str> {
     Some(match kind {
@@ -49,6 +57,10 @@ pub struct Pseudonyms {
     counters: HashMap<&'static str, usize>,
     terms: Vec<String>,
     terms_re: Option<Regex>,
+    /// Set for translation: every value becomes `<ID_n>` (one kind of token is easier for a
+    /// small model to copy than several), URLs and hashes are included, and the phone-shaped
+    /// safety net is off (it would take amounts such as `2 189 337,30`, which are translated).
+    protect: bool,
 }
 
 impl Pseudonyms {
@@ -71,6 +83,15 @@ impl Pseudonyms {
         Self {
             terms,
             terms_re,
+            ..Default::default()
+        }
+    }
+
+    /// The mapping for translation's protected spans: identifiers found by the extractors
+    /// become `<ID_1>`, `<ID_2>`…, copied by the model and restored afterwards.
+    pub fn protecting() -> Self {
+        Self {
+            protect: true,
             ..Default::default()
         }
     }
@@ -103,7 +124,12 @@ impl Pseudonyms {
                 continue;
             }
             for e in super::patterns::extract(text, 1, r) {
-                if let Some(l) = label(e.kind) {
+                let l = if self.protect {
+                    protected(e.kind).then_some("ID")
+                } else {
+                    label(e.kind)
+                };
+                if let Some(l) = l {
                     spans.push((e.byte_start, e.byte_end, l, e.normalized));
                 }
             }
@@ -111,7 +137,7 @@ impl Pseudonyms {
         // A safety net under the validated finders: a phone-shaped run of 9–15 digits that
         // no finder claimed (a national number the region rules left out) is still redacted.
         // Over-redacting costs a placeholder; under-redacting sends a number to the server.
-        for m in PHONE_SHAPED.find_iter(text) {
+        for m in PHONE_SHAPED.find_iter(text).filter(|_| !self.protect) {
             let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
             let glued = text[..m.start()]
                 .chars()
@@ -136,6 +162,12 @@ impl Pseudonyms {
                 continue;
             }
             out.push_str(&text[at..start]);
+            // Translation restores each value exactly as that occurrence was written.
+            let key = if self.protect {
+                text[start..end].to_string()
+            } else {
+                key
+            };
             let p = self.placeholder_for(label, format!("{label}:{key}"), &text[start..end]);
             out.push_str(&p);
             used.insert(p);

@@ -19,8 +19,10 @@ use crate::engine::{Engine, GenParams};
 use crate::error::{Error, Result};
 use crate::source::Document;
 use crate::text::lang::{self, Language};
+use crate::text::redact::{Pseudonyms, Restorer};
 use futures_util::{StreamExt, stream};
 use segment::Span;
+use std::collections::BTreeSet;
 
 /// Segments of at most about this many characters: two or three sentences, short enough for
 /// a 0.5B model to translate without losing its place.
@@ -78,6 +80,8 @@ pub struct Translator<'a> {
     pub from: Option<Language>,
     /// Segments in flight at once (`--jobs`).
     pub jobs: usize,
+    /// `--region`, for reading national phone numbers among the protected identifiers.
+    pub region: &'a str,
 }
 
 impl Translator<'_> {
@@ -234,9 +238,16 @@ impl Translator<'_> {
         if declared("retry") && retry {
             vars.insert("retry".into(), "yes".into());
         }
+        // Identifiers go to the model as `<ID_n>` and are put back from the map: a model
+        // cannot mistype a phone number it never sees.
+        let mut ids = Pseudonyms::protecting();
+        let (sent, used) = ids.redact(text, self.region);
+        if declared("ids") && !used.is_empty() {
+            vars.insert("ids".into(), "yes".into());
+        }
         let piece = Piece {
             name: "segment",
-            text,
+            text: &sent,
             part: 1,
             parts: 1,
             first_line: 1,
@@ -270,7 +281,16 @@ impl Translator<'_> {
             }
             Err(e) => return Err(e),
         }
-        let answer = relayout(text, &verify::clean(&raw));
+        let cleaned = verify::clean(&raw);
+        problems.extend(placeholder_problems(&sent, &cleaned, &used));
+        let mut restorer = Restorer::default();
+        let mut restored = restorer.push(&cleaned, &ids);
+        restored.push_str(&restorer.finish(&ids));
+        if !restorer.unknown.is_empty() {
+            let unknown: Vec<&str> = restorer.unknown.iter().map(String::as_str).collect();
+            problems.push(format!("placeholder(s) mangled: {}", unknown.join(", ")));
+        }
+        let answer = relayout(text, &restored);
         problems.extend(verify::problems(text, &answer, from, self.to));
         if text.lines().count() > 1 && answer.lines().count() != text.lines().count() {
             problems.push(format!(
@@ -284,6 +304,23 @@ impl Translator<'_> {
             problems,
         })
     }
+}
+
+/// Placeholders of `sent` that `answer` does not have exactly as often: dropped or repeated.
+/// The source's values are not named — the verifier's "not kept" names them once restored.
+fn placeholder_problems(sent: &str, answer: &str, used: &BTreeSet<String>) -> Vec<String> {
+    let wrong: Vec<String> = used
+        .iter()
+        .filter(|p| sent.matches(p.as_str()).count() != answer.matches(p.as_str()).count())
+        .cloned()
+        .collect();
+    if wrong.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "placeholder(s) dropped or repeated: {}",
+        wrong.join(", ")
+    )]
 }
 
 /// A one-line source gets a one-line answer: line breaks the model added are spaces.
