@@ -144,3 +144,72 @@ fn an_unknown_target_language_is_refused_with_a_suggestion() {
         .stderr(predicate::str::contains("did you mean English (en)?"));
     assert_eq!(server.chat_requests().len(), 0);
 }
+
+const PL_IDS: &str = "Sprawca podał numer +48 601 234 567 i konto PL61 1090 1014 0000 0712 1981 2874 w dniu 12.03.2024 r.";
+
+/// A model that translates the identifier sentence, copying the `<ID_n>` tokens it was sent —
+/// all of them, or all but the last when `drop_one`.
+fn id_model(drop_one: bool) -> Reply {
+    Reply::compute(move |body| {
+        let user = common::mock_openai::last_user_message(body);
+        let mut ids: Vec<String> = Vec::new();
+        for (i, _) in user.match_indices("<ID_") {
+            if let Some(end) = user[i..].find('>') {
+                let id = user[i..i + end + 1].to_string();
+                if id != "<ID_1>" || !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        // The prompt's own example token (`<ID_1>`) comes first; the segment's follow.
+        let ids: Vec<&String> = ids.iter().rev().take(2).rev().collect();
+        let (a, b) = match ids.as_slice() {
+            [a, b] => (a.to_string(), b.to_string()),
+            _ => ("?".into(), "?".into()),
+        };
+        let b = if drop_one { "the account".into() } else { b };
+        format!("The perpetrator gave the number {a} and the account {b} on 12.03.2024.")
+    })
+}
+
+#[test]
+fn identifiers_never_reach_the_model_and_come_back_exactly() {
+    let server = MockServer::start(vec![id_model(false)]);
+    let home = tempfile::tempdir().unwrap();
+    let file = write(home.path(), "ids.txt", format!("{PL_IDS}\n"));
+    ava(home.path(), &server)
+        .args(["translate", "--to", "en"])
+        .arg(file)
+        .assert()
+        .success()
+        .stdout(
+            "The perpetrator gave the number +48 601 234 567 and the account \
+             PL61 1090 1014 0000 0712 1981 2874 on 12.03.2024.\n",
+        );
+    let chats = server.chat_requests();
+    assert_eq!(chats.len(), 1);
+    let sent = chats[0].last_user_message();
+    assert!(
+        !sent.contains("601 234 567") && !sent.contains("PL61"),
+        "{sent}"
+    );
+    assert!(sent.contains("copy tokens like <ID_1> unchanged"), "{sent}");
+    // Dates stay text: the model translates them and the verifier checks them by value.
+    assert!(sent.contains("12.03.2024"), "{sent}");
+}
+
+#[test]
+fn a_dropped_placeholder_is_retried_then_flagged_with_exit_3() {
+    let server = MockServer::start(vec![id_model(true)]);
+    let home = tempfile::tempdir().unwrap();
+    let file = write(home.path(), "ids.txt", format!("{PL_IDS}\n"));
+    ava(home.path(), &server)
+        .args(["translate", "--to", "en"])
+        .arg(file)
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("+48 601 234 567"))
+        .stderr(predicate::str::contains("line 1: translation not verified"))
+        .stderr(predicate::str::contains("placeholder(s) dropped"));
+    assert_eq!(server.chat_requests().len(), 2);
+}

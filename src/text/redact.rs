@@ -274,6 +274,31 @@ mod tests {
     }
 
     #[test]
+    fn translation_protects_identifiers_as_ids_but_leaves_numbers_as_text() {
+        let mut p = Pseudonyms::protecting();
+        let src = "Tel. +48 601 234 567, https://example.org/a, 2 189 337,30 zł, 12.03.2024; \
+                   znowu +48601234567.";
+        let (sent, used) = p.redact(src, "none");
+        assert_eq!(used.len(), 3, "{sent}");
+        assert!(
+            sent.starts_with("Tel. <ID_1>, <ID_2>, 2 189 337,30 zł, 12.03.2024"),
+            "{sent}"
+        );
+        // Each occurrence comes back as it was written, not in a normalised form.
+        let mut r = Restorer::default();
+        let mut out = r.push(&sent.replace("Tel.", "Phone"), &p);
+        out.push_str(&r.finish(&p));
+        assert!(
+            out.contains("+48 601 234 567,") && out.ends_with("+48601234567."),
+            "{out}"
+        );
+        let mut r = Restorer::default();
+        r.push("call ID 1", &p);
+        r.finish(&p);
+        assert!(!r.unknown.is_empty());
+    }
+
+    #[test]
     fn unknown_and_mangled_placeholders_are_reported() {
         let mut p = Pseudonyms::new(vec![]);
         p.redact("tel. 601 234 567", "PL");

@@ -390,6 +390,17 @@ mod tests {
     }
 
     #[test]
+    fn a_dropped_or_repeated_placeholder_is_a_problem() {
+        let used: BTreeSet<String> = ["<ID_1>".into(), "<ID_2>".into()].into();
+        let sent = "numer <ID_1>, konto <ID_2>";
+        assert!(placeholder_problems(sent, "number <ID_1>, account <ID_2>", &used).is_empty());
+        let p = placeholder_problems(sent, "number <ID_1>, account", &used);
+        assert!(p[0].contains("<ID_2>") && !p[0].contains("<ID_1>"), "{p:?}");
+        let p = placeholder_problems(sent, "<ID_1> <ID_1> <ID_2>", &used);
+        assert!(p[0].contains("<ID_1>"), "{p:?}");
+    }
+
+    #[test]
     fn a_second_attempt_gets_lines_or_sentences() {
         let v = smaller("Pierwsze zdanie. Drugie zdanie.");
         assert_eq!(v.len(), 2);
