@@ -172,20 +172,25 @@ fn id_model(drop_one: bool) -> Reply {
     })
 }
 
-#[test]
-fn identifiers_never_reach_the_model_and_come_back_exactly() {
-    let server = MockServer::start(vec![id_model(false)]);
+/// `ava translate --to en` of the identifier sentence against [`id_model`].
+fn translate_ids(drop_one: bool) -> (MockServer, assert_cmd::assert::Assert) {
+    let server = MockServer::start(vec![id_model(drop_one)]);
     let home = tempfile::tempdir().unwrap();
     let file = write(home.path(), "ids.txt", format!("{PL_IDS}\n"));
-    ava(home.path(), &server)
+    let assert = ava(home.path(), &server)
         .args(["translate", "--to", "en"])
         .arg(file)
-        .assert()
-        .success()
-        .stdout(
-            "The perpetrator gave the number +48 601 234 567 and the account \
+        .assert();
+    (server, assert)
+}
+
+#[test]
+fn identifiers_never_reach_the_model_and_come_back_exactly() {
+    let (server, assert) = translate_ids(false);
+    assert.success().stdout(
+        "The perpetrator gave the number +48 601 234 567 and the account \
              PL61 1090 1014 0000 0712 1981 2874 on 12.03.2024.\n",
-        );
+    );
     let chats = server.chat_requests();
     assert_eq!(chats.len(), 1);
     let sent = chats[0].last_user_message();
@@ -200,13 +205,8 @@ fn identifiers_never_reach_the_model_and_come_back_exactly() {
 
 #[test]
 fn a_dropped_placeholder_is_retried_then_flagged_with_exit_3() {
-    let server = MockServer::start(vec![id_model(true)]);
-    let home = tempfile::tempdir().unwrap();
-    let file = write(home.path(), "ids.txt", format!("{PL_IDS}\n"));
-    ava(home.path(), &server)
-        .args(["translate", "--to", "en"])
-        .arg(file)
-        .assert()
+    let (server, assert) = translate_ids(true);
+    assert
         .code(3)
         .stdout(predicate::str::contains("+48 601 234 567"))
         .stderr(predicate::str::contains("line 1: translation not verified"))
