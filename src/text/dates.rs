@@ -39,6 +39,22 @@ impl DateOrder {
     }
 }
 
+/// English month names, January first: what a translation or summary into English writes.
+pub const ENGLISH_MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// Month names and abbreviations; Polish in the genitive a date uses ("14 marca"), with and
 /// without diacritics.
 const MONTHS: &[(&str, u32)] = &[

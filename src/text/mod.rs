@@ -15,6 +15,7 @@
 mod amounts;
 mod crypto;
 mod dates;
+pub use dates::ENGLISH_MONTHS;
 pub mod entity;
 mod finance;
 pub mod lang;

@@ -5,27 +5,16 @@
 //! checked this way; values can, and they are what an invented summary gets wrong.
 
 use crate::extract::records::Index;
+use crate::text::ENGLISH_MONTHS;
 use crate::text::entity::EntityKind;
 use crate::text::patterns;
 use std::collections::HashSet;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Capitalised words that are not names: month and weekday names (a date the model wrote
+/// Capitalised words that are not names (besides [`ENGLISH_MONTHS`]): month and weekday names (a date the model wrote
 /// out is checked as a date), and words that start sentences or quotes in the languages
 /// case material arrives in.
 const NOT_NAMES: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "monday",
     "tuesday",
     "wednesday",
@@ -157,7 +146,7 @@ impl<'a> Source<'a> {
             .strip_suffix("'s")
             .or_else(|| lower.strip_suffix("’s"))
             .unwrap_or(&lower);
-        if NOT_NAMES.contains(&lower) {
+        if NOT_NAMES.contains(&lower) || ENGLISH_MONTHS.contains(&lower) {
             return true;
         }
         let chars: Vec<char> = lower.chars().collect();

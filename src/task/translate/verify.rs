@@ -12,6 +12,7 @@
 //! - no currency and no "million"/"billion" the source does not have;
 //! - its length is plausible for a translation (not a summary, not a ramble).
 
+use crate::text::ENGLISH_MONTHS;
 use crate::text::entity::EntityKind;
 use crate::text::lang::{self, Language};
 use crate::text::patterns;
@@ -45,21 +46,6 @@ static PREFACE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid preface pattern")
 });
-
-const MONTHS_EN: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// The model's answer without what small models wrap around a translation: a preface line
 /// ("Here is the translation…:"), the prompt's own `<text>` tags, code fences, quotes added
@@ -237,7 +223,7 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
                 || (Some(i) == date_month.map(|(pos, _)| pos)
                     && to.code == "en"
                     && date_month
-                        .is_some_and(|(_, month)| out_lower.contains(MONTHS_EN[month - 1])))
+                        .is_some_and(|(_, month)| out_lower.contains(ENGLISH_MONTHS[month - 1])))
         });
         if !kept && !missing.iter().any(|x| x == n) {
             missing.push(n.to_string());
@@ -291,7 +277,7 @@ fn changed_months(source: &str, out: &str) -> Vec<String> {
         else {
             continue;
         };
-        if !out_lower.contains(MONTHS_EN[m]) && !numeric_months.contains(&(m + 1)) {
+        if !out_lower.contains(ENGLISH_MONTHS[m]) && !numeric_months.contains(&(m + 1)) {
             missing.push(word.to_string());
         }
     }
