@@ -172,7 +172,7 @@ static NUMERIC_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
 static NAMED_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
     let months = month_alternation();
     pattern(&format!(
-        r"(?i)\b(?:(\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\s+|-)(?:de\s+)?({months})\.?,?(?:\s+|-)(?:de\s+|del\s+)?(\d{{4}})|({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}))"
+        r"(?i)\b(?:(\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\s+|-)(?:de\s+)?({months})\.?,?(?:\s+|-)(?:de\s+|del\s+)?(\d{{4}})|({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(\d{{4}}))"
     ))
 });
 
@@ -181,14 +181,14 @@ static NAMED_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
 /// event's). Fractions of a second, as logs write them, are read and dropped.
 static AFTER_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
     pattern(
-        r"^(?i)(?P<year>\s*(?:r\.|roku\b))?(?:T(?P<ih>\d{2}):(?P<im>\d{2})(?::(?P<is>\d{2})(?:[.,]\d+)?)?(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?|(?:,?\s*(?P<kw>(?:o\s+|około\s+|ok\.\s*)?godz(?:\.|inie|ina)?|o|at|um|à|a\s+las?|alle|ore)\s*|,\s*|\s+)(?P<h>\d{1,2})(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*(?:Uhr\b|h\b))?)?",
+        r"^(?i)(?P<year>\s*(?:r\.|roku\b))?(?:T(?P<ih>\d{2}):(?P<im>\d{2})(?::(?P<is>\d{2})(?:[.,]\d+)?)?(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?|(?:,?\s*(?P<kw>(?:o\s+|około\s+|ok\.\s*)?godz(?:\.|in\p{L}*)?|o|at|um|gegen|à|a\s+las?|alle|ore)\s*|,\s*|\s+)(?:(?P<h>\d{1,2})(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*(?:Uhr\b|h\b))?|(?P<uh>\d{1,2})\s+Uhr\b(?:\s+(?P<um>\d{2})\b)?))?",
     )
 });
 
 /// A time on its own; whether it is one is decided by [`find_times`].
 static TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
     pattern(
-        r"(?i)(?P<kw>(?:\b(?:o\s+)?godz(?:\.|inie|ina)?|\bat|\bum|à|\ba\s+las?)\s*)?\b(?P<h>\d{1,2})(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*Uhr\b)?",
+        r"(?i)(?P<kw>(?:\b(?:o\s+)?godz(?:\.|in\p{L}*)?|\bat|\bum|à|\ba\s+las?)\s*)?\b(?P<h>\d{1,2})(?:(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*Uhr\b)?|\s+(?P<whole>Uhr)\b(?:\s+(?P<wm>\d{2})\b)?)",
     )
 });
 
@@ -590,7 +590,8 @@ fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<H
                 }
                 let hour = time_of(&c, "h", "m", "s")?;
                 Some((with_meridiem(&hour, &c)?, ""))
-            });
+            })
+            .or_else(|| Some((hour_uhr(&c, "uh", "um")?, "")));
         if let Some((time, zone)) = time
             && let Some(whole) = c.get(0)
             && !glued_after(text, end + whole.end())
@@ -627,6 +628,13 @@ fn time_of(c: &regex::Captures<'_>, h: &str, m: &str, s: &str) -> Option<String>
     }
 }
 
+/// "HH:MM" from the German "8 Uhr" or "8 Uhr 50" (hour in group `h`, minutes in `m`).
+fn hour_uhr(c: &regex::Captures<'_>, h: &str, m: &str) -> Option<String> {
+    let hour: u32 = c.name(h)?.as_str().parse().ok()?;
+    let minute: u32 = c.name(m).map_or(Some(0), |m| m.as_str().parse().ok())?;
+    (hour <= 23 && minute <= 59).then(|| format!("{hour:02}:{minute:02}"))
+}
+
 /// `hhmm` on the 24-hour clock, given the "am"/"pm" the capture may carry.
 fn with_meridiem(hhmm: &str, c: &regex::Captures<'_>) -> Option<String> {
     let Some(ampm) = c.name("ampm") else {
@@ -654,7 +662,13 @@ pub(super) fn find_times(text: &str, regions: &Regions, ctx: &Context<'_>) -> Ve
     let windows = regions
         .numeric
         .iter()
-        .filter(|w| w.digits >= 3 && (w.colons > 0 || w.dots > 0 || w.h))
+        .filter(|w| {
+            let uhr = || {
+                let t = &text[w.range()];
+                t.contains("Uhr") || t.contains("UHR")
+            };
+            w.digits >= 3 && (w.colons > 0 || w.dots > 0 || w.h) || uhr()
+        })
         .map(Window::range);
     for m in find_in(&TIME, text, windows) {
         if !(ctx.free)(m.start(), m.end()) {
@@ -666,6 +680,22 @@ pub(super) fn find_times(text: &str, regions: &Regions, ctx: &Context<'_>) -> Ve
         let Some(h) = c.name("h") else {
             continue;
         };
+        // "Gegen 12 Uhr", "8 Uhr 50": the word says it is a time.
+        if c.name("whole").is_some() {
+            if glued_before(text, h.start()) || glued_after(text, m.end()) {
+                continue;
+            }
+            if let Some(normalized) = hour_uhr(&c, "h", "wm") {
+                out.push(Hit {
+                    kind: EntityKind::Time,
+                    start: h.start(),
+                    end: m.end(),
+                    normalized,
+                    check: Default::default(),
+                });
+            }
+            continue;
+        }
         let label = c.name("kw").map(|k| k.as_str().trim().to_lowercase());
         let marked = c.name("ampm").is_some() || c.name("uhr").is_some();
         let dotted = c.name("sep").is_some_and(|s| s.as_str() == ".");
@@ -830,7 +860,8 @@ mod tests {
     fn dates_in_five_languages() {
         let t = "12.03.2026, 12.03.2026 r., 2026-03-12, 12/03/2026, 14 March 2026, \
                  March 14, 2026, 14 marca 2026 r., 14 pazdziernika 2025, 3 września 2025, \
-                 14. März 2026, 14 mars 2026, 14 de marzo de 2026, 1er août 2025, 2 Dec 2025";
+                 14. März 2026, 14 mars 2026, 14 de marzo de 2026, 1er août 2025, 2 Dec 2025, \
+                 October 31,2018";
         assert_eq!(
             of_kind(t, EntityKind::Date),
             [
@@ -848,6 +879,7 @@ mod tests {
                 "2026-03-14",
                 "2025-08-01",
                 "2025-12-02",
+                "2018-10-31",
             ]
         );
         let polish_months = "stycznia lutego marca kwietnia maja czerwca lipca sierpnia \
@@ -954,10 +986,18 @@ mod tests {
     fn times_alone() {
         assert_eq!(
             of_kind(
-                "o godz. 21.03, at 9:40 pm, um 7:05 Uhr, [23:59:01] user",
+                "o godz. 21.03, at 9:40 pm, um 7:05 Uhr, [23:59:01] user. Gegen 12 Uhr kam er, \
+                 um 8 Uhr 50 ging er. Około godziny 20.00 zapukał, około godziny 21.25 wyszedł.",
                 EntityKind::Time
             ),
-            ["21:03", "21:40", "07:05", "23:59:01"]
+            [
+                "21:03", "21:40", "07:05", "23:59:01", "12:00", "08:50", "20:00", "21:25"
+            ]
+        );
+        // A date followed by "gegen 8 Uhr 50" carries that time.
+        assert_eq!(
+            iso("Am 26. Mai 2011, gegen 8 Uhr 50, entwendete"),
+            ["2011-05-26T08:50"]
         );
         for t in [
             "John 3:16",
@@ -968,6 +1008,8 @@ mod tests {
             "ok. 3.45 km",
             "MAC 00:1A:2B:3C:4D:5E",
             "10:20:30:40",
+            "25 Uhr",
+            "Seite 12 Uhrwerk",
         ] {
             assert!(
                 of_kind(t, EntityKind::Time).is_empty(),

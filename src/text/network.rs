@@ -176,11 +176,14 @@ pub(super) fn find_domains(text: &str, regions: &Regions, _ctx: &Context<'_>) ->
             host.to_string()
         };
         let labels = plain.split('.').count();
-        // "m.in.", "e.g.": one-letter first labels are abbreviations.
-        let first_ok = plain
-            .split('.')
-            .next()
-            .is_some_and(|l| l.chars().count() >= 2);
+        // "m.in.", "e.g.", "U.S.A.": one-letter labels are abbreviations, unless the name is
+        // defanged (a threat report marks it as a host on purpose: "u.piii[.]net") or only its
+        // first label is short ("u.example.net"; an abbreviation has no long label after a
+        // one-letter one).
+        let short = |l: &str| l.chars().count() < 2;
+        let mut parts = plain.split('.');
+        let first_short = parts.next().is_some_and(short);
+        let first_ok = !first_short || defanged || labels >= 3 && !parts.any(short);
         if !first_ok || !tlds::plausible_tld(tld, labels, defanged) {
             continue;
         }
@@ -509,7 +512,7 @@ mod tests {
     #[test]
     fn bare_domains_plain_and_defanged() {
         let t = "Serwer evil-site[.]com, phish(.)example(.)org, Sklep.PL i mail.google.com; \
-                 zob. gov.uk oraz bad{.}co.";
+                 zob. gov.uk oraz bad{.}co, u.piii[.]net, b.688[.]org i u.example.net.";
         assert_eq!(
             of_kind(t, EntityKind::Domain),
             [
@@ -518,7 +521,10 @@ mod tests {
                 "sklep.pl",
                 "mail.google.com",
                 "gov.uk",
-                "bad.co"
+                "bad.co",
+                "u.piii.net",
+                "b.688.org",
+                "u.example.net"
             ]
         );
         // A bare name with a path is a URL; no domain is reported inside a URL or an e-mail.
@@ -537,6 +543,7 @@ mod tests {
             "plik report.pdf i photo.jpg",
             "archive.zip, setup.exe, main.rs, script.py, notes.md, lib.so",
             "e.g. this, i.e. that, m.in. to, ul. Długa, tzw. sprawa",
+            "the U.S.A. and U.K.; s.r.o. firma, sp. z o.o. firma",
             "kwota 3.14 i 2.50",
             "wersja 1.2.3, v2.0.1-beta, node v18.17.1",
             "He went home.It was late.Then he left.",

@@ -109,7 +109,48 @@ pub(super) fn find_phones(text: &str, regions: &Regions, ctx: &Context<'_>) -> V
             }
         }
     }
+    let extensions: Vec<Hit> = out
+        .iter()
+        .filter_map(|h| other_extension(text, h))
+        .filter(|h| (ctx.free)(h.start, h.end))
+        .collect();
+    out.extend(extensions);
     out
+}
+
+/// "or - 271010" after a number: the same number with another extension, as German offices
+/// write a second line ("(030) 4664 - 272210 bzw. - 271010"). The dash says only the last
+/// group changes; the result must still be a valid number, and is never verified, since the
+/// rest of it is read from the number before.
+static OR_EXTENSION: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"^[ \t]*(?:bzw\.|oder|or|lub|albo|ou|o)[ \t]*[-–][ \t]*(\d{2,6})\b"));
+
+fn other_extension(text: &str, phone: &Hit) -> Option<Hit> {
+    let c = OR_EXTENSION.captures(&text[phone.end..])?;
+    let ext = c.get(1)?;
+    if text[phone.end + ext.end()..].starts_with(['-', '.', '/']) {
+        return None;
+    }
+    let written = &text[phone.start..phone.end];
+    let last_group = written.rsplit(|c: char| !c.is_ascii_digit()).next()?;
+    if last_group.len() != ext.len() {
+        return None;
+    }
+    let base = phone.normalized.strip_suffix(last_group)?;
+    let (normalized, _) = valid_phone(&format!("{base}{}", ext.as_str()), None, false)?;
+    Some(Hit {
+        kind: EntityKind::Phone,
+        start: phone.end + ext.start(),
+        end: phone.end + ext.end(),
+        normalized,
+        check: Check {
+            unverified: Some(format!(
+                "written as another extension of {written:?}: the rest of the number is taken \
+                 from it"
+            )),
+            ..phone.check.clone()
+        },
+    })
 }
 
 /// E.164 form of `value` if the whole of it is a valid phone number, read with `region`:
@@ -611,6 +652,27 @@ mod tests {
                 "{region}"
             );
         }
+    }
+
+    #[test]
+    fn a_second_extension_shares_the_number_before_it() {
+        let t = "Hinweise nimmt die Polizei in 13597 Berlin-Spandau unter der Telefonnummer\n\
+                 (030) 4664 - 272210 bzw. - 271010 oder jede andere Polizeidienststelle entgegen.";
+        let got: Vec<(String, bool)> = extract(t, 1, "auto")
+            .into_iter()
+            .filter(|e| e.kind == EntityKind::Phone)
+            .map(|e| (e.normalized, e.check.is_verified()))
+            .collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, "+49304664272210");
+        assert_eq!(got[1], ("+49304664271010".to_string(), false));
+        // Without the dash it is not an extension.
+        let t = t.replace("bzw. - 271010", "bzw. 271010");
+        let phones = extract(&t, 1, "auto")
+            .into_iter()
+            .filter(|e| e.kind == EntityKind::Phone)
+            .count();
+        assert_eq!(phones, 1);
     }
 
     #[test]
