@@ -8,6 +8,8 @@
 //! amounts are fractions more often than thousands, so there a lone separator is always
 //! decimal. Spaces (plain, no-break, thin, narrow no-break) and apostrophes group thousands.
 
+mod words;
+
 use super::entity::{EntityKind, Hit};
 use super::scan::{Context, Regions, Window, find_in, pattern};
 use std::sync::LazyLock;
@@ -24,7 +26,27 @@ const MULTIPLIERS: &[(&str, usize)] = &[
     ("thousand", 3),
     ("tys", 3),
     ("tsd", 3),
+    ("tausend", 3),
+    ("mille", 3),
+    ("mil", 3),
+    ("тисячі", 3),
+    ("тисяча", 3),
+    ("тисяч", 3),
+    ("тис", 3),
+    ("тысячи", 3),
+    ("тысяча", 3),
+    ("тысяч", 3),
+    ("тыс", 3),
     ("k", 3),
+    ("мільйонів", 6),
+    ("мільйони", 6),
+    ("мільйона", 6),
+    ("мільйон", 6),
+    ("миллионов", 6),
+    ("миллиона", 6),
+    ("миллион", 6),
+    ("млн", 6),
+    ("millionen", 6),
     ("milionów", 6),
     ("milionow", 6),
     ("miliony", 6),
@@ -39,6 +61,16 @@ const MULTIPLIERS: &[(&str, usize)] = &[
     ("mio", 6),
     ("mn", 6),
     ("m", 6),
+    ("mil millones", 9),
+    ("milliarden", 9),
+    ("milliarde", 9),
+    ("мільярдів", 9),
+    ("мільярди", 9),
+    ("мільярд", 9),
+    ("миллиардов", 9),
+    ("миллиарда", 9),
+    ("миллиард", 9),
+    ("млрд", 9),
     ("miliardów", 9),
     ("miliardow", 9),
     ("miliardy", 9),
@@ -103,6 +135,31 @@ const WORDS: &[(&str, &str)] = &[
     ("kč", "CZK"),
     ("hrywien", "UAH"),
     ("rubli", "RUB"),
+    ("dolares", "USD"),
+    ("us-dollar", "USD"),
+    ("pfund", "GBP"),
+    ("libras", "GBP"),
+    ("franken", "CHF"),
+    ("гривень", "UAH"),
+    ("гривні", "UAH"),
+    ("гривня", "UAH"),
+    ("гривен", "UAH"),
+    ("гривны", "UAH"),
+    ("гривна", "UAH"),
+    ("грн", "UAH"),
+    ("рублів", "RUB"),
+    ("рублей", "RUB"),
+    ("рубля", "RUB"),
+    ("рубль", "RUB"),
+    ("руб", "RUB"),
+    ("доларів", "USD"),
+    ("долари", "USD"),
+    ("долар", "USD"),
+    ("долларов", "USD"),
+    ("доллара", "USD"),
+    ("доллар", "USD"),
+    ("євро", "EUR"),
+    ("евро", "EUR"),
 ];
 
 const CRYPTO: &[&str] = &["BTC", "ETH", "XMR", "LTC", "USDT", "USDC"];
@@ -124,14 +181,15 @@ static AMOUNT: LazyLock<regex::Regex> = LazyLock::new(|| {
     let mult = alternation(MULTIPLIERS.iter().map(|(m, _)| *m));
     let gap = r"[ \u{A0}\u{2009}\u{202F}]?";
     pattern(&format!(
-        r"(?:(?P<pre>{signs}|\b(?:{codes})\b){gap}(?P<n1>{NUMBER})(?:{gap}(?P<m1>(?i:{mult}))\b\.?)?|\b(?P<n2>{NUMBER})(?:{gap}(?P<m2>(?i:{mult}))\b\.?)?{gap}(?P<post>{signs}|\b(?:{codes})\b|(?i:{words})))"
+        r"(?:(?P<pre>{signs}|\b(?:{codes})\b){gap}(?P<n1>{NUMBER})(?:{gap}(?P<m1>(?i:{mult}))\.?)?|\b(?P<n2>{NUMBER})(?:{gap}(?P<m2>(?i:{mult}))\.?(?:{gap}(?i:de{gap}|d['’]))?)?(?:{gap}\([\p{{L}} \-]{{2,60}}\))?{gap}(?P<post>{signs}|\b(?:{codes})\b|(?i:{words})))"
     ))
 });
 
 /// Amounts of money in `text`, normalized as "<number> <ISO code>".
 pub(super) fn find_amounts(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in find_in(&AMOUNT, text, regions.numeric.iter().map(Window::range)) {
+    let windows = regions.numeric.iter().map(|w| restated(text, w));
+    for m in find_in(&AMOUNT, text, windows) {
         let Some((number_at, number, mult, currency)) = amount_parts(m.as_str()) else {
             continue;
         };
@@ -154,7 +212,34 @@ pub(super) fn find_amounts(text: &str, regions: &Regions, _ctx: &Context<'_>) ->
             check: Default::default(),
         });
     }
+    out.extend(words::find(text));
     out
+}
+
+/// The window `w`, extended past a parenthesis it leaves open and one word after it: a court
+/// restates an amount in words before its currency ("270 (dwieście siedemdziesiąt) złotych"),
+/// and Spanish joins the multiplier with "de" ("3 millones de euros"), either of which can
+/// put the currency beyond the words a window keeps after a number.
+fn restated(text: &str, w: &Window) -> std::ops::Range<usize> {
+    let inside = &text[w.range()];
+    let after = &text[w.end..];
+    let last_word = inside.rsplit(char::is_whitespace).next().unwrap_or("");
+    let close = if inside.ends_with(')') || matches!(last_word, "de" | "De" | "DE") {
+        // The parenthesis closes at the window's end, or "3 millones de" ends it: only the
+        // currency is missing.
+        0
+    } else if inside.matches('(').count() > inside.matches(')').count() {
+        match after.find(')').filter(|&i| i < 120) {
+            Some(i) => i + 1,
+            None => return w.range(),
+        }
+    } else {
+        return w.range();
+    };
+    let rest = &after[close..];
+    let trimmed = rest.trim_start();
+    let word = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+    w.start..w.end + close + (rest.len() - trimmed.len()) + word
 }
 
 /// A match of [`AMOUNT`] taken apart: where its number starts, the number, the multiplier
@@ -183,18 +268,29 @@ fn amount_parts(written: &str) -> Option<(usize, &str, Option<&str>, &str)> {
         .unwrap_or(after_currency.len());
     let number = after_currency[..number_len].trim_end_matches(|c: char| !c.is_ascii_digit());
     let rest = after_currency[number.len()..].trim_start_matches(is_gap);
-    // A multiplier is the word after the number, when it is one: "mln zł", "Mio. Euro".
-    let word_len = rest
-        .find(|c: char| !c.is_alphabetic())
-        .unwrap_or(rest.len());
+    // A multiplier is the word after the number, when it is one: "mln zł", "Mio. Euro",
+    // "mil millones de euros".
+    let word_len = if rest.to_lowercase().starts_with("mil millones") {
+        "mil millones".len()
+    } else {
+        rest.find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len())
+    };
     let (mult, rest) = match multiplier(&rest[..word_len]) {
         Some(_) => (
             Some(&rest[..word_len]),
-            rest[word_len..]
-                .trim_start_matches('.')
-                .trim_start_matches(is_gap),
+            strip_connector(
+                rest[word_len..]
+                    .trim_start_matches('.')
+                    .trim_start_matches(is_gap),
+            ),
         ),
         None => (None, rest),
+    };
+    // "100 (sto) złotych": the amount restated in words, between the number and the currency.
+    let rest = match rest.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        Some((_, after)) => after.trim_start_matches(is_gap),
+        None => rest,
     };
     let currency = match leading_currency {
         Some(c) if rest.is_empty() => c,
@@ -202,6 +298,17 @@ fn amount_parts(written: &str) -> Option<(usize, &str, Option<&str>, &str)> {
         None => rest,
     };
     (!number.is_empty()).then_some((number_at, number, mult, currency))
+}
+
+/// `rest` without the "de " or "d’" that joins a multiplier to its currency in French and
+/// Spanish ("millions d’euros", "millones de dólares").
+fn strip_connector(rest: &str) -> &str {
+    for connector in ["de ", "De ", "DE ", "de\u{A0}", "d'", "d’", "D'", "D’"] {
+        if let Some(after) = rest.strip_prefix(connector) {
+            return after.trim_start_matches([' ', '\u{A0}', '\u{2009}', '\u{202F}']);
+        }
+    }
+    rest
 }
 
 /// Whether the number starting at `number_start` continues a longer number or word, or the
@@ -345,7 +452,10 @@ mod tests {
     fn amounts_of_money() {
         let t = "Ukradł $1 million, 15 000 zł, €2,500, 2.500,00 EUR, 1,5 mln zł, 100 USD, \
                  PLN 100, £30, 50 tys. zł, BTC 0.5, 0.5 BTC, 15\u{A0}000,50 zł, 1\u{202F}200 €, \
-                 12,99 złotych, 2 Mio. Euro.";
+                 12,99 złotych, 2 Mio. Euro, 270 (dwieście siedemdziesiąt) złotych, \
+                 2,3 Millionen Euro, 2 millions d’euros, 3 millones de euros, 3 mil euros, \
+                 100 тисяч гривень, 1,2 млн руб., 5 000 €, un million d’euros, mil euros. \
+                 Perdieron 4 millones de dólares.";
         assert_eq!(
             of_kind(t, EntityKind::Amount),
             [
@@ -364,6 +474,17 @@ mod tests {
                 "1200 EUR",
                 "12.99 PLN",
                 "2000000 EUR",
+                "270 PLN",
+                "2300000 EUR",
+                "2000000 EUR",
+                "3000000 EUR",
+                "3000 EUR",
+                "100000 UAH",
+                "1200000 RUB",
+                "5000 EUR",
+                "1000000 EUR",
+                "1000 EUR",
+                "4000000 USD",
             ]
         );
         assert!(of_kind(t, EntityKind::Phone).is_empty(), "{:?}", kinds(t));
@@ -374,6 +495,9 @@ mod tests {
             "BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
             "rok 2025",
             "usd 100",
+            "karę 100 (stu) stawek dziennych",
+            "almost a quarter of a million pounds",
+            "un million de personnes",
         ] {
             assert!(
                 of_kind(t, EntityKind::Amount).is_empty(),

@@ -17,7 +17,17 @@ static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
     pattern(
         // Letter case spelled out rather than `(?i)`, so the engine can look for the words'
         // first letters instead of running over every byte.
-        r"\b(?:[Pp]lates?|PLATES?|[Rr]egistration|REGISTRATION|[Rr]eg\.|REG\.|[Rr]ej\.|REJ\.|[Rr]ejestracyjn\p{L}*|REJESTRACYJN\p{L}*|[Kk]ennzeichen|KENNZEICHEN|[Ii]mmatricul\p{L}*|IMMATRICUL\p{L}*|[Mm]atr[ií]cula|MATR[IÍ]CULA|[Tt]arga|TARGA|[Kk]enteken|KENTEKEN|SPZ)(?:[^\p{L}\p{N}]|$)",
+        r"\b(?:[Pp]lates?|PLATES?|[Rr]egistration|REGISTRATION|[Rr]eg\.|REG\.|[Rr]ej\.|REJ\.|[Rr]ejestracyjn\p{L}*|REJESTRACYJN\p{L}*|[Kk]ennzeichen|KENNZEICHEN|[Ii]mmatricul\p{L}*|IMMATRICUL\p{L}*|[Mm]atr[ií]cula|MATR[IÍ]CULA|[Tt]arga|TARGA|[Kk]enteken|KENTEKEN|[Nn]ummernschild|NUMMERNSCHILD|[Pp]lacas?|PLACAS?|SPZ)(?:[^\p{L}\p{N}]|$)",
+    )
+});
+
+/// A vehicle described by year and make, then a comma: what follows may be its plate, as in
+/// a list of stolen cars ("2000 Peugeot 206, ZG1220, stolen from Windsor"). The year and the
+/// make are the cue a label would be; the plate must stand alone between punctuation.
+static DESCRIBED: LazyLock<regex::Regex> = LazyLock::new(|| {
+    pattern(
+        r"\b(?:19|20)\d\d\s+(?:[A-Za-z]+\s+){0,2}(?:Toyota|Honda|Ford|Nissan|Mazda|Subaru|Mitsubishi|Suzuki|Hyundai|Kia|Volkswagen|VW|Audi|BMW|Mercedes(?:-Benz)?|Opel|Vauxhall|Peugeot|Renault|Citro[eë]n|Fiat|[SŠ]koda|Seat|SEAT|Volvo|Chevrolet|Chevy|Dodge|Jeep|Chrysler|Tesla|Lexus|Holden|Jaguar|Land\s+Rover|Range\s+Rover|Mini|MINI|Dacia|Porsche|GMC|Buick|Cadillac|Lada|Daewoo|Isuzu|Infiniti|Acura|Alfa\s+Romeo|Lancia|Saab|Smart)\b[^,;
+()]{0,40},[ 	]*",
     )
 });
 
@@ -61,6 +71,26 @@ pub(super) fn find_plates(text: &str, _regions: &Regions, _ctx: &Context<'_>) ->
                     skipped += 1;
                 }
             }
+        }
+    }
+    for m in DESCRIBED.find_iter(text) {
+        let words = words_after(text, m.end(), 3);
+        let Some((_, hit)) = longest_plate(text, &words) else {
+            continue;
+        };
+        // Alone between punctuation, and more than a model code ("GT3", "RAV4").
+        let alone = text[hit.end..]
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ',' | ';' | '.' | ')' | '\n' | '\r'));
+        let letters = hit
+            .normalized
+            .chars()
+            .filter(char::is_ascii_uppercase)
+            .count();
+        let digits = hit.normalized.len() - letters;
+        if alone && hit.normalized.len() >= 5 && letters >= 2 && digits >= 2 {
+            out.push(hit);
         }
     }
     out
@@ -130,8 +160,23 @@ fn is_group(word: &str) -> bool {
         })
 }
 
+/// Makes written in capitals before a model ("BMW X5", "VW T5", "FIAT 500"): the pair is
+/// shaped like a plate, but a plate does not start with a make's name.
+const MAKES: &[&str] = &[
+    "BMW", "VW", "GMC", "KIA", "FIAT", "AUDI", "FORD", "MINI", "SEAT", "OPEL", "JEEP", "DODGE",
+    "SKODA", "LADA", "SAAB", "TESLA", "VOLVO", "HONDA", "MAZDA", "LEXUS", "ACURA", "ISUZU",
+    "DACIA", "TOYOTA", "NISSAN", "SUBARU", "SUZUKI", "HYUNDAI", "PEUGEOT", "RENAULT", "IVECO",
+    "MAN", "DAF", "RAM",
+];
+
 /// The longest plate made of the first one to three of `words`, and how many it took.
 fn longest_plate(text: &str, words: &[(usize, usize)]) -> Option<(usize, Hit)> {
+    if words
+        .first()
+        .is_some_and(|&(s, e)| MAKES.contains(&&text[s..e]))
+    {
+        return None;
+    }
     let mut best = None;
     let mut compact = String::new();
     for (n, &(s, e)) in words.iter().take(MAX_PLATE_GROUPS).enumerate() {
@@ -204,6 +249,37 @@ mod tests {
             "registration took place in 2025",
             "plate number 12345",
             "nr rej. nieznany, VIN WVWZZZ1JZXW000001",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Plate).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+        // A list of stolen vehicles: year, make and model, then the plate.
+        let t = "1. 2000 Peugeot 206, ZG1220, stolen from Windsor\n2. 1993 blue Honda Civic, \
+                 SP9062, stolen\n3. 1993 red Subaru Legacy Station wagon, ZB9062, stolen from Ohai";
+        assert_eq!(
+            of_kind(t, EntityKind::Plate),
+            ["ZG1220", "SP9062", "ZB9062"]
+        );
+        // A make and a model after a label are not a plate.
+        for t in [
+            "plates: a BMW X5",
+            "Kennzeichen unbekannt, ein VW T5",
+            "plate FIAT 500",
+        ] {
+            assert!(
+                of_kind(t, EntityKind::Plate).is_empty(),
+                "{t}: {:?}",
+                kinds(t)
+            );
+        }
+        for t in [
+            "a 2019 Toyota RAV4, RAV4 owners",
+            "1993 Honda Civic, 1500 km",
+            "the 2021 Ford Mustang, GT500 and others",
+            "2000 Peugeot 206, stolen, ZG1220",
         ] {
             assert!(
                 of_kind(t, EntityKind::Plate).is_empty(),
