@@ -12,8 +12,28 @@ mod common;
 
 /// The pattern kinds of the `iocs` template (prompts/iocs.md, `patterns:`).
 const IOC_KINDS: &[&str] = &[
-    "email", "url", "domain", "phone", "ipv4", "ipv6", "cidr", "iban", "bitcoin", "ethereum",
-    "monero", "eth_tx", "hash",
+    "email",
+    "url",
+    "domain",
+    "phone",
+    "ipv4",
+    "ipv6",
+    "cidr",
+    "iban",
+    "bitcoin",
+    "ethereum",
+    "monero",
+    "litecoin",
+    "bitcoin_cash",
+    "dash",
+    "tron",
+    "solana",
+    "eth_tx",
+    "hash",
+    "telegram",
+    "signal",
+    "imei",
+    "mac",
 ];
 
 fn fixture(name: &str) -> PathBuf {

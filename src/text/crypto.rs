@@ -17,13 +17,16 @@ static ETH: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b0x[0-9a-fA-F]{40}\b")
 /// windows with a word long enough are searched.
 pub(super) fn find_addresses(text: &str, regions: &Regions, _ctx: &Context<'_>) -> Vec<Hit> {
     let mut out = Vec::new();
-    let mut push = |kind, m: scan::Span<'_>, normalized: String| {
+    let mut push = |kind, m: scan::Span<'_>, normalized: String, unverified: Option<String>| {
         out.push(Hit {
             kind,
             start: m.start(),
             end: m.end(),
             normalized,
-            check: Default::default(),
+            check: super::entity::Check {
+                unverified,
+                ..Default::default()
+            },
         });
     };
     let long = |n: usize| numeric(regions, move |w| w.longest >= n);
@@ -33,24 +36,43 @@ pub(super) fn find_addresses(text: &str, regions: &Regions, _ctx: &Context<'_>) 
             .with_check(None)
             .into_vec()
             .is_ok_and(|payload| payload.len() == 21 && matches!(payload[0], 0x00 | 0x05));
-        if ok {
-            push(EntityKind::Bitcoin, m, m.as_str().to_string());
+        if !ok {
+            continue;
+        }
+        // Litecoin kept Bitcoin's script-hash version for years: a "3…" address is valid on
+        // both chains, and only the words around it say which.
+        let litecoin = m
+            .as_str()
+            .starts_with('3')
+            .then(|| super::coins::litecoin_cue(text, m.start(), m.end()))
+            .flatten();
+        match litecoin {
+            Some(cue) => push(
+                EntityKind::Litecoin,
+                m,
+                m.as_str().to_string(),
+                Some(format!(
+                    "a \"3…\" address is valid on Bitcoin and Litecoin alike; read as Litecoin \
+                     from {cue:?} nearby"
+                )),
+            ),
+            None => push(EntityKind::Bitcoin, m, m.as_str().to_string(), None),
         }
     }
     for m in find_in(&BTC_BECH32, text, long(14)) {
         let ok = bech32::segwit::decode(m.as_str()).is_ok_and(|(hrp, _, _)| hrp == bech32::hrp::BC);
         if ok {
-            push(EntityKind::Bitcoin, m, m.as_str().to_lowercase());
+            push(EntityKind::Bitcoin, m, m.as_str().to_lowercase(), None);
         }
     }
     for m in find_in(&ETH, text, long(42)) {
         if eip55_ok(&m.as_str()[2..]) {
-            push(EntityKind::Ethereum, m, m.as_str().to_lowercase());
+            push(EntityKind::Ethereum, m, m.as_str().to_lowercase(), None);
         }
     }
     for m in find_in(&MONERO, text, long(95)) {
         if monero_ok(m.as_str()) {
-            push(EntityKind::Monero, m, m.as_str().to_string());
+            push(EntityKind::Monero, m, m.as_str().to_string(), None);
         }
     }
     out

@@ -24,11 +24,20 @@ pub enum EntityKind {
     Time,
     Amount,
     Plate,
+    Litecoin,
+    BitcoinCash,
+    Dash,
+    Tron,
+    Solana,
+    Telegram,
+    Signal,
+    Imei,
+    Mac,
 }
 
 impl EntityKind {
     /// Every kind, in the order the variants are declared.
-    pub const ALL: [EntityKind; 18] = [
+    pub const ALL: [EntityKind; 27] = [
         EntityKind::Email,
         EntityKind::Url,
         EntityKind::Phone,
@@ -47,6 +56,15 @@ impl EntityKind {
         EntityKind::Time,
         EntityKind::Amount,
         EntityKind::Plate,
+        EntityKind::Litecoin,
+        EntityKind::BitcoinCash,
+        EntityKind::Dash,
+        EntityKind::Tron,
+        EntityKind::Solana,
+        EntityKind::Telegram,
+        EntityKind::Signal,
+        EntityKind::Imei,
+        EntityKind::Mac,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -69,6 +87,15 @@ impl EntityKind {
             EntityKind::Time => "time",
             EntityKind::Amount => "amount",
             EntityKind::Plate => "plate",
+            EntityKind::Litecoin => "litecoin",
+            EntityKind::BitcoinCash => "bitcoin_cash",
+            EntityKind::Dash => "dash",
+            EntityKind::Tron => "tron",
+            EntityKind::Solana => "solana",
+            EntityKind::Telegram => "telegram",
+            EntityKind::Signal => "signal",
+            EntityKind::Imei => "imei",
+            EntityKind::Mac => "mac",
         }
     }
 }
@@ -143,7 +170,12 @@ pub struct Entity {
     /// - amount: the number with "." as decimal mark and no grouping, any "mln" / "million" /
     ///   "tys." multiplied out, a space and the ISO 4217 code (`1500000 PLN`, `2500.00 EUR`,
     ///   `0.5 BTC`); decimals are kept as written;
-    /// - plate: uppercase without spaces or dashes (`WA12345`).
+    /// - plate: uppercase without spaces or dashes (`WA12345`);
+    /// - litecoin, dash, tron, solana: as written (Litecoin Bech32 lowercase);
+    /// - bitcoin_cash: CashAddr with its prefix, lowercase (`bitcoincash:qpm2…`);
+    /// - telegram: `@` and the username, lowercase (Telegram names ignore case);
+    ///   signal: the username with its number, lowercase (`jan_k.42`);
+    /// - imei: 15 digits; mac: six lowercase hex pairs joined by ":".
     pub normalized: String,
     /// Absolute 1-based line (the `first_line` given to [`extract`](super::patterns::extract) is the text's first line).
     pub line: usize,

@@ -5,19 +5,23 @@
 //! - [`patterns`]: the extraction API. It runs the finders, decides between overlapping
 //!   readings and reports [`entity::Entity`]s with their place in the text.
 //! - The finders, one per domain, all a `scan::Finder`: `network` (URLs, domains, e-mail,
-//!   IP addresses), `phones`, `finance` (IBANs, cards), `crypto` (addresses, hashes), `dates`
-//!   (and times), `amounts`, `plates`.
+//!   IP addresses), `phones`, `finance` (IBANs, cards), `crypto` (Bitcoin, Ethereum, Monero,
+//!   hashes), `coins` (Litecoin, Bitcoin Cash, Dash, Tron, Solana), `handles` (Telegram,
+//!   Signal), `devices` (IMEI, MAC), `dates` (and times), `amounts`, `plates`.
 //! - [`entity`]: what is found; `scan`: the toolkit the finders share.
 //! - [`summarizer`] and the [`sentences`] it works on.
 //! - [`lang`]: which language a text is in, and language codes and names.
 //! - [`region`]: which country a document's national numbers and dates belong to.
 
 mod amounts;
+mod coins;
 mod crypto;
 mod dates;
+mod devices;
 pub use dates::ENGLISH_MONTHS;
 pub mod entity;
 mod finance;
+mod handles;
 pub mod lang;
 mod network;
 pub mod patterns;

@@ -1,7 +1,7 @@
 //! Deterministic entity extraction: e-mail addresses, URLs, bare domains, phone numbers, IP
 //! addresses and CIDR ranges, IBANs, payment cards, cryptocurrency addresses, transaction and
-//! file hashes, dates and times, amounts of money and vehicle plates, each with its exact
-//! location in the source.
+//! file hashes, dates and times, amounts of money, vehicle plates, Telegram and Signal
+//! handles, IMEIs and MAC addresses, each with its exact location in the source.
 //!
 //! Regular expressions only find *candidates*; a candidate becomes an entity when it passes
 //! the check its kind has: libphonenumber metadata for phones, mod-97 and the national BBAN
@@ -16,9 +16,10 @@
 //! are found and refanged in [`Entity::normalized`].
 //!
 //! Where candidates overlap, one reading wins, in this order: URL with a scheme or "www.",
-//! e-mail, bare domain, IBAN, crypto address or hash, payment card, CIDR range, IPv6, IPv4,
-//! date, amount, plate, phone, time. The one exception is that an e-mail address or IP inside
-//! a URL is reported as well as the URL.
+//! e-mail, bare domain, messenger handle, IBAN, crypto address with a checksum or hash, Solana
+//! address, IMEI, payment card, MAC address, CIDR range, IPv6, IPv4, date, amount, plate,
+//! phone, time. The one exception is that an e-mail address, IP or Telegram name inside a URL
+//! is reported as well as the URL.
 //!
 //! The finders live in modules of their own, one per domain (`network`, `phones`, `finance`,
 //! `crypto`, `dates`, `amounts`, `plates`), all behind one interface (`scan::Finder`); this one
@@ -30,7 +31,7 @@
 use super::entity::{Entity, EntityKind, Hit};
 use super::region::{self, DocRegion, RegionSetting};
 use super::scan::{self, Context, Finder};
-use super::{amounts, crypto, dates, finance, network, phones, plates};
+use super::{amounts, coins, crypto, dates, devices, finance, handles, network, phones, plates};
 use serde::Serialize;
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -198,13 +199,18 @@ pub fn normalize_as(kind: EntityKind, value: &str, default_region: &str) -> Opti
 /// rank as their kind does, or as the kind given here: a bare name with a path
 /// ("example.com/login") is a URL, but it ranks as the bare domain it was read as, below an
 /// e-mail address whose "@" a path may hold.
-const FIRST: [(Finder, Option<EntityKind>); 12] = [
+const FIRST: [(Finder, Option<EntityKind>); 17] = [
     (network::find_urls, None),
     (network::find_domains, Some(EntityKind::Domain)),
     (network::find_emails, None),
+    (handles::find_handles, None),
     (finance::find_ibans, None),
     (crypto::find_addresses, None),
+    (coins::find_coins, None),
+    (coins::find_solana, None),
     (crypto::find_hashes, None),
+    (devices::find_imeis, None),
+    (devices::find_macs, None),
     (finance::find_cards, None),
     (network::find_ipv6, None),
     (network::find_ipv4, None),
@@ -223,21 +229,32 @@ fn rank(kind: EntityKind) -> u8 {
         EntityKind::Url => 0,
         EntityKind::Email => 1,
         EntityKind::Domain => 2,
-        EntityKind::Iban => 3,
+        EntityKind::Telegram | EntityKind::Signal => 3,
+        EntityKind::Iban => 4,
         EntityKind::Bitcoin
+        | EntityKind::Litecoin
+        | EntityKind::BitcoinCash
+        | EntityKind::Dash
+        | EntityKind::Tron
         | EntityKind::Ethereum
         | EntityKind::Monero
         | EntityKind::EthTx
-        | EntityKind::Hash => 4,
-        EntityKind::PaymentCard => 5,
-        EntityKind::Cidr => 6,
-        EntityKind::Ipv6 => 7,
-        EntityKind::Ipv4 => 8,
-        EntityKind::Date => 9,
-        EntityKind::Amount => 10,
-        EntityKind::Plate => 11,
-        EntityKind::Phone => 12,
-        EntityKind::Time => 13,
+        | EntityKind::Hash => 5,
+        // A wallet without a checksum is read from the words around it: any reading with a
+        // checksum wins over it.
+        EntityKind::Solana => 6,
+        // An IMEI is also a Luhn-valid number: with "IMEI" before it, it is not a card.
+        EntityKind::Imei => 7,
+        EntityKind::PaymentCard => 8,
+        EntityKind::Mac => 9,
+        EntityKind::Cidr => 10,
+        EntityKind::Ipv6 => 11,
+        EntityKind::Ipv4 => 12,
+        EntityKind::Date => 13,
+        EntityKind::Amount => 14,
+        EntityKind::Plate => 15,
+        EntityKind::Phone => 16,
+        EntityKind::Time => 17,
     }
 }
 
@@ -292,7 +309,7 @@ impl Owners {
             let free = span.iter().all(|&o| o == FREE);
             let nested = matches!(
                 f.kind,
-                EntityKind::Email | EntityKind::Ipv4 | EntityKind::Ipv6
+                EntityKind::Email | EntityKind::Ipv4 | EntityKind::Ipv6 | EntityKind::Telegram
             ) && span.iter().all(|&o| o == IN_URL);
             if !(free || nested) {
                 continue;

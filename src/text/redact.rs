@@ -29,7 +29,11 @@ const MAX_PLACEHOLDER: usize = 16;
 /// verifier checks them by value; plates and bare domains are left out because their finders
 /// also match ordinary words.
 fn protected(kind: EntityKind) -> bool {
-    label(kind).is_some() || matches!(kind, EntityKind::Url | EntityKind::Hash | EntityKind::EthTx)
+    label(kind).is_some()
+        || matches!(
+            kind,
+            EntityKind::Url | EntityKind::Hash | EntityKind::EthTx | EntityKind::Mac
+        )
 }
 
 fn label(kind: EntityKind) -> Option<&'static str> {
@@ -39,7 +43,16 @@ fn label(kind: EntityKind) -> Option<&'static str> {
         EntityKind::Iban => "IBAN",
         EntityKind::PaymentCard => "CARD",
         EntityKind::Ipv4 | EntityKind::Ipv6 => "IP",
-        EntityKind::Bitcoin | EntityKind::Ethereum | EntityKind::Monero => "WALLET",
+        EntityKind::Bitcoin
+        | EntityKind::Ethereum
+        | EntityKind::Monero
+        | EntityKind::Litecoin
+        | EntityKind::BitcoinCash
+        | EntityKind::Dash
+        | EntityKind::Tron
+        | EntityKind::Solana => "WALLET",
+        EntityKind::Telegram | EntityKind::Signal => "HANDLE",
+        EntityKind::Imei => "IMEI",
         _ => return None,
     })
 }

@@ -340,6 +340,27 @@ pub(super) fn lower_context_after(text: &str, at: usize, n: usize) -> String {
     after[..end].to_lowercase()
 }
 
+/// The cue word `cue` finds within `before` chars before `start` or `after` chars after `end`
+/// on the same line, nearest first: for kinds that only the words around tell apart (a Solana
+/// address, an IMEI, a Telegram name). `cue` should match whole words, lowercase.
+pub(super) fn cue_near(
+    text: &str,
+    start: usize,
+    end: usize,
+    before: usize,
+    after: usize,
+    cue: &Regex,
+) -> Option<String> {
+    let left = lower_context_before(text, start, before);
+    let left = left.rsplit('\n').next().unwrap_or("");
+    if let Some(m) = cue.find_iter(left).last() {
+        return Some(m.as_str().to_string());
+    }
+    let right = lower_context_after(text, end, after);
+    let right = right.split('\n').next().unwrap_or("");
+    cue.find(right).map(|m| m.as_str().to_string())
+}
+
 /// Words after which a dotted or dashed number is a version, not a phone or an address.
 const VERSION_WORDS: &[&str] = &[
     "v", "ver", "version", "versión", "wersja", "wersji", "wersję", "build", "release", "rev",
