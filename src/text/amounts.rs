@@ -181,7 +181,7 @@ static AMOUNT: LazyLock<regex::Regex> = LazyLock::new(|| {
     let mult = alternation(MULTIPLIERS.iter().map(|(m, _)| *m));
     let gap = r"[ \u{A0}\u{2009}\u{202F}]?";
     pattern(&format!(
-        r"(?:(?P<pre>{signs}|\b(?:{codes})\b){gap}(?P<n1>{NUMBER})(?:{gap}(?P<m1>(?i:{mult}))\.?)?|\b(?P<n2>{NUMBER})(?:{gap}(?P<m2>(?i:{mult}))\.?(?:{gap}(?i:de{gap}|d['’]))?)?(?:{gap}\([\p{{L}} \-]{{2,60}}\))?{gap}(?P<post>{signs}|\b(?:{codes})\b|(?i:{words})))"
+        r"(?:(?P<pre>{signs}|\b(?:{codes})\b){gap}(?P<n1>{NUMBER})(?:{gap}(?P<m1>(?i:{mult}))\.?)?|\b(?P<n2>{NUMBER})(?:{gap}(?P<m2>(?i:{mult}))\.?(?:{gap}(?i:de{gap}|d['’]))?)?(?:{gap}\([^()0-9\n]+\))?{gap}(?P<post>{signs}|\b(?:{codes})\b|(?i:{words})))"
     ))
 });
 
@@ -288,8 +288,18 @@ fn amount_parts(written: &str) -> Option<(usize, &str, Option<&str>, &str)> {
         None => (None, rest),
     };
     // "100 (sto) złotych": the amount restated in words, between the number and the currency.
+    // (The pattern takes any parenthesis without digits: a bounded run of letters there
+    // made the regex engine give up its DFA and run ten times slower.)
     let rest = match rest.strip_prefix('(').and_then(|r| r.split_once(')')) {
-        Some((_, after)) => after.trim_start_matches(is_gap),
+        Some((words, after))
+            if words.len() <= 80
+                && words
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-')) =>
+        {
+            after.trim_start_matches(is_gap)
+        }
+        Some(_) => return None,
         None => rest,
     };
     let currency = match leading_currency {
