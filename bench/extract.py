@@ -5,6 +5,7 @@ bench/extract/README.md).
 
 Usage:  python3 bench/extract.py [--ava PATH] [--corpus DIR] [--region XX|doc] [--show]
                                  [--encodings] [--json OUT] [--only PREFIX ...]
+                                 [--set corpus|synthetic] [--baseline]
 
 For each gold file, the document it names is read from --corpus (default
 /work/shared/corpus) and run through
@@ -24,7 +25,10 @@ look-alikes that were reported, and every occurrence whose byte span start..end 
 is not its `text`. --show lists every false negative and false positive, dates matched without
 their time, and matched values reported on other lines than the gold's. --encodings also runs a
 UTF-8-with-BOM and a UTF-16LE copy of each document (written to the temporary directory) and
-checks their offsets against the bytes as stored. Standard library only.
+checks their offsets against the bytes as stored. --set synthetic scores the invented
+look-alike documents of bench/extract/synthetic/ (kinds the corpus lacks). --baseline scores
+the plain-regex baseline of bench/extract_regex.py instead of ava (the region column is then
+the gold's, which the baseline is given for phones and dates). Standard library only.
 """
 import argparse
 import hashlib
@@ -37,6 +41,8 @@ import sys
 import tempfile
 from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
+
+import extract_regex
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLD_DIR = os.path.join(HERE, "extract")
@@ -165,8 +171,17 @@ def canon(kind, value):
             return re.sub(r"[\s-]", "", v).upper()
         if kind in ("phone", "payment_card"):
             return re.sub(r"[\s().-]", "", v)
-        if kind == "bitcoin":
-            return v.lower() if v.lower().startswith(("bc1", "tb1")) else v
+        if kind in ("bitcoin", "litecoin"):
+            return v.lower() if v.lower().startswith(("bc1", "tb1", "ltc1")) else v
+        if kind == "bitcoin_cash":
+            v = v.lower()
+            return v if v.startswith("bitcoincash:") else "bitcoincash:" + v
+        if kind in ("telegram", "signal"):
+            return v.lower()
+        if kind == "imei":
+            return re.sub(r"\D", "", v)
+        if kind == "mac":
+            return ":".join(re.findall(r"[0-9a-f]{2}", re.sub(r"[^0-9a-f]", "", v.lower())))
         if kind == "amount":
             number, _, currency = v.rpartition(" ")
             d = Decimal(number.replace(",", "."))
@@ -503,9 +518,19 @@ def main():
     ap.add_argument("--encodings", action="store_true", help="also run a UTF-8-with-BOM and a "
                     "UTF-16LE copy of each document and check their offsets")
     ap.add_argument("--only", nargs="*", default=[], help="only documents whose name starts so")
+    ap.add_argument("--set", choices=["corpus", "synthetic"], default="corpus",
+                    help="the public documents (gold in bench/extract/, documents in --corpus) "
+                    "or the synthetic look-alike set (bench/extract/synthetic/, documents and "
+                    "gold side by side)")
+    ap.add_argument("--baseline", action="store_true", help="score the plain-regex baseline "
+                    "(bench/extract_regex.py) instead of ava")
     args = ap.parse_args()
 
-    golds = [Gold(os.path.join(GOLD_DIR, f)) for f in sorted(os.listdir(GOLD_DIR))
+    gold_dir = GOLD_DIR
+    if args.set == "synthetic":
+        gold_dir = os.path.join(GOLD_DIR, "synthetic")
+        args.corpus = gold_dir
+    golds = [Gold(os.path.join(gold_dir, f)) for f in sorted(os.listdir(gold_dir))
              if f.endswith(".gold.tsv")]
     if args.only:
         golds = [g for g in golds if g.name.startswith(tuple(args.only))]
@@ -528,14 +553,18 @@ def main():
             elif args.region:
                 region = args.region
             try:
-                entities, _ = run_ava(ava, path, region, home)
+                if args.baseline:
+                    entities = extract_regex.extract(data, None if g.region == "none"
+                                                     else g.region)
+                else:
+                    entities, _ = run_ava(ava, path, region, home)
             except (RuntimeError, ValueError, KeyError, TypeError) as e:
                 failures.append((g.name, str(e)))
                 continue
             s = score(g, entities, data)
             s["name"], s["region"] = g.name, region
             s["variants"] = {}
-            if args.encodings:
+            if args.encodings and not args.baseline:
                 s["variants"] = check_variants(ava, g, data, entities, region, home)
             docs.append(s)
             for row, _ in s["tp"]:
@@ -564,7 +593,8 @@ def main():
     for c in per_kind.values():
         total.update(c)
     region_note = args.region or "none given (inferred by ava)"
-    print(f"ava: {args.ava}   region: {region_note}   documents: {len(docs)}"
+    who = "plain-regex baseline (bench/extract_regex.py)" if args.baseline else f"ava: {args.ava}"
+    print(f"{who}   region: {region_note}   documents: {len(docs)}"
           + (f" ({len(failures)} failed)" if failures else ""))
     print()
     head = f"{'kind':<13}{'gold':>5}{'found':>6}{'TP':>5}{'FN':>5}{'FP':>5}{'recall':>8}" \
