@@ -42,7 +42,7 @@ PATTERNS = [
     ("date", r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{4}\b|\b(?:" + MONTH_RE
      + r")\.? \d{1,2},? \d{4}\b|\b\d{1,2} (?:" + MONTH_RE + r") \d{4}\b"),
     ("time", r"\b\d{1,2}:\d{2}\b"),
-    ("amount", r"(?:[$€£]\s?\d[\d,.]*\d|\b\d[\d,. ]*\d\s?(?:zł|PLN|EUR|USD|GBP|€|euros?|Euro|złotych|dollars)\b)"),
+    ("amount", r"(?:[$€£]\s?\d[\d,.]*\d|\b\d[\d,. ]*\d\s?(?:(?:zł|PLN|EUR|USD|GBP|euros?|Euro|złotych|dollars)\b|€))"),
     ("phone", r"(?<![\w.])\+?\(?\d[\d\s().-]{7,16}\d\b"),
 ]
 COMPILED = [(k, re.compile(p)) for k, p in PATTERNS]
