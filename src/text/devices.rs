@@ -36,7 +36,9 @@ pub(super) fn find_imeis(text: &str, regions: &Regions, _ctx: &Context<'_>) -> V
             continue;
         }
         let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
-        if !luhn(&digits) || cue_near(text, m.start(), m.end(), 80, 0, &IMEI_CUE).is_none() {
+        if !super::finance::luhn(&digits)
+            || cue_near(text, m.start(), m.end(), 80, 0, &IMEI_CUE).is_none()
+        {
             continue;
         }
         out.push(Hit {
@@ -48,24 +50,6 @@ pub(super) fn find_imeis(text: &str, regions: &Regions, _ctx: &Context<'_>) -> V
         });
     }
     out
-}
-
-fn luhn(digits: &str) -> bool {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let d2 = d * 2;
-                if d2 > 9 { d2 - 9 } else { d2 }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum % 10 == 0
 }
 
 static MAC: LazyLock<Regex> = LazyLock::new(|| {

@@ -221,7 +221,7 @@ fn card_number(s: &str) -> Option<String> {
         .then_some(digits)
 }
 
-fn luhn(digits: &str) -> bool {
+pub(super) fn luhn(digits: &str) -> bool {
     let sum: u32 = digits
         .bytes()
         .rev()
