@@ -23,20 +23,29 @@ static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Reference numbers of an office or unit: an upper-case code, a hyphen, digits, and a
-/// `/`-separated year or serial ("RSD-0412/26", "KMP-IV-123/24", "WD-5/2021").
+/// `/`-separated year or serial ("RSD-0412/26", "KMP-IV-123/24", "WD-5/2021"), and register
+/// numbers of exhibits ("wykaz nr I/52/13").
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Z]{2,6}(?:-[A-Z0-9]{1,6})*-\d{1,6}(?:[./]\d{1,6})*/\d{2,6}\b")
+    Regex::new(
+        r"\b(?:[A-Z]{2,6}(?:-[A-Z0-9]{1,6})*-\d{1,6}(?:[./]\d{1,6})*|[IVXLC]{1,6}/\d{1,6})/\d{2,6}\b",
+    )
         .unwrap_or_else(|_| unreachable!())
 });
 
 /// Polish statute references: "art. 286 § 1 k.k.", "art. 13 § 1 kk", "art. 58 ust. 1 pkt 2",
+/// "art. 230, 231 i 233 k.p.c.", "art. 98 § 1 i 3",
 /// with the code's abbreviation when it follows (k.k., k.p.k., k.c., k.p.c., k.k.w., k.w.,
 /// k.k.s., and their dotless forms).
 static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\bart\.\s*\d+[a-z]?(?:\s*§\s*\d+[a-z]?)?(?:\s*(?:ust\.|pkt|lit\.)\s*\d+[a-z]?)*(?:\s+(?:k\.\s?k\.\s?[ws]\.|k\.\s?p\.\s?[kc]\.|k\.\s?[kcw]\.|kkw|kks|kpk|kpc|kk|kc|kw)(?:\W|$))?",
+        r"(?i)\bart\.\s*\d+[a-z]?(?:\s*,\s*\d+[a-z]?|\s+i\s+\d+[a-z]?)*(?:\s*§\s*\d+[a-z]?(?:\s*,\s*\d+[a-z]?|\s+i\s+\d+[a-z]?)*)?(?:\s*(?:ust\.|pkt|lit\.)\s*\d+[a-z]?)*(?:\s+(?:k\.\s?k\.\s?[ws]\.|k\.\s?p\.\s?[kc]\.|k\.\s?[kcw]\.|kkw|kks|kpk|kpc|kk|kc|kw)(?:\W|$))?",
     )
     .unwrap_or_else(|_| unreachable!())
+});
+
+/// A reference ending in a code's dotless abbreviation ("art. 193 kk").
+static DOTLESS_CODE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s(?:kkw|kks|kpk|kpc|kk|kc|kw)$").unwrap_or_else(|_| unreachable!())
 });
 
 /// German and other `§` references that name their code: "§ 263 StGB", "§ 263 Abs. 1 StGB",
@@ -58,7 +67,13 @@ pub fn references(text: &str) -> Vec<(usize, usize)> {
             // The article pattern takes the character after a code's abbreviation to know it
             // ended ("kk," but not "kkx"); that character is not part of the reference.
             let s = m.as_str();
-            let trimmed = s.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+            let mut trimmed = s.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+            // "kk." at the end of a sentence: the full stop is the sentence's, not the code's.
+            if let Some(t) = trimmed.strip_suffix('.')
+                && DOTLESS_CODE_END.is_match(t)
+            {
+                trimmed = t;
+            }
             found.push((m.start(), m.start() + trimmed.len()));
         }
     }
@@ -106,6 +121,20 @@ mod tests {
             ["art. 58 ust. 1 pkt 2"]
         );
         assert_eq!(found("PR 1 Ds 123/2021"), ["PR 1 Ds 123/2021"]);
+        assert_eq!(
+            found("przepisów art. 230, 231 i 233 k.p.c. oraz art. 98 § 1 i 3 oraz art. 99 k.p.c."),
+            [
+                "art. 230, 231 i 233 k.p.c.",
+                "art. 98 § 1 i 3",
+                "art. 99 k.p.c."
+            ]
+        );
+        assert_eq!(found("w wykazie nr I/52/13 pod pozycją 1"), ["I/52/13"]);
+        assert_eq!(
+            found("z art. 193 kk. Sąd zważył, że art. 31 § 1 i 2 kk."),
+            ["art. 193 kk", "art. 31 § 1 i 2 kk"]
+        );
+        assert_eq!(found("w sprawie IV CSK 270/12 Sąd"), ["IV CSK 270/12"]);
     }
 
     #[test]
