@@ -547,3 +547,38 @@ fn a_numbered_judgment_keeps_its_numbering_and_blank_lines() {
         );
     }
 }
+
+/// On a terminal at least 100 columns wide, side by side is two columns: line numbers, the
+/// source, the translation.
+#[cfg(unix)]
+#[test]
+fn side_by_side_is_two_columns_on_a_wide_terminal() {
+    use expectrl::{Eof, Regex, Session};
+    let server = MockServer::start(vec![model(|_| None)]);
+    let home = tempfile::tempdir().unwrap();
+    let file = doc(home.path());
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ava"));
+    cmd.args(["translate", "--to", "en", "--side-by-side"])
+        .arg(&file)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AVA_CONFIG_DIR", home.path().join("config"))
+        .env("AVA_DATA_DIR", home.path().join("data"))
+        .env("AVA_BASE_URL", server.url())
+        .env("AVA_MODEL", "mock-model")
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "120");
+    let mut s = Session::spawn(cmd).expect("spawn ava in a pty");
+    s.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    s.expect(Regex(r"lines\s+│ PL\s+│ EN"))
+        .expect("a header naming both columns");
+    s.expect(Regex(
+        r"1\s+│ Policjanci zatrzymali dwóch mężczyzn\S* .*│ Police officers detained",
+    ))
+    .expect("line 1: source and translation on one row");
+    s.expect(Regex(r"3\s+│ 1\) Starsza kobieta .*│ 1\) An elderly woman"))
+        .expect("line 3 with its list marker on both sides");
+    s.expect(Eof).expect("ava exits");
+}
