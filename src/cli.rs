@@ -46,7 +46,9 @@ Examples:
   ava translate --to en statement_pl.txt
   ava translate --to English --from pl --glossary terms.txt statement.txt
   cat message.txt | ava translate --to en
-  ava translate --to en --json *.txt > translations.ndjson";
+  ava translate --to en --json *.txt > translations.ndjson
+  ava translate --to en --side-by-side judgment.txt          source and translation, line by line
+  ava translate --to en --side-by-side --format markdown chat.txt > check.md";
 
 const PROCESS_EXAMPLES: &str = "\
 Examples:
@@ -163,6 +165,10 @@ pub struct GlobalOpts {
     /// whole (the model reads the whole document), auto (grounded on the local engine)
     #[arg(long, global = true, value_enum)]
     pub summary_mode: Option<crate::task::summary::Mode>,
+    /// Translation: size of the segments sent to the model one at a time, in tokens
+    /// [default: 100, less when --ctx-size is very small]
+    #[arg(long, global = true, value_name = "N")]
+    pub segment_tokens: Option<u32>,
     /// Context size in tokens (local engine; overrides the model's own)
     #[arg(long, global = true)]
     pub ctx_size: Option<u32>,
@@ -294,6 +300,20 @@ pub struct TranslateArgs {
     /// File of term pairs (`source = target`, one per line) the translation must use
     #[arg(long)]
     pub glossary: Option<PathBuf>,
+    /// Print each piece of the translation beside its source with its line numbers: two
+    /// columns on a wide terminal, alternating blocks otherwise; with --json, a `segments`
+    /// list in each record
+    #[arg(long)]
+    pub side_by_side: bool,
+    /// How --side-by-side is printed: text (columns or blocks) or markdown (a table)
+    #[arg(long, value_enum, default_value_t = TranslateFormat::Text, requires = "side_by_side")]
+    pub format: TranslateFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TranslateFormat {
+    Text,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -59,6 +59,8 @@ pub struct Settings {
     pub audit_max_bytes: u64,
     /// How `summarize` uses a language model (see `task::summary::Mode`).
     pub summary_mode: crate::task::summary::Mode,
+    /// Translation: tokens per segment sent to the model (unset: from the window).
+    pub segment_tokens: Option<u32>,
 }
 
 impl Default for Settings {
@@ -92,6 +94,7 @@ impl Default for Settings {
             allow_audit_off: false,
             audit_max_bytes: crate::audit::DEFAULT_MAX_BYTES,
             summary_mode: crate::task::summary::Mode::Auto,
+            segment_tokens: None,
         }
     }
 }
@@ -126,6 +129,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("AVA_NETWORK", "network"),
     ("AVA_REDACT", "redact"),
     ("AVA_SUMMARY_MODE", "summary_mode"),
+    ("AVA_SEGMENT_TOKENS", "segment_tokens"),
 ];
 
 #[derive(Debug, Clone)]
@@ -208,6 +212,7 @@ fn serialize_settings(s: &Settings) -> Map<String, Value> {
     put("allow_audit_off", s.allow_audit_off.into());
     put("audit_max_bytes", s.audit_max_bytes.into());
     put("summary_mode", s.summary_mode.as_str().into());
+    put("segment_tokens", s.segment_tokens.into());
     m
 }
 
@@ -396,6 +401,11 @@ fn env_value(key: &str, v: &str) -> Value {
             .parse::<f64>()
             .map(Value::from)
             .unwrap_or_else(|_| v.into()),
+        "segment_tokens" => v
+            .trim()
+            .parse::<u64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| v.into()),
         "best_effort" | "attachments" | "redact" => match v.to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Value::Bool(true),
             "0" | "false" | "no" | "off" => Value::Bool(false),
@@ -451,6 +461,7 @@ fn flag_layer(f: &GlobalOpts) -> Map<String, Value> {
         "summary_mode",
         f.summary_mode.map(|m| m.as_str().to_string()).into(),
     );
+    put("segment_tokens", f.segment_tokens.into());
     m
 }
 
@@ -540,6 +551,7 @@ const KNOWN_KEYS: &[&str] = &[
     "allow_audit_off",
     "audit_max_bytes",
     "summary_mode",
+    "segment_tokens",
 ];
 
 /// Parse config TOML; the error is one line with the line number.
@@ -613,6 +625,7 @@ pub const STARTER_CONFIG: &str = r#"# ava configuration. Precedence: command-lin
 # allow_audit_off = false    # let AVA_AUDIT_LOG=off turn the audit log off
 # audit_max_bytes = 16777216 # rotate the audit log (audit.jsonl.N) at this size
 # summary_mode = "auto"       # auto | grounded | whole: how summarize uses a model (see README)
+# segment_tokens = 100        # translate: tokens per segment sent to the model (default: from the window)
 
 # Select with --profile NAME, AVA_PROFILE, or `profile = "NAME"` above.
 # [profiles.onprem]

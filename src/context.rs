@@ -221,6 +221,7 @@ impl Context {
             self.config.settings.ctx_size,
         );
         p.summary_mode = self.config.settings.summary_mode;
+        p.segment_tokens = self.config.settings.segment_tokens;
         p
     }
 }

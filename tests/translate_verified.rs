@@ -213,3 +213,372 @@ fn a_dropped_placeholder_is_retried_then_flagged_with_exit_3() {
         .stderr(predicate::str::contains("placeholder(s) dropped"));
     assert_eq!(server.chat_requests().len(), 2);
 }
+
+/// The segment of a translation request: what follows the one-sentence instruction.
+fn segment_of(body: &serde_json::Value) -> String {
+    let user = common::mock_openai::last_user_message(body);
+    let seg = user.split_once('\n').map_or(user.as_str(), |(_, s)| s);
+    let seg = seg.trim();
+    seg.strip_suffix("English translation:")
+        .unwrap_or(seg)
+        .trim()
+        .to_string()
+}
+
+/// A model that translates by replacing each Polish phrase of `dict` with its English one
+/// and copies everything else, placeholders included.
+fn dict_model(dict: &'static [(&'static str, &'static str)]) -> Reply {
+    Reply::compute(move |body| {
+        let mut out = segment_of(body);
+        for (pl, en) in dict {
+            out = out.replace(pl, en);
+        }
+        out
+    })
+}
+
+#[test]
+fn side_by_side_pairs_each_segment_with_its_lines_in_blocks_when_piped() {
+    let server = MockServer::start(vec![model(|_| None)]);
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path(), &server)
+        .args(["translate", "--to", "en", "--side-by-side"])
+        .arg(doc(home.path()))
+        .assert()
+        .success()
+        .stdout(format!(
+            "line 1\nPL  {PL1}\nEN  {EN1}\n\nline 3\nPL  1) {PL2}\nEN  1) {EN2}\n"
+        ));
+}
+
+#[test]
+fn side_by_side_markdown_is_a_table_that_flags_unverified_rows() {
+    let bad = |pl: &str| (pl == PL2).then(|| EN2.replace("30 thousand", "300 thousand"));
+    let server = MockServer::start(vec![model(bad)]);
+    let home = tempfile::tempdir().unwrap();
+    let out = ava(home.path(), &server)
+        .args([
+            "translate",
+            "--to",
+            "en",
+            "--side-by-side",
+            "--format",
+            "markdown",
+        ])
+        .arg(doc(home.path()))
+        .assert()
+        .code(3);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rows[0], "| Lines | PL | EN | Verified |", "{stdout}");
+    assert_eq!(rows[2], format!("| 1 | {PL1} | {EN1} | yes |"));
+    assert!(
+        rows[3].starts_with(&format!(
+            "| 3 | 1) {PL2} | 1) An elderly woman handed them 300"
+        )) && rows[3].contains("| **no**: number(s) changed or missing: \"30\""),
+        "{stdout}"
+    );
+    assert_eq!(rows.len(), 4, "{stdout}");
+}
+
+#[test]
+fn side_by_side_json_lists_segments_with_lines_and_verdicts() {
+    let bad = |pl: &str| (pl == PL2).then(|| EN2.replace("30 thousand", "300 thousand"));
+    let server = MockServer::start(vec![model(bad)]);
+    let home = tempfile::tempdir().unwrap();
+    let out = ava(home.path(), &server)
+        .args(["--json", "translate", "--to", "en", "--side-by-side"])
+        .arg(doc(home.path()))
+        .assert()
+        .code(3);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let rec: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let segs = rec["segments"].as_array().unwrap();
+    assert_eq!(segs.len(), 2, "{rec}");
+    assert_eq!(
+        segs[0],
+        serde_json::json!({"lines": [1, 1], "source": PL1, "translation": EN1,
+                           "verified": true, "reason": null})
+    );
+    assert_eq!(segs[1]["lines"], serde_json::json!([3, 3]));
+    assert_eq!(segs[1]["source"], format!("1) {PL2}"));
+    assert_eq!(segs[1]["verified"], false);
+    assert!(
+        segs[1]["reason"].as_str().unwrap().contains("\"30\""),
+        "{rec}"
+    );
+    // The plain translation is still the record's output.
+    assert!(rec["output"].as_str().unwrap().starts_with(EN1), "{rec}");
+}
+
+#[test]
+fn side_by_side_format_needs_side_by_side() {
+    let server = MockServer::start(vec![model(|_| None)]);
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path(), &server)
+        .args(["translate", "--to", "en", "--format", "markdown"])
+        .arg(doc(home.path()))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--side-by-side"));
+}
+
+const PL_LEGAL: &str = "Sąd Okręgowy w sprawie III K 198/13 (pismo RSD-0412/26) skazał go z art. 286 § 1 k.k., a sąd w Niemczech z § 263 StGB.";
+
+/// `ava translate` of the legal sentence against a model that translates it, copying the
+/// placeholders it was sent; `drop_last` leaves the last one out.
+fn translate_legal(drop_last: bool) -> (MockServer, assert_cmd::assert::Assert) {
+    let server = MockServer::start(vec![Reply::compute(move |body| {
+        let seg = segment_of(body);
+        let ids: Vec<&str> = seg
+            .match_indices("<ID_")
+            .map(|(i, _)| &seg[i..i + 6])
+            .collect();
+        match ids.as_slice() {
+            [a, b, c, d] => format!(
+                "The Regional Court in case {a} (letter {b}) convicted him under {c}, and a court in Germany under {}.",
+                if drop_last { "fraud law" } else { d }
+            ),
+            _ => format!("unexpected segment: {seg}"),
+        }
+    })]);
+    let home = tempfile::tempdir().unwrap();
+    let file = write(home.path(), "legal.txt", format!("{PL_LEGAL}\n"));
+    let assert = ava(home.path(), &server)
+        .args(["translate", "--to", "en"])
+        .arg(file)
+        .assert();
+    (server, assert)
+}
+
+#[test]
+fn case_signatures_and_legal_references_are_sent_as_placeholders_and_restored() {
+    let (server, assert) = translate_legal(false);
+    assert.success().stdout(
+        "The Regional Court in case III K 198/13 (letter RSD-0412/26) convicted him under \
+         art. 286 § 1 k.k., and a court in Germany under § 263 StGB.\n",
+    );
+    let sent = segment_of(&server.chat_requests()[0].body);
+    for r in ["198/13", "RSD-0412", "286", "263"] {
+        assert!(!sent.contains(r), "{r} reached the model: {sent}");
+    }
+}
+
+#[test]
+fn a_dropped_legal_reference_fails_the_segment() {
+    let (server, assert) = translate_legal(true);
+    assert
+        .code(3)
+        .stderr(predicate::str::contains("placeholder(s) dropped"))
+        .stderr(predicate::str::contains("§ 263 StGB"));
+    assert!(server.chat_requests().len() >= 2);
+}
+
+const PL_TWO: &str = "Policjanci zatrzymali dwóch mężczyzn. Kobieta przekazała im pieniądze.";
+const DICT_TWO: &[(&str, &str)] = &[
+    (
+        "Policjanci zatrzymali dwóch mężczyzn.",
+        "Police officers detained two men.",
+    ),
+    (
+        "Kobieta przekazała im pieniądze.",
+        "A woman handed them money.",
+    ),
+];
+
+#[test]
+fn segment_size_is_a_flag_a_variable_and_a_config_key() {
+    let home = tempfile::tempdir().unwrap();
+    let file = write(home.path(), "two.txt", format!("{PL_TWO}\n"));
+    let want = "Police officers detained two men. A woman handed them money.\n";
+    // By default the line is one segment; at 12 tokens (about 48 characters) it is two.
+    // (flag, AVA_SEGMENT_TOKENS, requests): the flag wins over the variable.
+    let runs = [
+        (None, None, 1),
+        (Some("12"), None, 2),
+        (None, Some("12"), 2),
+        (Some("100"), Some("12"), 1),
+    ];
+    for (flag, var, requests) in runs {
+        let server = MockServer::start(vec![dict_model(DICT_TWO)]);
+        let mut cmd = ava(home.path(), &server);
+        cmd.args(["translate", "--to", "en"]);
+        if let Some(n) = flag {
+            cmd.args(["--segment-tokens", n]);
+        }
+        if let Some(n) = var {
+            cmd.env("AVA_SEGMENT_TOKENS", n);
+        }
+        cmd.arg(&file).assert().success().stdout(want);
+        assert_eq!(server.chat_requests().len(), requests, "{flag:?} {var:?}");
+    }
+    // The config key, and a value too small refused with the reason.
+    let config = write(home.path(), "config.toml", "segment_tokens = 12\n");
+    let server = MockServer::start(vec![dict_model(DICT_TWO)]);
+    ava(home.path(), &server)
+        .arg("--config")
+        .arg(&config)
+        .args(["translate", "--to", "en"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(want);
+    assert_eq!(server.chat_requests().len(), 2);
+    ava(home.path(), &server)
+        .args(["--segment-tokens", "3", "translate", "--to", "en"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("too small"));
+}
+
+const DICT_MIXED: &[(&str, &str)] = &[(
+    "Funkcjonariusze przeszukali mieszkanie podejrzanego i zabezpieczyli telefon.",
+    "The officers searched the suspect's flat and secured a phone.",
+)];
+
+#[test]
+fn mixed_polish_and_english_input_translates_only_the_polish() {
+    let english = "The suspect later told the officers that the phone belonged to his brother.";
+    let text = format!("{}\n\n{english}\n", DICT_MIXED[0].0);
+    let server = MockServer::start(vec![dict_model(DICT_MIXED)]);
+    let home = tempfile::tempdir().unwrap();
+    let file = write(home.path(), "mixed.txt", text);
+    ava(home.path(), &server)
+        .args(["translate", "--to", "en"])
+        .arg(file)
+        .assert()
+        .success()
+        .stdout(format!("{}\n\n{english}\n", DICT_MIXED[0].1))
+        .stderr(predicate::str::contains(
+            "1 segment(s) already in English were kept",
+        ));
+    let chats = server.chat_requests();
+    assert_eq!(chats.len(), 1);
+    assert!(!segment_of(&chats[0].body).contains("brother"));
+}
+
+const DICT_CHAT: &[(&str, &str)] = &[
+    ("gdzie jesteś?", "where are you?"),
+    ("jestem w domu, oddzwoń na", "I am at home, call back on"),
+    ("dobrze, jadę", "fine, I'm coming"),
+];
+
+#[test]
+fn a_chat_export_keeps_stamps_and_senders_outside_the_model() {
+    let chat = "31.12.23, 21:41 - Anna Nowak: gdzie jesteś?\n\
+                31.12.23, 21:42 - Jan Kowalski: jestem w domu, oddzwoń na 601 234 567\n\
+                31.12.23, 21:45 - Anna Nowak: dobrze, jadę\n";
+    let server = MockServer::start(vec![dict_model(DICT_CHAT)]);
+    let home = tempfile::tempdir().unwrap();
+    let file = write(home.path(), "chat.txt", chat);
+    let mut want = chat.to_string();
+    for (pl, en) in DICT_CHAT {
+        want = want.replace(pl, en);
+    }
+    ava(home.path(), &server)
+        .args(["translate", "--from", "pl", "--to", "en"])
+        .arg(file)
+        .assert()
+        .success()
+        .stdout(want);
+    for c in server.chat_requests() {
+        let seg = segment_of(&c.body);
+        assert!(
+            !seg.contains("Anna") && !seg.contains("21:4") && !seg.contains("31.12.23"),
+            "{seg}"
+        );
+    }
+}
+
+const DICT_JUDGMENT: &[(&str, &str)] = &[
+    (
+        "WYROK W IMIENIU RZECZYPOSPOLITEJ POLSKIEJ",
+        "JUDGMENT IN THE NAME OF THE REPUBLIC OF POLAND",
+    ),
+    ("Sygn. akt", "Ref."),
+    (
+        "Sąd Rejonowy w Gdańsku po rozpoznaniu sprawy",
+        "The District Court in Gdańsk, having heard the case",
+    ),
+    (
+        "oskarżonego uznaje za winnego zarzucanego mu czynu",
+        "finds the defendant guilty of the act charged",
+    ),
+    (
+        "wymierza mu karę grzywny w wysokości 100 stawek dziennych",
+        "imposes on him a fine of 100 daily rates",
+    ),
+    (
+        "zasądza od oskarżonego koszty postępowania",
+        "orders the defendant to pay the costs of the proceedings",
+    ),
+];
+
+#[test]
+fn a_numbered_judgment_keeps_its_numbering_and_blank_lines() {
+    let judgment = "WYROK W IMIENIU RZECZYPOSPOLITEJ POLSKIEJ\n\n\
+                    Sygn. akt II K 345/19\n\n\
+                    Sąd Rejonowy w Gdańsku po rozpoznaniu sprawy\n\n\
+                    I.\n\n\
+                    1. oskarżonego uznaje za winnego zarzucanego mu czynu\n\
+                    2. wymierza mu karę grzywny w wysokości 100 stawek dziennych\n\n\
+                    II.\n\n\
+                    \x20  a) zasądza od oskarżonego koszty postępowania\n";
+    let server = MockServer::start(vec![dict_model(DICT_JUDGMENT)]);
+    let home = tempfile::tempdir().unwrap();
+    let file = write(home.path(), "wyrok.txt", judgment);
+    let mut want = judgment.to_string();
+    for (pl, en) in DICT_JUDGMENT {
+        want = want.replace(pl, en);
+    }
+    ava(home.path(), &server)
+        .args(["translate", "--from", "pl", "--to", "en"])
+        .arg(file)
+        .assert()
+        .success()
+        .stdout(want);
+    // Markers and numbering never went to the model; the signature went as a placeholder.
+    for c in server.chat_requests() {
+        let seg = segment_of(&c.body);
+        assert!(
+            !seg.starts_with("1.") && !seg.starts_with("a)") && !seg.contains("345/19"),
+            "{seg}"
+        );
+    }
+}
+
+/// On a terminal at least 100 columns wide, side by side is two columns: line numbers, the
+/// source, the translation.
+#[cfg(unix)]
+#[test]
+fn side_by_side_is_two_columns_on_a_wide_terminal() {
+    use expectrl::{Eof, Regex, Session};
+    let server = MockServer::start(vec![model(|_| None)]);
+    let home = tempfile::tempdir().unwrap();
+    let file = doc(home.path());
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ava"));
+    cmd.args(["translate", "--to", "en", "--side-by-side"])
+        .arg(&file)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AVA_CONFIG_DIR", home.path().join("config"))
+        .env("AVA_DATA_DIR", home.path().join("data"))
+        .env("AVA_BASE_URL", server.url())
+        .env("AVA_MODEL", "mock-model")
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "120");
+    let mut s = Session::spawn(cmd).expect("spawn ava in a pty");
+    s.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    s.expect(Regex(r"lines\s+│ PL\s+│ EN"))
+        .expect("a header naming both columns");
+    s.expect(Regex(
+        r"1\s+│ Policjanci zatrzymali dwóch mężczyzn\S* .*│ Police officers detained",
+    ))
+    .expect("line 1: source and translation on one row");
+    s.expect(Regex(r"3\s+│ 1\) Starsza kobieta .*│ 1\) An elderly woman"))
+        .expect("line 3 with its list marker on both sides");
+    s.expect(Eof).expect("ava exits");
+}

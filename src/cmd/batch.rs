@@ -2,10 +2,11 @@
 //! this module only decides which inputs run, how many at a time, and where answers go.
 //! Inputs are independent: one failing does not stop the others, and the exit code says so.
 
-use crate::cli::ProcessFormat;
+use crate::cli::{ProcessFormat, TranslateFormat};
 use crate::context::Context;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::sink::side::{Layout, SideBySide};
 use crate::sink::{Record, Sink, Target};
 use crate::source::Input;
 use crate::task::Job;
@@ -13,12 +14,14 @@ use crate::task::answer::{Answer, Pipeline};
 use futures_util::stream::{self, StreamExt};
 use std::sync::Arc;
 
-/// Run `job` over every input and return the exit code.
+/// Run `job` over every input and return the exit code. `side`: `--side-by-side` and its
+/// format, for translations.
 pub async fn run(
     ctx: Context,
     job: Job,
     inputs: Vec<Input>,
     format: Option<ProcessFormat>,
+    side: Option<TranslateFormat>,
 ) -> Result<i32> {
     let inputs = ctx.expand_inputs(inputs)?;
     let choice = ctx.choose_engine()?;
@@ -50,6 +53,15 @@ pub async fn run(
         ProcessFormat::Text
     } else {
         ProcessFormat::Json
+    });
+    // Columns only where a person reads them on a wide enough terminal; files get blocks.
+    let side = side.map(|f| {
+        let width = if ctx.global.output.is_none() {
+            ctx.term.stdout_width()
+        } else {
+            None
+        };
+        Layout::choose(f == TranslateFormat::Markdown, width)
     });
 
     let mut todo = Vec::new();
@@ -115,7 +127,7 @@ pub async fn run(
         let captures: Vec<_> = (0..todo.len()).map(|i| sink.capture(i)).collect();
         let runs = stream::iter(todo.iter().zip(captures).map(
             |(input, (mut part_sink, captured))| async move {
-                let r = run_one(ctx, pipeline, job, input, format, &mut part_sink).await;
+                let r = run_one(ctx, pipeline, job, input, (format, side), &mut part_sink).await;
                 let r = recorded(r, &input.name(), &mut part_sink);
                 (input.name(), r, captured)
             },
@@ -140,7 +152,7 @@ pub async fn run(
     } else {
         for input in todo {
             let name = input.name();
-            let r = run_one(&ctx, &pipeline, &job, input, format, &mut sink).await;
+            let r = run_one(&ctx, &pipeline, &job, input, (format, side), &mut sink).await;
             let r = recorded(r, &name, &mut sink);
             if let Some(code) = settle(&name, r)? {
                 return Ok(code);
@@ -188,7 +200,7 @@ async fn run_one(
     pipeline: &Pipeline<'_>,
     job: &Job,
     input: &Input,
-    format: ProcessFormat,
+    format: (ProcessFormat, Option<Layout>),
     sink: &mut Sink,
 ) -> Result<usize> {
     let docs = ctx.read_documents(input)?;
@@ -205,7 +217,7 @@ async fn answer_doc(
     pipeline: &Pipeline<'_>,
     job: &Job,
     doc: &crate::source::Document,
-    format: ProcessFormat,
+    (format, side): (ProcessFormat, Option<Layout>),
     sink: &mut Sink,
 ) -> Result<usize> {
     for w in &doc.warnings {
@@ -215,16 +227,35 @@ async fn answer_doc(
     let stream = sink.streams();
     // Until the first words arrive (a model reading the document), a spinner says so.
     let mut waiting = ctx.feedback.spinner(&format!("{}: reading…", doc.name));
-    let mut on_text = |t: &str, live: bool| {
-        waiting.stop();
+    // Side by side: the pairs are the answer on stdout (the plain translation still goes into
+    // `--json`'s "output").
+    let pairs = side.filter(|_| !ctx.global.json);
+    let sink = std::sync::Mutex::new(sink);
+    let write = |t: &str, live: bool| -> Result<()> {
+        let mut sink = sink.lock().unwrap_or_else(|p| p.into_inner());
         if stream && live {
             sink.text(t)
         } else {
             sink.text_quiet(t)
         }
     };
-    let answer = pipeline.answer(job, doc, &mut on_text, &ctx.feedback).await;
+    let mut on_text = |t: &str, live: bool| {
+        waiting.stop();
+        if pairs.is_some() {
+            return Ok(());
+        }
+        write(t, live)
+    };
+    let mut renderer = pairs.map(SideBySide::new);
+    let mut on_segment = |s: &crate::task::report::Segment| match renderer.as_mut() {
+        Some(r) => write(&r.segment(s), true),
+        None => Ok(()),
+    };
+    let answer = pipeline
+        .answer_paired(job, doc, &mut on_text, Some(&mut on_segment), &ctx.feedback)
+        .await;
     waiting.stop();
+    let sink = sink.into_inner().unwrap_or_else(|p| p.into_inner());
     let answer = answer?;
     let shown = shown(&answer, &doc.name, format, sink.is_first())?;
     let value = match &answer.report {
@@ -250,6 +281,7 @@ async fn answer_doc(
         completion_tokens: answer.outcome.completion_tokens,
         warnings: answer.warnings,
         unverified: answer.unverified,
+        segments: side.map(|_| answer.segments),
     };
     let unverified = rec.unverified.len();
     let shown = shown.as_ref().map(|(t, ext)| (t.as_str(), *ext));

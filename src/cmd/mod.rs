@@ -68,7 +68,7 @@ pub async fn run(cli: Cli, term: Terminal) -> Result<i32> {
                 lang: a.lang,
             };
             let inputs = inputs_from(&a.files, &term)?;
-            batch::run(Context::new(cli.global, term)?, job, inputs, None).await
+            batch::run(Context::new(cli.global, term)?, job, inputs, None, None).await
         }
         Command::Translate(a) => {
             let glossary = match &a.glossary {
@@ -87,7 +87,8 @@ pub async fn run(cli: Cli, term: Terminal) -> Result<i32> {
                 glossary,
             };
             let inputs = inputs_from(&a.files, &term)?;
-            batch::run(Context::new(cli.global, term)?, job, inputs, None).await
+            let side = a.side_by_side.then_some(a.format);
+            batch::run(Context::new(cli.global, term)?, job, inputs, None, side).await
         }
         Command::Process(a) => {
             let mut vars = BTreeMap::new();
@@ -108,7 +109,7 @@ pub async fn run(cli: Cli, term: Terminal) -> Result<i32> {
                 unmask_cards: a.unmask_cards,
             };
             let inputs = inputs_from(&a.files, &term)?;
-            batch::run(Context::new(cli.global, term)?, job, inputs, a.format).await
+            batch::run(Context::new(cli.global, term)?, job, inputs, a.format, None).await
         }
     }
 }

@@ -2,6 +2,7 @@
 //! stderr. One place decides TTY vs pipe.
 
 mod progress;
+pub mod side;
 mod status;
 mod term;
 
@@ -55,6 +56,8 @@ pub struct Record {
     pub warnings: Vec<String>,
     /// Parts of the answer that could not be verified against the source.
     pub unverified: Vec<crate::task::answer::Unverified>,
+    /// With `--side-by-side`: the translation's pieces beside their sources.
+    pub segments: Option<Vec<crate::task::report::Segment>>,
 }
 
 pub struct Sink {
@@ -318,7 +321,7 @@ impl Write for Captured {
 }
 
 fn record_json(rec: &Record, output: Value) -> Value {
-    json!({
+    let mut v = json!({
         "version": RECORD_VERSION,
         "file": rec.file,
         "task": rec.task,
@@ -331,7 +334,11 @@ fn record_json(rec: &Record, output: Value) -> Value {
         "usage": { "prompt_tokens": rec.prompt_tokens, "completion_tokens": rec.completion_tokens },
         "warnings": rec.warnings,
         "unverified": rec.unverified,
-    })
+    });
+    if let Some(segments) = &rec.segments {
+        v["segments"] = json!(segments);
+    }
+    v
 }
 
 /// `cases/a.txt` + "summary" → `a.summary.md`; stdin → `stdin.summary.md`.

@@ -47,6 +47,22 @@ impl Terminal {
         self.colored(self.stderr)
     }
 
+    /// Columns of the terminal stdout is, for `--side-by-side`: `COLUMNS` when set (shells
+    /// set it; tests and users can too), else the terminal's own size. `None` when stdout is
+    /// not a terminal.
+    pub fn stdout_width(&self) -> Option<usize> {
+        if !self.stdout {
+            return None;
+        }
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0)
+            .or_else(|| {
+                terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+            })
+    }
+
     fn colored(&self, tty: bool) -> bool {
         match self.color {
             ColorChoice::Always => true,

@@ -9,7 +9,7 @@
 
 use super::budget::{self, Budget};
 use super::longdoc;
-use super::report::Reporter;
+use super::report::{OnSegment, Reporter, Segment};
 use super::summary;
 use super::{Job, Outcome, Prepared};
 use crate::engine::{Engine, GenParams};
@@ -34,6 +34,8 @@ pub struct Pipeline<'a> {
     pub ctx_size: Option<u32>,
     /// How `summarize` uses a model (grounded sentence by sentence, or the whole document).
     pub summary_mode: summary::Mode,
+    /// Translation: tokens per segment (`--segment-tokens`); unset, from the window.
+    pub segment_tokens: Option<u32>,
     /// The model's window and token counter, once worked out, when they are kept across
     /// documents (the REPL); otherwise each document that may not fit works them out anew,
     /// calibrated on its own text.
@@ -58,6 +60,8 @@ pub struct Answer {
     /// Parts of the answer that could not be verified against the document. Each was
     /// flagged on stderr as it was found; front ends also put them in records and exit codes.
     pub unverified: Vec<Unverified>,
+    /// For translations by a model: each piece beside its source, in order.
+    pub segments: Vec<Segment>,
 }
 
 /// A part of an answer that could not be verified against its source.
@@ -93,6 +97,7 @@ impl<'a> Pipeline<'a> {
             long,
             ctx_size,
             summary_mode: summary::Mode::default(),
+            segment_tokens: None,
             budget: Mutex::new(None),
             keep_budget: false,
         }
@@ -119,6 +124,19 @@ impl<'a> Pipeline<'a> {
         job: &Job,
         doc: &Document,
         on_text: &mut (dyn FnMut(&str, bool) -> Result<()> + Send),
+        reporter: &dyn Reporter,
+    ) -> Result<Answer> {
+        self.answer_paired(job, doc, on_text, None, reporter).await
+    }
+
+    /// [`Self::answer`], and for translations by a model, `on_segment` receives each piece
+    /// paired with its source as soon as it is done (`--side-by-side`).
+    pub async fn answer_paired(
+        &self,
+        job: &Job,
+        doc: &Document,
+        on_text: &mut (dyn FnMut(&str, bool) -> Result<()> + Send),
+        on_segment: Option<OnSegment<'_>>,
         reporter: &dyn Reporter,
     ) -> Result<Answer> {
         let engine = self.engine.as_ref();
@@ -159,9 +177,10 @@ impl<'a> Pipeline<'a> {
                 },
                 jobs: self.long.jobs,
                 region: &self.region,
+                segment_chars: super::translate::segment_chars(self.segment_tokens, self.ctx_size)?,
             };
             let t = translator
-                .run(doc, &mut forward)
+                .run(doc, &mut forward, on_segment)
                 .await
                 .map_err(|e| match e {
                     Error::Repetition(m) => Error::Repetition(format!("{}: {m}", doc.name)),
@@ -175,6 +194,7 @@ impl<'a> Pipeline<'a> {
                 report: None,
                 warnings,
                 unverified: t.unverified,
+                segments: t.segments,
             });
         }
 
@@ -213,6 +233,7 @@ impl<'a> Pipeline<'a> {
                 report: None,
                 warnings,
                 unverified: Vec::new(),
+                segments: Vec::new(),
             });
         }
 
@@ -357,6 +378,7 @@ impl<'a> Pipeline<'a> {
             report,
             warnings,
             unverified,
+            segments: Vec::new(),
         })
     }
 

@@ -38,3 +38,36 @@ impl PartsDone for Silent {
     fn done(&self, _: usize) {}
     fn finish(&self) {}
 }
+
+/// Receives each [`Segment`] of a translation as soon as it is done.
+pub type OnSegment<'a> = &'a mut (dyn FnMut(&Segment) -> crate::error::Result<()> + Send);
+
+/// One piece of a translation beside its source, for side-by-side output and `--json`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Segment {
+    /// 1-based first and last line of the source the piece covers.
+    pub lines: (usize, usize),
+    pub source: String,
+    pub translation: String,
+    /// Whether every check passed (or the piece was copied: layout, numbers alone, text
+    /// already in the target language).
+    pub verified: bool,
+    /// What is wrong with the translation, when it is not verified.
+    pub reason: Option<String>,
+    /// Language codes, for labels ("pl", "en"); the source's when known.
+    #[serde(skip)]
+    pub from: Option<&'static str>,
+    #[serde(skip)]
+    pub to: &'static str,
+}
+
+impl Segment {
+    /// "1" or "3–5".
+    pub fn lines_label(&self) -> String {
+        if self.lines.0 == self.lines.1 {
+            self.lines.0.to_string()
+        } else {
+            format!("{}–{}", self.lines.0, self.lines.1)
+        }
+    }
+}

@@ -10,6 +10,7 @@
 //!   Signal), `devices` (IMEI, MAC), `dates` (and times), `amounts`, `plates`.
 //! - [`entity`]: what is found; `scan`: the toolkit the finders share.
 //! - [`summarizer`] and the [`sentences`] it works on.
+//! - [`legal`]: case signatures and legal references, which translation copies verbatim.
 //! - [`lang`]: which language a text is in, and language codes and names.
 //! - [`region`]: which country a document's national numbers and dates belong to.
 
@@ -23,6 +24,7 @@ pub mod entity;
 mod finance;
 mod handles;
 pub mod lang;
+pub mod legal;
 mod network;
 pub mod patterns;
 mod phones;

@@ -24,7 +24,8 @@ static MANGLED: LazyLock<Regex> = LazyLock::new(|| {
 /// of one split across chunks.
 const MAX_PLACEHOLDER: usize = 16;
 
-/// Kinds protected in translation (issue 14): identifiers a translation must copy verbatim.
+/// Kinds protected in translation (issue 14): identifiers a translation must copy verbatim
+/// (with the case signatures and legal references of [`super::legal`]).
 /// Dates, times and amounts stay as text — the model writes them the target's way and the
 /// verifier checks them by value; plates and bare domains are left out because their finders
 /// also match ordinary words.
@@ -145,6 +146,13 @@ impl Pseudonyms {
                 if let Some(l) = l {
                     spans.push((e.byte_start, e.byte_end, l, e.normalized));
                 }
+            }
+        }
+        // Case signatures and legal references are copied verbatim in a translation too:
+        // an officer looks them up exactly as written.
+        if self.protect {
+            for (start, end) in super::legal::references(text) {
+                spans.push((start, end, "ID", text[start..end].to_string()));
             }
         }
         // A safety net under the validated finders: a phone-shaped run of 9–15 digits that
@@ -309,6 +317,22 @@ mod tests {
         r.push("call ID 1", &p);
         r.finish(&p);
         assert!(!r.unknown.is_empty());
+    }
+
+    #[test]
+    fn translation_protects_case_signatures_and_legal_references() {
+        let mut p = Pseudonyms::protecting();
+        let src = "Sygn. akt III K 198/13 (wcześniej I ACa 927/13, RSD-0412/26): art. 286 § 1 k.k.";
+        let (sent, used) = p.redact(src, "none");
+        assert_eq!(sent, "Sygn. akt <ID_1> (wcześniej <ID_2>, <ID_3>): <ID_4>");
+        assert_eq!(used.len(), 4);
+        let mut r = Restorer::default();
+        let mut out = r.push("Case <ID_1> (before <ID_2>, <ID_3>): <ID_4>", &p);
+        out.push_str(&r.finish(&p));
+        assert_eq!(
+            out,
+            "Case III K 198/13 (before I ACa 927/13, RSD-0412/26): art. 286 § 1 k.k."
+        );
     }
 
     #[test]

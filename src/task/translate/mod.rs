@@ -13,7 +13,7 @@ pub mod segment;
 pub mod verify;
 
 use super::answer::Unverified;
-use super::report::Reporter;
+use super::report::{OnSegment, Reporter, Segment};
 use super::{Outcome, Piece, Prepared};
 use crate::engine::{Engine, GenParams};
 use crate::error::{Error, Result};
@@ -24,9 +24,42 @@ use futures_util::{StreamExt, stream};
 use segment::Span;
 use std::collections::BTreeSet;
 
-/// Segments of at most about this many characters: two or three sentences, short enough for
-/// a 0.5B model to translate without losing its place.
-pub const SEGMENT_CHARS: usize = 400;
+/// Segments of about this many tokens by default: two or three sentences, short enough for a
+/// 0.5B model to translate without losing its place.
+pub const SEGMENT_TOKENS: u32 = 100;
+/// Characters per token assumed when cutting: Polish and English text run at about 3.5–4.5
+/// characters per token with the Qwen and OpenAI tokenizers. Cuts fall between sentences, so
+/// a segment's size is approximate anyway; counting characters keeps the cut independent of
+/// the engine.
+const CHARS_PER_TOKEN: usize = 4;
+/// What a segment's request needs besides the segment: the prompt (about 150 tokens) and the
+/// answer (about twice the segment, see the per-segment cap in `attempt`).
+const PROMPT_TOKENS: u32 = 256;
+
+/// The most characters a segment may hold, from `--segment-tokens` (config `segment_tokens`,
+/// `AVA_SEGMENT_TOKENS`) or, unset, [`SEGMENT_TOKENS`] — less when the window the user set
+/// (`--ctx-size`) could not hold a segment, its prompt and its answer.
+pub fn segment_chars(tokens: Option<u32>, window: Option<u32>) -> Result<usize> {
+    // Segment + answer (up to about twice the segment) + prompt must fit the window.
+    let fits = window.map(|w| w.saturating_sub(PROMPT_TOKENS) / 3);
+    let tokens = match tokens {
+        Some(t) if t < 10 => {
+            return Err(Error::Usage(format!(
+                "--segment-tokens {t} is too small: a segment needs at least 10 tokens (a short sentence)"
+            )));
+        }
+        Some(t) if fits.is_some_and(|f| t > f) => {
+            return Err(Error::Usage(format!(
+                "--segment-tokens {t} does not fit the window of {} tokens with the prompt and the answer; at most {} fits",
+                window.unwrap_or(0),
+                fits.unwrap_or(0)
+            )));
+        }
+        Some(t) => t,
+        None => fits.map_or(SEGMENT_TOKENS, |f| SEGMENT_TOKENS.min(f.max(10))),
+    };
+    Ok(tokens as usize * CHARS_PER_TOKEN)
+}
 
 /// What a segmented translation produced.
 pub struct Translated {
@@ -34,6 +67,8 @@ pub struct Translated {
     pub unverified: Vec<Unverified>,
     /// Notices already shown, for the JSON record.
     pub warnings: Vec<String>,
+    /// Source and translation paired, in order (`--side-by-side`, `--json`).
+    pub segments: Vec<Segment>,
 }
 
 /// One answer of the model for one piece of text, cleaned, with what its checks found.
@@ -82,17 +117,21 @@ pub struct Translator<'a> {
     pub jobs: usize,
     /// `--region`, for reading national phone numbers among the protected identifiers.
     pub region: &'a str,
+    /// The most characters per segment ([`segment_chars`]).
+    pub segment_chars: usize,
 }
 
 impl Translator<'_> {
     /// Translate `doc` segment by segment; `on_text` receives each verified (or flagged)
-    /// segment, in order, as soon as it is done.
+    /// segment, in order, as soon as it is done, and `on_segment` the same paired with its
+    /// source.
     pub async fn run(
         &self,
         doc: &Document,
         on_text: &mut (dyn FnMut(&str) -> Result<()> + Send),
+        mut on_segment: Option<OnSegment<'_>>,
     ) -> Result<Translated> {
-        let spans = segment::spans(&doc.text, SEGMENT_CHARS);
+        let spans = segment::spans(&doc.text, self.segment_chars);
         let from = self.from.or_else(|| {
             let d = lang::detect(&doc.text)?;
             Some(d.language)
@@ -114,6 +153,21 @@ impl Translator<'_> {
             outcome: Outcome::default(),
             unverified: Vec::new(),
             warnings: Vec::new(),
+            segments: Vec::new(),
+        };
+        // The document's lines, to show a segment with the list marker or chat stamp copied
+        // before it on its line, as the reader sees it.
+        let doc_lines: Vec<&str> = doc.text.split('\n').collect();
+        let marker_of = |span: &Span| -> &str {
+            let line = doc_lines
+                .get(span.first_line.saturating_sub(1))
+                .map_or("", |l| l.trim_end_matches('\r'));
+            let m = &line[..segment::marker_len(line)];
+            if !m.is_empty() && line[m.len()..].starts_with(&span.text) {
+                m
+            } else {
+                ""
+            }
         };
         let kept_as_is = spans
             .iter()
@@ -163,6 +217,24 @@ impl Translator<'_> {
             let piece = format!("{text}{}", span.after);
             on_text(&piece)?;
             out.outcome.text.push_str(&piece);
+            // Blank lines and markers (shown with their text) are not pairs of their own.
+            if span.text.trim().is_empty() || (!span.translate && span.after.is_empty()) {
+                continue;
+            }
+            let marker = if span.translate { marker_of(span) } else { "" };
+            let seg = Segment {
+                lines: (span.first_line, span.last_line),
+                source: format!("{marker}{}", span.text),
+                translation: format!("{marker}{text}"),
+                verified: problems.is_empty(),
+                reason: (!problems.is_empty()).then(|| problems.join("; ")),
+                from: from.map(|l| l.code),
+                to: self.to.code,
+            };
+            if let Some(f) = on_segment.as_mut() {
+                f(&seg)?;
+            }
+            out.segments.push(seg);
         }
         bar.finish();
         if kept_as_is > 0 {
@@ -387,6 +459,18 @@ mod tests {
         assert!(e.contains("did you mean English (en)?"), "{e}");
         let e = language_arg("klingon", "--to").unwrap_err().to_string();
         assert!(e.contains("known: en, pl"), "{e}");
+    }
+
+    #[test]
+    fn segment_size_follows_the_setting_or_the_window() {
+        assert_eq!(segment_chars(None, None).unwrap(), 400);
+        assert_eq!(segment_chars(Some(50), None).unwrap(), 200);
+        // A 512-token window holds a prompt, an 85-token segment and its answer.
+        assert_eq!(segment_chars(None, Some(512)).unwrap(), 85 * 4);
+        assert_eq!(segment_chars(None, Some(8192)).unwrap(), 400);
+        let e = segment_chars(Some(400), Some(512)).unwrap_err().to_string();
+        assert!(e.contains("at most 85 fits"), "{e}");
+        assert!(segment_chars(Some(0), None).is_err());
     }
 
     #[test]

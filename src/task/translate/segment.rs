@@ -28,13 +28,28 @@ pub struct Span {
 }
 
 /// Line markers kept out of the model: indentation, bullets, list numbers ("1.", "2)", "IV.",
-/// "a)", "§ 3."), chat timestamps ("[12:03]", "12:03 -").
+/// "a)", "§ 3."), and chat stamps with the sender after them ("[12:03] Jan: ", "12:03 - ",
+/// WhatsApp's "31.12.23, 21:41 - Anna: " and "[31.12.23, 21:41:05] Anna: "): a model must
+/// neither translate a name nor rewrite a timestamp.
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*(?:(?:[-*•–·]|\d{1,3}[.)]|[IVXLC]{1,6}[.)]|[a-z]\)|§\s*\d+\.?|\[\d{1,2}:\d{2}(?::\d{2})?\]|\d{1,2}:\d{2}(?::\d{2})?\s*-)\s+)?",
-    )
+    Regex::new(concat!(
+        r"^\s*(?:",
+        // A chat stamp, then the sender up to the first ": ".
+        r"(?:\[?\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?\s\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?\s?[Mm]\.?)?\]?(?:\s-)?\s+",
+        r"|\[\d{1,2}:\d{2}(?::\d{2})?\]\s+|\d{1,2}:\d{2}(?::\d{2})?\s*-\s+)",
+        r"(?:[^\s:\[][^:\n]{0,40}?:\s+)?",
+        // A list marker.
+        r"|(?:[-*•–·]|\d{1,3}[.)]|[IVXLC]{1,6}[.)]|[a-z]\)|§\s*\d+\.?)\s+",
+        r")?",
+    ))
     .expect("valid marker pattern")
 });
+
+/// How many bytes at the start of `line` are a list marker or chat stamp (with indentation
+/// and the space after it), copied rather than translated.
+pub fn marker_len(line: &str) -> usize {
+    MARKER.find(line).map_or(0, |m| m.end())
+}
 
 /// Cut `text` into spans; segments to translate hold at most about `max_chars` characters
 /// (a single sentence longer than that stays whole).
@@ -251,6 +266,21 @@ mod tests {
         assert_eq!(sent, ["oskarżonego uniewinnia", "Pozycja"]);
         let t = s.iter().find(|s| s.text == "Pozycja").unwrap();
         assert_eq!(t.first_line, 4);
+    }
+
+    #[test]
+    fn chat_stamps_and_senders_stay_out_of_the_model() {
+        let chat = "31.12.23, 21:41 - Anna Nowak: gdzie jesteś?\n\
+                    [31.12.23, 21:42:05] Jan: w domu, tel. 601 234 567\n\
+                    [12:03] Ola: ok\n";
+        let s = spans(chat, 200);
+        assert_eq!(rebuild(&s), chat);
+        let sent: Vec<&str> = s
+            .iter()
+            .filter(|s| s.translate)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(sent, ["gdzie jesteś?", "w domu, tel. 601 234 567", "ok"]);
     }
 
     #[test]

@@ -7,8 +7,9 @@
 //!   are removed; only where there are enough letters for the detector to be trusted);
 //! - every number of the source is in it, compared by value and not by format
 //!   (`2 189 337,30` = `2,189,337.30`; `29.01.2013` is kept by "29 January 2013");
-//! - initials (`M. W.`), anonymisation marks `(...)`, `§` signs, and identifiers ava's
-//!   extractors find (e-mail, URL, IBAN, card, phone, IP, hash, wallet, plate) are all in it;
+//! - initials (`M. W.`), anonymisation marks `(...)`, `§` signs, case signatures and legal
+//!   references (`III K 198/13`, `art. 286 § 1 k.k.`), and identifiers ava's extractors find
+//!   (e-mail, URL, IBAN, card, phone, IP, hash, wallet, plate) are all in it;
 //! - no currency and no "million"/"billion" the source does not have;
 //! - its length is plausible for a translation (not a summary, not a ramble).
 
@@ -338,6 +339,13 @@ pub fn missing_identifiers(source: &str, out: &str) -> Vec<String> {
     if source.contains('§') && !out.contains('§') && !out.to_lowercase().contains("para") {
         missing.push("§".to_string());
     }
+    // Case signatures and legal references, exactly as written (spaces aside).
+    for (s, e) in crate::text::legal::references(source) {
+        let r = &source[s..e];
+        if !out_compact.contains(&compact(r)) && !missing.iter().any(|x| x == r) {
+            missing.push(r.to_string());
+        }
+    }
     let found = patterns::extract(source, 1, "");
     let out_found: BTreeSet<String> = patterns::extract(out, 1, "")
         .into_iter()
@@ -452,6 +460,20 @@ mod tests {
                   älteren Frau 30 Tsd. zł und 2 189 337,30 zł abnahmen.";
         let p = problems(SRC, de, pl(), en());
         assert!(p.iter().any(|p| p.contains("German")), "{p:?}");
+    }
+
+    #[test]
+    fn a_changed_or_dropped_signature_is_found() {
+        let src = "Sąd w sprawie III K 198/13 skazał go z art. 286 § 1 k.k. na karę grzywny.";
+        let ok = "In case III K 198/13 the court convicted him under art. 286 § 1 k.k. to a fine.";
+        assert_eq!(problems(src, ok, pl(), en()), Vec::<String>::new());
+        let p = problems(
+            src,
+            "In case III K 198/13 the court convicted him under Article 286 § 1 CC to a fine.",
+            pl(),
+            en(),
+        );
+        assert!(p.iter().any(|p| p.contains("art. 286 § 1 k.k.")), "{p:?}");
     }
 
     #[test]
