@@ -760,3 +760,24 @@ fn color_is_off_in_a_pipe_unless_asked_for() {
         .code(66);
     assert!(String::from_utf8_lossy(&colored.get_output().stderr).contains("\u{1b}["));
 }
+
+/// Built from source, the local engine uses every CPU feature the machine has (llama.cpp's
+/// GGML_NATIVE), and `ava doctor` names them.
+#[cfg(all(feature = "local", target_arch = "x86_64"))]
+#[test]
+fn doctor_names_the_cpu_features_the_engine_uses() {
+    let home = tempfile::tempdir().unwrap();
+    let out = ava(home.path()).arg("doctor").assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("CPU features used:"))
+        .unwrap_or_else(|| panic!("no CPU line in:\n{stdout}"));
+    assert!(line.contains("all this CPU offers"), "{line}");
+    if std::arch::is_x86_feature_detected!("avx2") {
+        assert!(line.contains("AVX2"), "{line}");
+    }
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        assert!(line.contains("AVX512F"), "{line}");
+    }
+}

@@ -67,12 +67,19 @@ fn text_of(evs: &[Event]) -> String {
 }
 
 fn usage_of(evs: &[Event]) -> (u64, u64) {
+    let (p, c, _) = usage_with_cache(evs);
+    (p, c)
+}
+
+/// (prompt, completion, prompt tokens kept from the previous request)
+fn usage_with_cache(evs: &[Event]) -> (u64, u64, u64) {
     evs.iter()
         .find_map(|e| match e {
             Event::Usage {
                 prompt_tokens,
                 completion_tokens,
-            } => Some((*prompt_tokens, *completion_tokens)),
+                cached_tokens,
+            } => Some((*prompt_tokens, *completion_tokens, *cached_tokens)),
             _ => None,
         })
         .expect("a Usage event")
@@ -113,6 +120,46 @@ async fn stops_at_max_tokens() {
             })
         );
     }
+}
+
+/// Parts of a long document and segments of a translation share their instructions: the
+/// second request reads only what follows the shared prefix, and answers as a fresh engine
+/// would.
+#[tokio::test]
+async fn a_shared_prompt_prefix_is_read_once() {
+    let shared = "Summarize the part of the police report below in two sentences. Keep every \
+                  name, number and date exactly as written.";
+    let part = |text: &str| ChatRequest {
+        messages: vec![
+            Message::system("You are terse."),
+            Message::user(format!("{shared}\n\n{text}")),
+        ],
+        params: max(8),
+        ..Default::default()
+    };
+    let first = "Part one: the car was found on 12 May.";
+    let second = "Part two: the suspect was arrested at 21:40.";
+
+    let e = engine();
+    let (res, a) = run(&e, part(first)).await;
+    res.unwrap();
+    let (prompt_a, _, cached_a) = usage_with_cache(&a);
+    assert_eq!(cached_a, 0, "nothing to reuse on the first request");
+    let (res, b) = run(&e, part(second)).await;
+    res.unwrap();
+    let (prompt_b, _, cached_b) = usage_with_cache(&b);
+    let shared_tokens = e.prompt_tokens(&part("").messages).unwrap() as u64;
+    assert!(
+        cached_b >= shared_tokens / 2 && cached_b < prompt_b,
+        "kept {cached_b} of {prompt_b} prompt tokens; the shared prefix is ~{shared_tokens}"
+    );
+    assert!(prompt_a > cached_b);
+
+    // The answer does not depend on what was in the cache before.
+    let fresh = engine();
+    let (_, c) = run(&fresh, part(second)).await;
+    assert_eq!(usage_with_cache(&c).2, 0);
+    assert_eq!(text_of(&b), text_of(&c));
 }
 
 #[tokio::test]

@@ -211,6 +211,23 @@ async fn run_one(
     Ok(unverified)
 }
 
+/// "tokens: 1,204 read (3,310 kept from earlier requests), 212 written" for `--verbose`: where
+/// a long document's time went, and whether the local engine's prompt cache was used.
+fn usage_line(o: &crate::task::Outcome) -> Option<String> {
+    let prompt = o.prompt_tokens?;
+    let cached = o.cached_tokens.unwrap_or(0).min(prompt);
+    let kept = if cached > 0 {
+        format!(" ({cached} kept from earlier requests)")
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "tokens: {} read{kept}, {} written",
+        prompt - cached,
+        o.completion_tokens.unwrap_or(0)
+    ))
+}
+
 /// One document (an input, or an attachment of one) through the pipeline to the sink.
 async fn answer_doc(
     ctx: &Context,
@@ -257,6 +274,9 @@ async fn answer_doc(
     waiting.stop();
     let sink = sink.into_inner().unwrap_or_else(|p| p.into_inner());
     let answer = answer?;
+    if let Some(line) = usage_line(&answer.outcome) {
+        ctx.status.verbose(&format!("{}: {line}", doc.name));
+    }
     let shown = shown(&answer, &doc.name, format, sink.is_first())?;
     let value = match &answer.report {
         Some(report) => {
@@ -279,6 +299,7 @@ async fn answer_doc(
         finish_reason: answer.outcome.finish_reason.clone(),
         prompt_tokens: answer.outcome.prompt_tokens,
         completion_tokens: answer.outcome.completion_tokens,
+        cached_tokens: answer.outcome.cached_tokens,
         warnings: answer.warnings,
         unverified: answer.unverified,
         segments: side.map(|_| answer.segments),

@@ -268,15 +268,14 @@ pub async fn doctor(ctx: &Context) -> Result<i32> {
             "not set".into()
         }
     );
+    #[cfg(feature = "local")]
     outln!(
         out,
-        "local engine:  {}",
-        if cfg!(feature = "local") {
-            "built in"
-        } else {
-            "not built (cargo feature `local`)"
-        }
+        "local engine:  built in; {}",
+        crate::engine::local::cpu::describe()
     );
+    #[cfg(not(feature = "local"))]
+    outln!(out, "local engine:  not built (cargo feature `local`)");
     match crate::models::default_model().ok().flatten() {
         Some(m) => outln!(out, "default model: {}", m.name),
         None => outln!(out, "default model: none installed"),

@@ -114,6 +114,7 @@ impl Engine for Audited {
                         Event::Usage {
                             prompt_tokens,
                             completion_tokens,
+                            ..
                         } => got.usage = Some((*prompt_tokens, *completion_tokens)),
                         Event::Done { finish_reason } => got.finish.clone_from(finish_reason),
                     }

@@ -96,6 +96,9 @@ pub enum Event {
     Usage {
         prompt_tokens: u64,
         completion_tokens: u64,
+        /// Of `prompt_tokens`, how many were not read again: the local engine's kept prefix,
+        /// or what a server reports as cached (`prompt_tokens_details.cached_tokens`).
+        cached_tokens: u64,
     },
     /// The answer is complete. `finish_reason` as the engine reported it ("stop", "length"…).
     Done { finish_reason: Option<String> },

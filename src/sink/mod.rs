@@ -53,6 +53,8 @@ pub struct Record {
     pub finish_reason: Option<String>,
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
+    /// Prompt tokens not read again (the local engine's kept prefix, a server's cache).
+    pub cached_tokens: Option<u64>,
     pub warnings: Vec<String>,
     /// Parts of the answer that could not be verified against the source.
     pub unverified: Vec<crate::task::answer::Unverified>,
@@ -331,7 +333,11 @@ fn record_json(rec: &Record, output: Value) -> Value {
         "template_hash": rec.template_hash,
         "output": output,
         "finish_reason": rec.finish_reason,
-        "usage": { "prompt_tokens": rec.prompt_tokens, "completion_tokens": rec.completion_tokens },
+        "usage": {
+            "prompt_tokens": rec.prompt_tokens,
+            "completion_tokens": rec.completion_tokens,
+            "cached_prompt_tokens": rec.cached_tokens,
+        },
         "warnings": rec.warnings,
         "unverified": rec.unverified,
     });

@@ -226,8 +226,9 @@ impl<'a> Pipeline<'a> {
                 outcome: Outcome {
                     text: g.text,
                     finish_reason: Some("stop".into()),
-                    prompt_tokens: Some(g.prompt_tokens),
-                    completion_tokens: Some(g.completion_tokens),
+                    prompt_tokens: g.usage.prompt_tokens.or(Some(0)),
+                    completion_tokens: g.usage.completion_tokens.or(Some(0)),
+                    cached_tokens: g.usage.cached_tokens,
                 },
                 value: None,
                 report: None,

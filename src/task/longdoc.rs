@@ -197,7 +197,7 @@ impl Runner<'_> {
             piece.push_str(&tail);
             on_text(&piece)?;
             total.text.push_str(&piece);
-            add_usage(&mut total, &o);
+            total.add_usage(&o);
             total.finish_reason = o.finish_reason;
         }
         bar.finish();
@@ -266,7 +266,7 @@ impl Runner<'_> {
                     ..Outcome::default()
                 };
                 for o in &parts {
-                    add_usage(&mut total, o);
+                    total.add_usage(o);
                 }
                 total
             }
@@ -418,7 +418,7 @@ impl Runner<'_> {
     ) -> Result<Outcome> {
         let mut usage = Outcome::default();
         for p in &parts {
-            add_usage(&mut usage, p);
+            usage.add_usage(p);
         }
         let mut texts: Vec<String> = parts.into_iter().map(|o| o.text).collect();
         loop {
@@ -435,7 +435,7 @@ impl Runner<'_> {
                 self.budget.messages(&req.messages) + self.budget.reserve(req.params.max_tokens);
             if need <= self.budget.window || texts.len() == 1 {
                 let mut o = super::execute(self.engine.as_ref(), req, |t| on_text(t)).await?;
-                add_usage(&mut o, &usage);
+                o.add_usage(&usage);
                 return Ok(o);
             }
             // Too many notes for one request: combine them in groups first.
@@ -456,7 +456,7 @@ impl Runner<'_> {
                 .map(template, vars, doc, &joined, &chunks, "combining")
                 .await?;
             for o in &outs {
-                add_usage(&mut usage, o);
+                usage.add_usage(o);
             }
             texts = outs.into_iter().map(|o| o.text).collect();
         }
@@ -526,15 +526,6 @@ fn check_complete(o: &Outcome, doc: &Document, i: usize, n: usize) -> Result<()>
         )));
     }
     Ok(())
-}
-
-fn add_usage(total: &mut Outcome, o: &Outcome) {
-    if let Some(p) = o.prompt_tokens {
-        total.prompt_tokens = Some(total.prompt_tokens.unwrap_or(0) + p);
-    }
-    if let Some(c) = o.completion_tokens {
-        total.completion_tokens = Some(total.completion_tokens.unwrap_or(0) + c);
-    }
 }
 
 /// Merge the JSON results of the parts: arrays under the same key are concatenated, and

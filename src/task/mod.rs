@@ -88,6 +88,23 @@ pub struct Outcome {
     pub finish_reason: Option<String>,
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
+    /// Of the prompt tokens, those not read again (see [`Event::Usage`]).
+    pub cached_tokens: Option<u64>,
+}
+
+impl Outcome {
+    /// Adds another request's token counts: a task of several requests (parts, segments)
+    /// reports their sum.
+    pub fn add_usage(&mut self, o: &Outcome) {
+        fn add(total: &mut Option<u64>, n: Option<u64>) {
+            if let Some(n) = n {
+                *total = Some(total.unwrap_or(0) + n);
+            }
+        }
+        add(&mut self.prompt_tokens, o.prompt_tokens);
+        add(&mut self.completion_tokens, o.completion_tokens);
+        add(&mut self.cached_tokens, o.cached_tokens);
+    }
 }
 
 const INLINE_TEMPLATE: &str = "---\ndescription: ad-hoc instruction from --prompt\nvariables:\n  instruction: { required: true }\n---\n[system]\nYou are a careful assistant for police analysts. Follow the instruction using only the document. Keep names, numbers and dates exactly as written; do not invent facts.\n[user]\n{{ instruction }}\n\n<document>\n{{ input }}\n</document>\n";
@@ -394,9 +411,10 @@ pub async fn execute(
                     on_text(&t)?;
                     out.text.push_str(&t);
                 }
-                Some(Event::Usage { prompt_tokens, completion_tokens }) => {
+                Some(Event::Usage { prompt_tokens, completion_tokens, cached_tokens }) => {
                     out.prompt_tokens = Some(prompt_tokens);
                     out.completion_tokens = Some(completion_tokens);
+                    out.cached_tokens = Some(cached_tokens);
                 }
                 Some(Event::Done { finish_reason }) => out.finish_reason = finish_reason,
                 None => break,

@@ -22,7 +22,8 @@ use std::num::NonZeroU32;
 /// context per request (30–40 ms each, paid by every part of a long document). With one
 /// context per model, contexts are never created concurrently, which llama-cpp-2 notes is
 /// unsound. Requests run one after another, as two sets of threads on the same cores would
-/// only slow each other down. Ends when the engine is dropped.
+/// only slow each other down. Between requests the context keeps what it has read: the next
+/// request reads only what differs from it ([`PrefixCache`]). Ends when the engine is dropped.
 pub(super) fn run_jobs(
     sh: &Shared,
     (n_ctx, n_batch, threads): (u32, u32, i32),
@@ -43,12 +44,10 @@ pub(super) fn run_jobs(
     };
     let _ = ready.send(Ok(ctx.n_ctx()));
     let warmed = warm_up(&sh.model, &mut ctx).map_err(|e| e.to_string());
+    let mut cache = PrefixCache::default();
     for job in queue {
         let result = match &warmed {
-            Ok(()) => {
-                ctx.clear_kv_cache();
-                generate(sh, &mut ctx, job.req, &job.tx)
-            }
+            Ok(()) => generate(sh, &mut ctx, &mut cache, job.req, &job.tx),
             Err(e) => Err(Error::EngineUnavailable(e.clone())),
         };
         // The caller may be gone (Ctrl-C); there is nobody left to tell.
@@ -90,9 +89,64 @@ fn context_params(n_ctx: u32, n_batch: u32, threads: i32) -> LlamaContextParams 
         .with_n_threads_batch(threads)
 }
 
+/// What the context's KV cache holds: the tokens of the last request (prompt and the answer's
+/// tokens that were decoded). Every part of a long document and every segment of a
+/// translation starts with the same system prompt and instructions; keeping their KV and
+/// reading only the part after the shared prefix is what llama.cpp's server calls prompt
+/// caching (`cache_prompt`). Empty means "unknown": the next request clears everything.
+#[derive(Default)]
+struct PrefixCache {
+    tokens: Vec<LlamaToken>,
+}
+
+impl PrefixCache {
+    /// Makes the context hold a prefix of `prompt` and returns its length. At least the last
+    /// prompt token is always read again: its logits start the answer.
+    fn reuse(&mut self, ctx: &mut LlamaContext<'_>, prompt: &[LlamaToken]) -> usize {
+        let keep = if prefix_cache_enabled() {
+            self.tokens
+                .iter()
+                .zip(prompt)
+                .take_while(|(a, b)| a == b)
+                .count()
+                .min(prompt.len().saturating_sub(1))
+        } else {
+            0
+        };
+        // Until this request has finished, the cache's contents are not known here.
+        self.tokens.clear();
+        // Removing a tail can fail for models whose memory is not a plain KV cache
+        // (recurrent or sliding-window layers): then everything is read again.
+        let kept = keep > 0
+            && u32::try_from(keep)
+                .ok()
+                .and_then(|p0| ctx.clear_kv_cache_seq(Some(0), Some(p0), None).ok())
+                .unwrap_or(false);
+        if kept {
+            keep
+        } else {
+            ctx.clear_kv_cache();
+            0
+        }
+    }
+}
+
+/// `AVA_PREFIX_CACHE=off` reads every prompt from the start: the benchmark's "fresh requests"
+/// side, and a way to rule the cache out when investigating an answer.
+fn prefix_cache_enabled() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| {
+        !matches!(
+            std::env::var("AVA_PREFIX_CACHE").as_deref(),
+            Ok("off" | "0" | "false" | "no")
+        )
+    })
+}
+
 fn generate(
     sh: &Shared,
     ctx: &mut LlamaContext<'_>,
+    cache: &mut PrefixCache,
     req: ChatRequest,
     tx: &EventSender,
 ) -> Result<()> {
@@ -131,20 +185,25 @@ fn generate(
         stops.extend(PLAIN_STOPS.iter().map(|s| s.to_string()));
     }
 
+    let reused = cache.reuse(ctx, &tokens);
+
     // The prompt goes in n_batch-sized pieces; a batch larger than n_batch trips an assert.
     let n_batch = ctx.n_batch().min(ctx.n_ubatch()).max(1) as usize;
     let mut batch = LlamaBatch::new(n_batch, 1);
     let last = tokens.len() - 1;
-    for (ci, chunk) in tokens.chunks(n_batch).enumerate() {
+    for (ci, chunk) in tokens[reused..].chunks(n_batch).enumerate() {
         batch.clear();
         for (j, t) in chunk.iter().enumerate() {
-            let pos = ci * n_batch + j;
+            let pos = reused + ci * n_batch + j;
             batch
                 .add(*t, pos as i32, &[0], pos == last)
                 .map_err(decode_err)?;
         }
         ctx.decode(&mut batch).map_err(decode_err)?;
     }
+    // From here on the cache knows what the context holds, also when the answer is cut short
+    // (a repetition stopped by the caller, Ctrl-C): the retry that follows shares the prefix.
+    cache.tokens.clone_from(&tokens);
 
     let vocab = sh.model.vocab();
     let mut out = TextOut::new(tx, stops);
@@ -168,6 +227,7 @@ fn generate(
             .add(token, pos as i32, &[0], true)
             .map_err(decode_err)?;
         ctx.decode(&mut batch).map_err(decode_err)?;
+        cache.tokens.push(token);
         pos += 1;
     };
     out.finish()?;
@@ -175,6 +235,7 @@ fn generate(
     let usage = Event::Usage {
         prompt_tokens: tokens.len() as u64,
         completion_tokens: n_gen as u64,
+        cached_tokens: reused as u64,
     };
     tx.blocking_send(usage).map_err(|_| Error::Interrupted)?;
 

@@ -8,6 +8,7 @@
 //! are in `generate`, the prompt text in `prompt`, streamed text and stop strings in
 //! `text_out`, next-token choice in [`sampling`].
 
+pub mod cpu;
 mod generate;
 mod prompt;
 pub mod sampling;

@@ -7,7 +7,7 @@ use super::*;
 pub(super) struct StreamState {
     pub(super) sent_text: bool,
     pub(super) finish_reason: Option<String>,
-    pub(super) usage: Option<(u64, u64)>,
+    pub(super) usage: Option<(u64, u64, u64)>,
 }
 
 impl StreamState {
@@ -22,10 +22,11 @@ impl StreamState {
     /// Usage is held back to the end: some servers repeat it in every chunk, and sinks want
     /// one figure.
     pub(super) async fn finish(self, tx: &EventSender) -> Result<()> {
-        if let Some((prompt_tokens, completion_tokens)) = self.usage {
+        if let Some((prompt_tokens, completion_tokens, cached_tokens)) = self.usage {
             tx.send(Event::Usage {
                 prompt_tokens,
                 completion_tokens,
+                cached_tokens,
             })
             .await
             .map_err(|_| Error::Interrupted)?;

@@ -58,7 +58,8 @@ fn float(v: f32) -> Value {
 pub(super) struct Piece {
     pub text: Option<String>,
     pub finish_reason: Option<String>,
-    pub usage: Option<(u64, u64)>,
+    /// (prompt, completion, cached prompt) tokens.
+    pub usage: Option<(u64, u64, u64)>,
     /// The server's message when the chunk is an `{"error": …}` object.
     pub error: Option<String>,
 }
@@ -96,6 +97,15 @@ struct Usage {
     prompt_tokens: u64,
     #[serde(default)]
     completion_tokens: u64,
+    #[serde(default)]
+    prompt_tokens_details: Option<PromptDetails>,
+}
+
+/// OpenAI's (and vLLM's, llama.cpp server's) count of prompt tokens served from a cache.
+#[derive(Deserialize)]
+struct PromptDetails {
+    #[serde(default)]
+    cached_tokens: u64,
 }
 
 /// Parse one `data:` payload of the stream, or a whole non-streamed completion.
@@ -122,7 +132,10 @@ pub(super) fn parse_piece(data: &str) -> Result<Piece, String> {
     Ok(Piece {
         text,
         finish_reason,
-        usage: chunk.usage.map(|u| (u.prompt_tokens, u.completion_tokens)),
+        usage: chunk.usage.map(|u| {
+            let cached = u.prompt_tokens_details.map_or(0, |d| d.cached_tokens);
+            (u.prompt_tokens, u.completion_tokens, cached)
+        }),
         error: None,
     })
 }
@@ -269,7 +282,11 @@ mod tests {
         let p = parse_piece(r#"{"choices":[{"delta":{"content":"Hi"},"finish_reason":null}]}"#);
         assert_eq!(p.unwrap().text.as_deref(), Some("Hi"));
         let p = parse_piece(r#"{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5}}"#);
-        assert_eq!(p.unwrap().usage, Some((3, 5)));
+        assert_eq!(p.unwrap().usage, Some((3, 5, 0)));
+        let p = parse_piece(
+            r#"{"choices":[],"usage":{"prompt_tokens":30,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":24}}}"#,
+        );
+        assert_eq!(p.unwrap().usage, Some((30, 5, 24)));
         let p = parse_piece(r#"{"choices":[{"delta":{},"finish_reason":"length"}]}"#).unwrap();
         assert_eq!(p.finish_reason.as_deref(), Some("length"));
         assert_eq!(p.text, None);

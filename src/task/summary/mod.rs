@@ -22,6 +22,7 @@
 mod clean;
 pub mod verify;
 
+use super::Outcome;
 use super::report::Reporter;
 use crate::engine::{ChatRequest, Engine, GenParams, Intent, Length, Message};
 use crate::error::{Error, Result};
@@ -90,8 +91,8 @@ pub struct Grounded {
     pub lines: Vec<Line>,
     pub text: String,
     pub warnings: Vec<String>,
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
+    /// Token counts summed over the model's requests.
+    pub usage: Outcome,
 }
 
 /// What the grounded path needs to know about the job.
@@ -139,7 +140,7 @@ pub async fn grounded(
     let mut broken: Option<String> = None;
     for (i, s) in evidence.iter().enumerate() {
         let words = s.text.split_whitespace().count();
-        let mut usage = (0, 0);
+        let mut usage = Outcome::default();
         let line = if words < MIN_WORDS_TO_SHORTEN && !translating {
             own(s, None)
         } else if let Some(why) = &broken {
@@ -147,7 +148,7 @@ pub async fn grounded(
         } else {
             match shorten(engine, req, write_in, &s.text, words).await {
                 Ok(a) => {
-                    usage = a.usage;
+                    usage = a.usage.clone();
                     match check(&a, s, &source, words, translating, doc_lang) {
                         Ok(t) => Line {
                             text: t,
@@ -170,8 +171,7 @@ pub async fn grounded(
                 }
             }
         };
-        out.prompt_tokens += usage.0;
-        out.completion_tokens += usage.1;
+        out.usage.add_usage(&usage);
         if let Some(why) = &line.fallback {
             let w = format!(
                 "sentence {} [{}]: the document's own sentence is shown: {why}",
@@ -231,7 +231,7 @@ fn refs((a, b): (usize, usize)) -> String {
 struct Shortened {
     text: String,
     cut: bool,
-    usage: (u64, u64),
+    usage: Outcome,
 }
 
 /// Ask the model to shorten `sentence`. No example values in the prompt: small models copy
@@ -266,10 +266,10 @@ async fn shorten(
     let outcome = super::execute(engine, request, |_| Ok(())).await?;
     Ok(Shortened {
         cut: outcome.finish_reason.as_deref() == Some("length"),
-        usage: (
-            outcome.prompt_tokens.unwrap_or(0),
-            outcome.completion_tokens.unwrap_or(0),
-        ),
+        usage: Outcome {
+            text: String::new(),
+            ..outcome.clone()
+        },
         text: outcome.text,
     })
 }

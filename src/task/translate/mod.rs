@@ -196,7 +196,7 @@ impl Translator<'_> {
         let mut results = std::pin::pin!(results);
         while let Some(r) = results.next().await {
             let (span, text, problems, usage) = r?;
-            add_usage(&mut out.outcome, &usage);
+            out.outcome.add_usage(&usage);
             if !problems.is_empty() {
                 let lines = if span.first_line == span.last_line {
                     format!("line {}", span.first_line)
@@ -343,7 +343,7 @@ impl Translator<'_> {
         let mut problems = Vec::new();
         match result {
             Ok(o) => {
-                add_usage(usage, &o);
+                usage.add_usage(&o);
                 if o.finish_reason.as_deref() == Some("length") {
                     problems.push("the answer was cut off at the token limit".to_string());
                 }
@@ -436,15 +436,6 @@ fn smaller(text: &str) -> Vec<(String, String)> {
 fn already_in(text: &str, to: Language) -> bool {
     text.chars().filter(|c| c.is_alphabetic()).count() >= 40
         && lang::detect(text).is_some_and(|d| d.reliable && d.language == to && d.confidence > 0.9)
-}
-
-fn add_usage(total: &mut Outcome, o: &Outcome) {
-    if let Some(p) = o.prompt_tokens {
-        total.prompt_tokens = Some(total.prompt_tokens.unwrap_or(0) + p);
-    }
-    if let Some(c) = o.completion_tokens {
-        total.completion_tokens = Some(total.completion_tokens.unwrap_or(0) + c);
-    }
 }
 
 #[cfg(test)]
