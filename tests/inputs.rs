@@ -413,7 +413,7 @@ fn recursive_output_dir_keeps_equal_names_apart() {
         .assert()
         .success();
     let err = stderr(&out);
-    assert_eq!(err.matches("skipped").count(), 3, "{err}");
+    assert_eq!(err.matches("exists (--resume)").count(), 3, "{err}");
 }
 
 #[test]
