@@ -181,12 +181,12 @@ impl PageGlyphs {
     fn lines(&self) -> Vec<Line> {
         let mut lines: Vec<(Line, Vec<Piece>)> = Vec::new();
         for piece in self.pieces() {
-            if let Some((line, parts)) = lines.last_mut() {
-                if (piece.y - line.y).abs() <= 0.5 * line.size.max(piece.size) {
-                    line.size = line.size.max(piece.size);
-                    parts.push(piece);
-                    continue;
-                }
+            if let Some((line, parts)) = lines.last_mut()
+                && (piece.y - line.y).abs() <= 0.5 * line.size.max(piece.size)
+            {
+                line.size = line.size.max(piece.size);
+                parts.push(piece);
+                continue;
             }
             let line = Line {
                 y: piece.y,
