@@ -87,6 +87,51 @@ fn a_pdf_without_text_needs_ocr_and_a_truncated_one_is_an_error() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// Found by the PDF fuzz target: a page that is its own /Parent (and has no media box of its
+/// own) sent pdf-extract round the loop for ever looking for inherited resources. The page is
+/// reported, the rest of the document read.
+#[test]
+fn a_pdf_page_whose_tree_loops_is_reported_not_followed() {
+    let home = tempfile::tempdir().unwrap();
+    let mut bytes = pdf(&[&["First page"], &["Second page text"]]);
+    let from: &[u8] = b"/Parent 2 0 R /MediaBox [0 0 612 792]";
+    let to: &[u8] = b"/Parent 4 0 R                        "; // same length: offsets hold
+    let at = bytes.windows(from.len()).position(|w| w == from).unwrap();
+    bytes[at..at + from.len()].copy_from_slice(to);
+    let f = write(home.path(), "loop.pdf", bytes);
+    let out = ava(home.path()).arg("text").arg(&f).assert().success();
+    assert!(
+        stdout(&out).contains("Second page text"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("First page"), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("page 1: its page tree loops"), "{err}");
+}
+
+/// Page furniture drawn before the body (ReportLab's onPage idiom writes the footer first)
+/// is read where it stands, at the end of the page, and two pieces of text on one baseline
+/// are not glued together.
+#[test]
+fn a_pdf_footer_drawn_first_is_read_last_and_apart() {
+    let home = tempfile::tempdir().unwrap();
+    let body = "BT /F1 12 Tf 72 720 Td (The witness arrived at 10:15.) Tj ET\n\
+                BT /F1 12 Tf 72 704 Td (She called the police.) Tj ET";
+    let footer =
+        "BT /F1 9 Tf 500 40 Td (Page 1) Tj ET\nBT /F1 9 Tf 72 40 Td (Public document) Tj ET";
+    let f = write(
+        home.path(),
+        "footer.pdf",
+        fixtures::pdf_streams(&[&format!("{footer}\n{body}")]),
+    );
+    let text = text_of(home.path(), &f, &[]);
+    assert_eq!(
+        text,
+        "The witness arrived at 10:15.\nShe called the police.\n\nPublic document Page 1\n"
+    );
+}
+
 #[test]
 fn legacy_polish_encodings_keep_the_zloty() {
     let home = tempfile::tempdir().unwrap();
@@ -326,6 +371,49 @@ fn a_whatsapp_export_keeps_sender_and_time_on_every_line() {
         "{rec}"
     );
     assert_eq!(rec["lines"][2]["line"], 3);
+}
+
+/// `--recursive -o out/`: two `report.txt` in different subfolders must not overwrite each
+/// other's summary; the subfolders are mirrored, and `--resume` finds both again.
+#[test]
+fn recursive_output_dir_keeps_equal_names_apart() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("cases");
+    for (sub, text) in [
+        (
+            "2023",
+            "The 2023 burglary at Oak Street was reported by the owner.",
+        ),
+        (
+            "2024",
+            "The 2024 fraud case concerns a fake bank consultant.",
+        ),
+    ] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        write(&dir.join(sub), "report.txt", text);
+    }
+    write(
+        &dir,
+        "report.md",
+        "The index of all reports kept in this folder.",
+    );
+    ava(home.path())
+        .args(["summarize", "--recursive", "-o", "out/"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let read = |p: &str| std::fs::read_to_string(home.path().join("out").join(p)).unwrap();
+    assert!(read("2023/report.summary.md").contains("2023 burglary"));
+    assert!(read("2024/report.summary.md").contains("2024 fraud"));
+    assert!(read("report.summary.md").contains("index of all reports"));
+
+    let out = ava(home.path())
+        .args(["summarize", "--recursive", "--resume", "-o", "out/"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let err = stderr(&out);
+    assert_eq!(err.matches("exists (--resume)").count(), 3, "{err}");
 }
 
 #[test]

@@ -48,6 +48,7 @@ pub async fn run(
         inputs.len() > 1,
         ctx.term.stdout_color(),
     )?;
+    sink.plan_outputs(&inputs.iter().map(Input::name).collect::<Vec<_>>());
     // Entity reports: readable text for a person at a terminal, JSON for everything else.
     let format = format.unwrap_or(if ctx.global.output.is_none() && ctx.term.stdout {
         ProcessFormat::Text

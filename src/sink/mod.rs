@@ -1,6 +1,7 @@
 //! Sinks: where answers and status go. Answers go to stdout (or files), everything else to
 //! stderr. One place decides TTY vs pipe.
 
+mod names;
 mod progress;
 pub mod side;
 mod status;
@@ -13,6 +14,7 @@ pub use term::{ColorChoice, Terminal};
 use crate::error::{Error, Result};
 use owo_colors::OwoColorize;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -76,6 +78,9 @@ pub struct Sink {
     /// fails before answering anything leaves no empty heading behind.
     pending_heading: Option<String>,
     docs_done: usize,
+    /// With one file per input: inputs whose plain output name another input shares, and
+    /// the distinct relative name each gets instead (see `names`).
+    renamed: Arc<HashMap<String, PathBuf>>,
 }
 
 impl Sink {
@@ -116,7 +121,32 @@ impl Sink {
             current_streamed: false,
             pending_heading: None,
             docs_done: 0,
+            renamed: Arc::default(),
         })
+    }
+
+    /// Tell a one-file-per-input sink every input of the run, so that inputs that would share
+    /// an output name (`a/report.pdf`, `b/report.pdf`) get distinct ones.
+    pub fn plan_outputs(&mut self, inputs: &[String]) {
+        if matches!(self.target, Target::Dir(_)) {
+            self.renamed = Arc::new(names::disambiguate(inputs));
+        }
+    }
+
+    /// Where `input`'s output of `kind` goes in `dir` (relative stem + `.kind.ext`).
+    fn output_file(&self, dir: &Path, input: &str, kind: &str, ext: &str) -> PathBuf {
+        match self.renamed.get(input) {
+            Some(rel) => {
+                let mut path = dir.join(rel);
+                let name = format!(
+                    "{}.{kind}.{ext}",
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                );
+                path.set_file_name(name);
+                path
+            }
+            None => dir.join(output_name(input, kind, ext)),
+        }
     }
 
     /// A sink for input number `index` of a batch that keeps its output in memory instead of
@@ -135,6 +165,7 @@ impl Sink {
             current_streamed: false,
             pending_heading: None,
             docs_done: index,
+            renamed: Arc::clone(&self.renamed),
         };
         (sink, captured)
     }
@@ -198,12 +229,16 @@ impl Sink {
         let Target::Dir(dir) = &self.target else {
             return None;
         };
-        let prefix = output_name(input, task, "");
-        std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let ext = name.strip_prefix(&prefix)?;
-            (!ext.is_empty() && !ext.contains(".tmp")).then(|| e.path())
-        })
+        let probe = self.output_file(dir, input, task, "");
+        let prefix = probe.file_name()?.to_string_lossy().into_owned();
+        std::fs::read_dir(probe.parent()?)
+            .ok()?
+            .flatten()
+            .find_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let ext = name.strip_prefix(&prefix)?;
+                (!ext.is_empty() && !ext.contains(".tmp")).then(|| e.path())
+            })
     }
 
     /// Whether no answer has been finished yet (a CSV header goes only before the first).
@@ -284,7 +319,13 @@ impl Sink {
     fn emit(&mut self, rec: &Record, body: &str, ext: &str) -> Result<Option<PathBuf>> {
         match &self.target {
             Target::Dir(dir) => {
-                let path = dir.join(output_name(&rec.file, &rec.task, ext));
+                let path = self.output_file(dir, &rec.file, &rec.task, ext);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|source| Error::Output {
+                        path: parent.to_path_buf(),
+                        source,
+                    })?;
+                }
                 write_atomically(&path, body.as_bytes())?;
                 Ok(Some(path))
             }
@@ -349,15 +390,7 @@ fn record_json(rec: &Record, output: Value) -> Value {
 
 /// `cases/a.txt` + "summary" → `a.summary.md`; stdin → `stdin.summary.md`.
 pub fn output_name(input: &str, kind: &str, ext: &str) -> String {
-    let stem = if input == "-" {
-        "stdin".to_string()
-    } else {
-        Path::new(input)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "input".into())
-    };
-    format!("{stem}.{kind}.{ext}")
+    format!("{}.{kind}.{ext}", names::stem(input))
 }
 
 /// Write to a temporary file beside `path`, then rename: a killed run never leaves a

@@ -11,6 +11,7 @@ mod html;
 mod mail;
 mod office;
 mod pdf;
+mod pdf_layout;
 mod read;
 mod text;
 mod xml;

@@ -3,9 +3,11 @@
 //! on that page (counting lines with text, as a reader counts on paper). A PDF without any
 //! text layer is a scan: it needs OCR, which ava does not do, and says so.
 
+use super::pdf_layout::PageGlyphs;
 use super::{Extracted, Origin};
-use pdf_extract::{Document as Pdf, PlainTextOutput, output_doc_page};
-use std::time::Duration;
+use pdf_extract::{Document as Pdf, ObjectId, output_doc_page};
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 /// Pages beyond this are not read (a hostile page tree can claim millions).
 const MAX_PAGES: usize = 20_000;
@@ -21,12 +23,15 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, String> {
 }
 
 pub(super) fn read_now(bytes: &[u8]) -> Result<Extracted, String> {
+    // After the time limit nobody waits for this thread any more: it stops at the next page
+    // or glyph instead of running on until the process ends.
+    let deadline = Instant::now() + TIME_LIMIT;
     let mut doc = Pdf::load_mem(bytes)
         .map_err(|e| format!("not a readable PDF (truncated or damaged?): {e}"))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err("the PDF is encrypted with a password; ava cannot read it".into());
     }
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let pages: Vec<(u32, ObjectId)> = doc.get_pages().into_iter().collect();
     if pages.is_empty() {
         return Err("the PDF has no pages".into());
     }
@@ -37,18 +42,17 @@ pub(super) fn read_now(bytes: &[u8]) -> Result<Extracted, String> {
             pages.len()
         ));
     }
+    let pages = &pages[..pages.len().min(MAX_PAGES)];
     let mut no_text = Vec::new();
     let mut failed: Vec<(u32, String)> = Vec::new();
-    for &n in pages.iter().take(MAX_PAGES) {
-        let mut text = String::new();
-        // One damaged page (pdf-extract panics on some) costs that page, not the document.
-        let result = super::guard::catch("pdf", || {
-            let mut sink = PlainTextOutput::new(&mut text);
-            output_doc_page(&doc, &mut sink, n).map_err(|e| e.to_string())
-        });
-        if let Err(e) = result {
-            failed.push((n, e));
-        }
+    for (&(n, _), result) in pages.iter().zip(read_pages(&doc, pages, deadline)) {
+        let text = match result {
+            Ok(text) => text,
+            Err(e) => {
+                failed.push((n, e));
+                String::new()
+            }
+        };
         if !add_page(&mut out, n, &text) {
             no_text.push(n);
         }
@@ -88,6 +92,93 @@ pub(super) fn read_now(bytes: &[u8]) -> Result<Extracted, String> {
     }
     Ok(out)
 }
+
+/// Threads reading pages side by side: text extraction is CPU-bound per page (fonts are
+/// parsed again for each page), and pages are independent.
+const MAX_THREADS: usize = 4;
+
+/// Each page's text, in page order; pages are shared out over a few threads.
+fn read_pages(
+    doc: &Pdf,
+    pages: &[(u32, ObjectId)],
+    deadline: Instant,
+) -> Vec<Result<String, String>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_THREADS)
+        .min(pages.len().div_ceil(8).max(1));
+    if threads == 1 {
+        return pages
+            .iter()
+            .map(|&(n, id)| read_page(doc, n, id, deadline))
+            .collect();
+    }
+    let mut results: Vec<Option<Result<String, String>>> = (0..pages.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    // Interleaved, so that a slow stretch of pages is shared too.
+                    (t..pages.len())
+                        .step_by(threads)
+                        .map(|i| (i, read_page(doc, pages[i].0, pages[i].1, deadline)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for w in workers {
+            // A worker only ends early by a panic outside the contained page reader.
+            if let Ok(done) = w.join() {
+                for (i, r) in done {
+                    results[i] = Some(r);
+                }
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("the PDF reader failed on this page".into())))
+        .collect()
+}
+
+/// One page's text. One damaged page (pdf-extract panics on some) costs that page, not the
+/// document.
+fn read_page(doc: &Pdf, n: u32, id: ObjectId, deadline: Instant) -> Result<String, String> {
+    if Instant::now() > deadline {
+        return Err("not read: out of time".into());
+    }
+    if !page_tree_ends(doc, id) {
+        // pdf-extract would follow the loop for ever looking for inherited resources.
+        return Err("its page tree loops back on itself (damaged PDF)".into());
+    }
+    let mut glyphs = PageGlyphs::until(deadline);
+    super::guard::contain("pdf", || {
+        output_doc_page(doc, &mut glyphs, n).map_err(|e| e.to_string())
+    })?;
+    Ok(glyphs.text())
+}
+
+/// Whether the chain of /Parent links from a page ends (a damaged or hostile file can make it
+/// loop; resources and the media box are inherited along it).
+fn page_tree_ends(doc: &Pdf, page: ObjectId) -> bool {
+    let mut seen = HashSet::new();
+    let mut id = page;
+    loop {
+        if !seen.insert(id) || seen.len() > MAX_TREE_DEPTH {
+            return false;
+        }
+        let Ok(dict) = doc.get_dictionary(id) else {
+            return true;
+        };
+        match dict.get(b"Parent").and_then(|p| p.as_reference()) {
+            Ok(parent) => id = parent,
+            Err(_) => return true,
+        }
+    }
+}
+
+/// Page tree levels followed (real files have a handful).
+const MAX_TREE_DEPTH: usize = 256;
 
 /// Append page `n`'s lines; runs of blank lines become one, a blank line ends the page.
 /// Returns whether the page had any text.

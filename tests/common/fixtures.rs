@@ -7,6 +7,30 @@ use std::io::Write;
 /// A minimal PDF: Helvetica, one content stream per page, each line a `Tj`; a page with no
 /// lines has no text layer (like a scan). Offsets in the xref table are computed.
 pub fn pdf(pages: &[&[&str]]) -> Vec<u8> {
+    let streams: Vec<String> = pages
+        .iter()
+        .map(|lines| {
+            let mut content = String::new();
+            if !lines.is_empty() {
+                content.push_str("BT /F1 12 Tf 16 TL 72 720 Td\n");
+                for l in lines.iter() {
+                    let l = l
+                        .replace('\\', "\\\\")
+                        .replace('(', "\\(")
+                        .replace(')', "\\)");
+                    content.push_str(&format!("({l}) Tj T*\n"));
+                }
+                content.push_str("ET");
+            }
+            content
+        })
+        .collect();
+    let refs: Vec<&str> = streams.iter().map(String::as_str).collect();
+    pdf_streams(&refs)
+}
+
+/// A PDF whose pages have the given content streams (font `/F1` is Helvetica, WinAnsi).
+pub fn pdf_streams(pages: &[&str]) -> Vec<u8> {
     let n = pages.len();
     let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
     let mut objs = vec![
@@ -15,23 +39,11 @@ pub fn pdf(pages: &[&[&str]]) -> Vec<u8> {
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
             .to_string(),
     ];
-    for (i, lines) in pages.iter().enumerate() {
+    for (i, content) in pages.iter().enumerate() {
         objs.push(format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
             5 + 2 * i
         ));
-        let mut content = String::new();
-        if !lines.is_empty() {
-            content.push_str("BT /F1 12 Tf 16 TL 72 720 Td\n");
-            for l in lines.iter() {
-                let l = l
-                    .replace('\\', "\\\\")
-                    .replace('(', "\\(")
-                    .replace(')', "\\)");
-                content.push_str(&format!("({l}) Tj T*\n"));
-            }
-            content.push_str("ET");
-        }
         objs.push(format!(
             "<< /Length {} >>\nstream\n{content}\nendstream",
             content.len() + 1
