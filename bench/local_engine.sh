@@ -11,10 +11,10 @@
 # time. The model is loaded and the same request answered once with max 1 token before the clock
 # starts, as llama-bench runs its test once to warm up.
 #
-# SIMD: llama-cpp-sys-2 sets GGML_NATIVE=OFF unless RUSTFLAGS has target-cpu=native, and ggml's
-# CMake then turns SSE4.2/AVX/AVX2/FMA/F16C/BMI2 on by default (see bench/RESULTS.md), so the
-# default build is already AVX2. To measure another build, point CARGO_TARGET_DIR elsewhere:
-#   RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=/tmp/ava-native bench/local_engine.sh M.gguf
+# SIMD: .cargo/config.toml builds for the CPU at hand (target-cpu=native, which llama-cpp-sys-2
+# turns into GGML_NATIVE=ON). To measure the portable release build instead, point
+# CARGO_TARGET_DIR elsewhere and override the flags:
+#   RUSTFLAGS="-C target-cpu=x86-64-v3" CARGO_TARGET_DIR=/tmp/ava-v3 bench/local_engine.sh M.gguf
 # (a different RUSTFLAGS rebuilds llama.cpp: 10+ minutes on 2 cores).
 # AVA_CARGO_ARGS adds cargo flags, e.g. AVA_CARGO_ARGS="--features llama-cpp-2/openmp" to try a
 # feature of the binding without editing Cargo.toml.
