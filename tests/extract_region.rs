@@ -350,3 +350,23 @@ fn text_offsets_are_into_the_decoded_text_and_rebuilt_formats_have_no_file_offse
     let o = &entity(&record["output"], "email", "anna.nowak@example.pl")["occurrences"][0];
     assert!(o.get("file_start").is_none(), "{o}");
 }
+
+/// Look-alike: a Berlin number with a dash-separated extension, read with `--region DE`, is
+/// the whole number, never its first part marked verified.
+#[test]
+fn a_number_with_its_extension_written_apart_is_not_cut() {
+    let r = report(
+        "Hinweise unter (030) 4664 - 272210 oder per E-Mail.\n",
+        &["--region", "DE"],
+        &[],
+    );
+    let phones: Vec<&Value> = r["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "phone")
+        .collect();
+    assert_eq!(phones.len(), 1, "{r:#}");
+    assert_eq!(phones[0]["value"], "+49304664272210", "{r:#}");
+    assert_eq!(phones[0]["occurrences"][0]["text"], "(030) 4664 - 272210");
+}
