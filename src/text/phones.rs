@@ -143,10 +143,11 @@ fn with_extension(
     let full_end = end + m.end();
     let full = &text[start..full_end];
     let international = full.starts_with('+') || full.starts_with("00");
-    if phone_right_boundary(text, full_end) && (ctx.free)(start, full_end) {
-        if let Some((n, c)) = read_phone(full, international, false, ctx.doc) {
-            return (full_end, n, c);
-        }
+    if phone_right_boundary(text, full_end)
+        && (ctx.free)(start, full_end)
+        && let Some((n, c)) = read_phone(full, international, false, ctx.doc)
+    {
+        return (full_end, n, c);
     }
     let unverified = Some(format!(
         "followed by {:?}, perhaps an extension: the number may be longer than read",
