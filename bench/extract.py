@@ -21,7 +21,7 @@ infers it.
 Reported entities are matched to the gold by kind and normalised value (README: "What counts
 as a match"). Printed: recall and precision per kind and overall (entities), the same for
 occurrences (kind, value and line), the number of wrong values marked `verified: true`,
-look-alikes that were reported, and every occurrence whose byte span start..end in the file
+look-alikes that were reported, and every occurrence whose byte span file_start..file_end in the file
 is not its `text`. --show lists every false negative and false positive, dates matched without
 their time, and matched values reported on other lines than the gold's. --encodings also runs a
 UTF-8-with-BOM and a UTF-16LE copy of each document (written to the temporary directory) and
@@ -284,12 +284,13 @@ def mask_like(original, shown):
 
 
 def offset_problems(data, entity, encoding="utf-8", bom=b""):
-    """One message per occurrence whose bytes start..end, decoded with the file's encoding,
-    are not its text, or whose line is not the line of `start`. Offsets count the file as
-    stored, BOM included."""
+    """One message per occurrence whose bytes file_start..file_end, decoded with the file's
+    encoding, are not its text, or whose line is not the line of `file_start`. These offsets
+    count the file as stored, BOM included (`start`/`end` count the decoded text; README
+    "Offsets"); every document here is plain text, so each occurrence must have them."""
     problems = []
     for o in entity.get("occurrences", []):
-        start, end, text = o.get("start"), o.get("end"), o.get("text", "")
+        start, end, text = o.get("file_start"), o.get("file_end"), o.get("text", "")
         if not isinstance(start, int) or not isinstance(end, int) \
                 or not len(bom) <= start <= end <= len(data):
             problems.append(f"span {start}..{end} outside the text ({len(data)} bytes): {text!r}")
@@ -632,7 +633,7 @@ def main():
           f"(the time reported apart: {sum(len(d['time_apart']) for d in docs)})")
     print(f"optional values reported: {sum(len(d['optional']) for d in docs)} "
           f"of {sum(len(g.optional) for g in golds)} (not scored)")
-    print(f"occurrences whose start..end is not their text or line: {len(offsets)} of {n_occ}")
+    print(f"occurrences whose file_start..file_end is not their text or line: {len(offsets)} of {n_occ}")
 
     for name in VARIANTS if args.encodings else []:
         occ = sum(d["variants"][name][0] for d in docs)

@@ -12,8 +12,13 @@ year.\nCall Action Fraud on 0300 123 2040. Published 12/03/2025.\n";
 
 /// The entity report for `text` with `args` before the command and `env` set.
 fn report(text: &str, args: &[&str], env: &[(&str, &str)]) -> Value {
+    report_bytes(text.as_bytes(), args, env)
+}
+
+/// The entity report for a file holding `bytes`.
+fn report_bytes(bytes: &[u8], args: &[&str], env: &[(&str, &str)]) -> Value {
     let home = tempfile::tempdir().unwrap();
-    let file = common::write(home.path(), "doc.txt", text);
+    let file = common::write(home.path(), "doc.txt", bytes);
     let mut cmd = common::ava(home.path());
     for (k, v) in env {
         cmd.env(k, v);
@@ -209,4 +214,159 @@ fn polish_text_is_read_as_polish_and_verified() {
         (&date["value"], &date["verified"]),
         (&"2024-04-03".into(), &true.into())
     );
+}
+
+const WITNESS: &str = "Zażółć gęślą jaźń — świadek.\r\nTel. +48 601 234 567, e-mail \
+anna.nowak@example.pl.\r\nKonto PL61 1090 1014 0000 0712 1981 2874, zł 1500.\r\n";
+
+fn utf16(text: &str, bom: bool, big_endian: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    let units = bom.then_some(0xFEFF).into_iter().chain(text.encode_utf16());
+    for u in units {
+        out.extend_from_slice(&if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        });
+    }
+    out
+}
+
+/// Every occurrence's `file_start..file_end`, decoded as the file was, is its text; and
+/// `start..end` stays an offset into the decoded text.
+#[test]
+fn file_offsets_point_at_the_files_own_bytes_in_every_text_encoding() {
+    let lf = WITNESS.replace("\r\n", "\n");
+    let (cp1250, _, _) = encoding_rs::WINDOWS_1250.encode(WITNESS);
+    let (latin2, _, _) = encoding_rs::ISO_8859_2.encode(&lf);
+    // An undecodable byte before the values: it becomes one U+FFFD of three bytes.
+    let mut broken = b"Zaj\xeaty dom.\r\n".to_vec();
+    broken.extend_from_slice(WITNESS.as_bytes());
+    let cases: Vec<(&str, Vec<u8>, &'static encoding_rs::Encoding, &[&str])> = vec![
+        ("utf-8", lf.clone().into_bytes(), encoding_rs::UTF_8, &[]),
+        (
+            "utf-8 crlf",
+            WITNESS.as_bytes().to_vec(),
+            encoding_rs::UTF_8,
+            &[],
+        ),
+        (
+            "utf-8 bom",
+            [b"\xEF\xBB\xBF".as_slice(), WITNESS.as_bytes()].concat(),
+            encoding_rs::UTF_8,
+            &[],
+        ),
+        (
+            "utf-8 invalid",
+            broken,
+            encoding_rs::UTF_8,
+            &["--encoding", "utf-8"],
+        ),
+        (
+            "utf-16le bom",
+            utf16(WITNESS, true, false),
+            encoding_rs::UTF_16LE,
+            &[],
+        ),
+        (
+            "utf-16be bom",
+            utf16(&lf, true, true),
+            encoding_rs::UTF_16BE,
+            &[],
+        ),
+        (
+            "utf-16le",
+            utf16(WITNESS, false, false),
+            encoding_rs::UTF_16LE,
+            &[],
+        ),
+        (
+            "utf-16be",
+            utf16(&lf, false, true),
+            encoding_rs::UTF_16BE,
+            &[],
+        ),
+        (
+            "windows-1250",
+            cp1250.into_owned(),
+            encoding_rs::WINDOWS_1250,
+            &["--encoding", "windows-1250"],
+        ),
+        (
+            "iso-8859-2",
+            latin2.into_owned(),
+            encoding_rs::ISO_8859_2,
+            &["--encoding", "iso-8859-2"],
+        ),
+    ];
+    for (name, bytes, encoding, args) in cases {
+        let r = report_bytes(&bytes, args, &[]);
+        let mut seen = Vec::new();
+        for e in r["entities"].as_array().unwrap() {
+            for o in e["occurrences"].as_array().unwrap() {
+                let (fs, fe) = (&o["file_start"], &o["file_end"]);
+                let (Some(fs), Some(fe)) = (fs.as_u64(), fe.as_u64()) else {
+                    panic!("{name}: no file offsets in {o}");
+                };
+                let (fs, fe) = (fs as usize, fe as usize);
+                let (from_file, _) = encoding.decode_without_bom_handling(&bytes[fs..fe]);
+                assert_eq!(from_file, o["text"].as_str().unwrap(), "{name}: {o}");
+                seen.push(o["text"].as_str().unwrap().to_string());
+            }
+        }
+        for wanted in ["+48 601 234 567", "anna.nowak@example.pl"] {
+            assert!(
+                seen.iter().any(|s| s == wanted),
+                "{name}: {wanted} not in {seen:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn text_offsets_are_into_the_decoded_text_and_rebuilt_formats_have_no_file_offsets() {
+    let bom = [
+        b"\xEF\xBB\xBF".as_slice(),
+        b"Mail anna.nowak@example.pl now",
+    ]
+    .concat();
+    let r = report_bytes(&bom, &[], &[]);
+    let o = &entity(&r, "email", "anna.nowak@example.pl")["occurrences"][0];
+    assert_eq!(
+        (&o["start"], &o["file_start"]),
+        (&5.into(), &8.into()),
+        "{o}"
+    );
+    let html = "<html><body><p>Mail <b>anna.nowak@example.pl</b> now</p></body></html>";
+    let home = tempfile::tempdir().unwrap();
+    let file = common::write(home.path(), "page.html", html);
+    let out = common::ava(home.path())
+        .args(["--provider", "builtin", "-q"])
+        .args(["process", "--template", "entities", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let record: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let o = &entity(&record["output"], "email", "anna.nowak@example.pl")["occurrences"][0];
+    assert!(o.get("file_start").is_none(), "{o}");
+}
+
+/// Look-alike: a Berlin number with a dash-separated extension, read with `--region DE`, is
+/// the whole number, never its first part marked verified.
+#[test]
+fn a_number_with_its_extension_written_apart_is_not_cut() {
+    let r = report(
+        "Hinweise unter (030) 4664 - 272210 oder per E-Mail.\n",
+        &["--region", "DE"],
+        &[],
+    );
+    let phones: Vec<&Value> = r["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "phone")
+        .collect();
+    assert_eq!(phones.len(), 1, "{r:#}");
+    assert_eq!(phones[0]["value"], "+49304664272210", "{r:#}");
+    assert_eq!(phones[0]["occurrences"][0]["text"], "(030) 4664 - 272210");
 }

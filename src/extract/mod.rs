@@ -59,6 +59,23 @@ pub struct Report {
     pub region: RegionInfo,
 }
 
+impl Report {
+    /// Fill in each occurrence's offsets in the input as stored; `file_span` maps a span
+    /// of the decoded text (the source layer's [`crate::source::Document::file_span`]).
+    pub fn locate_in_file(&mut self, file_span: impl Fn(usize, usize) -> Option<(usize, usize)>) {
+        for o in self
+            .entities
+            .iter_mut()
+            .flat_map(|e| e.occurrences.iter_mut())
+        {
+            if let Some((s, e)) = file_span(o.start, o.end) {
+                o.file_start = Some(s);
+                o.file_end = Some(e);
+            }
+        }
+    }
+}
+
 /// The region a document was read with, where it came from and what showed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RegionInfo {
@@ -116,8 +133,15 @@ pub struct Occurrence {
     pub text: String,
     pub line: usize,
     pub column: usize,
+    /// Byte offsets into the decoded text (UTF-8, BOM dropped, CRLF read as LF).
     pub start: usize,
     pub end: usize,
+    /// Byte offsets into the input as stored, for plain-text inputs; absent where the text
+    /// was rebuilt from a structure (PDF, DOCX, HTML, mail). See [`Report::locate_in_file`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_end: Option<usize>,
     #[serde(rename = "match")]
     pub how: Match,
 }
@@ -332,6 +356,8 @@ impl Builder {
                 column: e.column,
                 start: e.byte_start,
                 end: e.byte_end,
+                file_start: None,
+                file_end: None,
                 how: Match::Exact,
             });
         }
@@ -386,6 +412,8 @@ impl Builder {
                     column,
                     start: s.start,
                     end: s.end,
+                    file_start: None,
+                    file_end: None,
                     how: s.how,
                 });
             }

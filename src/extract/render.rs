@@ -92,6 +92,9 @@ struct Row<'a> {
     context: &'a str,
     /// Why the value is not verified (empty when it is).
     reason: &'a str,
+    /// Byte offsets in the input as stored (plain text only; empty otherwise).
+    file_start: Option<usize>,
+    file_end: Option<usize>,
 }
 
 fn rows<'a>(file: &'a str, report: &'a Report) -> Vec<Row<'a>> {
@@ -112,6 +115,8 @@ fn rows<'a>(file: &'a str, report: &'a Report) -> Vec<Row<'a>> {
             role: e.role.as_deref().unwrap_or(""),
             context: e.context.as_deref().unwrap_or(""),
             reason: e.reason.as_deref().unwrap_or(""),
+            file_start: None,
+            file_end: None,
         };
         if e.occurrences.is_empty() {
             out.push(base(""));
@@ -122,6 +127,8 @@ fn rows<'a>(file: &'a str, report: &'a Report) -> Vec<Row<'a>> {
                 column: Some(o.column),
                 start: Some(o.start),
                 end: Some(o.end),
+                file_start: o.file_start,
+                file_end: o.file_end,
                 ..base(&o.text)
             });
         }
@@ -138,8 +145,22 @@ pub fn csv(file: &str, report: &Report, header: bool) -> Result<String, csv::Err
     if rows.is_empty() && header {
         // serde writes the header with the first row; with no rows, write it by hand.
         w.write_record([
-            "file", "kind", "value", "text", "line", "column", "start", "end", "verified",
-            "grounded", "found_by", "type", "context", "reason",
+            "file",
+            "kind",
+            "value",
+            "text",
+            "line",
+            "column",
+            "start",
+            "end",
+            "verified",
+            "grounded",
+            "found_by",
+            "type",
+            "context",
+            "reason",
+            "file_start",
+            "file_end",
         ])?;
     }
     for r in rows {
@@ -199,6 +220,13 @@ mod tests {
             lines[4].contains("Ghost Person,,,,,,false,false,model"),
             "{c}"
         );
+        assert!(lines[0].ends_with(",reason,file_start,file_end"), "{c}");
+        // Offsets in the file as stored come last; empty when the source has none.
+        assert!(lines[1].ends_with(",,"), "{c}");
+        let mut shifted = report();
+        shifted.locate_in_file(|s, e| Some((s + 3, e + 3)));
+        let c = csv("chat.txt", &shifted, true).unwrap();
+        assert!(c.lines().nth(1).unwrap().ends_with(",8,23"), "{c}");
         let again = csv("chat.txt", &report(), false).unwrap();
         assert_eq!(again.lines().count(), 4);
         assert!(

@@ -18,6 +18,8 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Extracted, String> {
         origins: Vec::new(),
         warnings: decoded.warnings.clone(),
         encoding: Some(super::text::describe(&decoded)),
+        // Laid-out text: its offsets have no counterpart in the markup's bytes.
+        file_map: None,
     })
 }
 

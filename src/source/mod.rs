@@ -10,6 +10,7 @@ mod guard;
 mod html;
 mod mail;
 mod office;
+mod offsets;
 mod pdf;
 mod pdf_layout;
 mod read;
@@ -18,6 +19,7 @@ mod xml;
 
 pub use detect::Format;
 pub use dir::expand_dirs;
+pub use offsets::FileMap;
 pub use read::{RawInput, human_bytes, read_input};
 
 use crate::error::{Error, Result};
@@ -46,6 +48,9 @@ pub struct Document {
     /// Where each line of `text` came from (index 0 = line 1). Empty: line n of the text is
     /// line n of the input.
     pub origins: Vec<Origin>,
+    /// Byte offsets in the input as stored, for plain text; None where the text was rebuilt
+    /// from a structure (PDF, DOCX, HTML, mail) and has no such mapping.
+    pub file_map: Option<FileMap>,
 }
 
 /// Where one line of a document's text came from in the original.
@@ -78,7 +83,17 @@ impl Document {
             format: Format::Text,
             encoding: None,
             origins: Vec::new(),
+            file_map: None,
         }
+    }
+
+    /// Byte offsets in the input as stored of the text span `start..end`, when known.
+    pub fn file_span(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let map = self.file_map.as_ref()?;
+        Some((
+            map.file_offset(&self.text, start)?,
+            map.file_offset(&self.text, end)?,
+        ))
     }
 
     /// 1-based line number of a byte offset in `text`.
@@ -239,6 +254,7 @@ fn decode_nested(
         format,
         encoding: out.encoding,
         origins: out.origins,
+        file_map: out.file_map,
     };
     let mut docs = vec![doc];
     for (att_name, bytes) in attachments {
@@ -286,6 +302,7 @@ pub(crate) struct Extracted {
     pub origins: Vec<Origin>,
     pub warnings: Vec<String>,
     pub encoding: Option<String>,
+    pub file_map: Option<FileMap>,
 }
 
 impl Extracted {

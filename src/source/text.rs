@@ -12,6 +12,8 @@ pub struct Decoded {
     pub encoding: &'static Encoding,
     pub warnings: Vec<String>,
     pub guessed: bool,
+    /// Where the decoded bytes begin in the input (after a BOM).
+    pub body_start: usize,
 }
 
 /// Bytes the encoding detector looks at.
@@ -50,17 +52,21 @@ pub fn decode(bytes: &[u8], opts: &Options) -> Decoded {
         encoding,
         warnings,
         guessed,
+        body_start: bytes.len() - body.len(),
     }
 }
 
 pub fn read(bytes: &[u8], opts: &Options) -> Result<Extracted, String> {
     let d = decode(bytes, opts);
     let encoding = Some(describe(&d));
+    // Only plain text keeps its bytes in order; HTML and chats decode here too but rebuild.
+    let file_map = super::offsets::FileMap::new(bytes, d.body_start, &d.text, d.encoding);
     Ok(Extracted {
         text: d.text,
         origins: Vec::new(),
         warnings: d.warnings,
         encoding,
+        file_map,
     })
 }
 

@@ -209,7 +209,9 @@ impl Prepared {
             region: region.to_string(),
             unmask_cards,
         };
-        Some(crate::extract::build(&doc.text, &opts, model))
+        let mut report = crate::extract::build(&doc.text, &opts, model);
+        report.locate_in_file(|s, e| doc.file_span(s, e));
+        Some(report)
     }
 }
 

@@ -97,7 +97,12 @@ pub(super) fn find_phones(text: &str, regions: &Regions, ctx: &Context<'_>) -> V
                 if let Some((normalized, check)) =
                     phone_number(text, start, end, ctx.doc, &mut checked)
                 {
+                    let (end, normalized, check) =
+                        with_extension(text, start, end, normalized, check, ctx);
                     taken[range].iter_mut().for_each(|t| *t = true);
+                    for (t, _) in taken.iter_mut().zip(&pieces).filter(|(_, p)| p.0 < end) {
+                        *t = true;
+                    }
                     out.push(Hit {
                         kind: EntityKind::Phone,
                         start,
@@ -116,6 +121,46 @@ pub(super) fn find_phones(text: &str, regions: &Regions, ctx: &Context<'_>) -> V
         .collect();
     out.extend(extensions);
     out
+}
+
+/// " - 272210" right after a number: its extension, written apart ("(030) 4664 - 272210").
+static DASH_EXTENSION: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[ \t]*[-–][ \t]*\d{1,6}\b"));
+
+/// A number followed by a dash and an extension is read with it, the number as written being
+/// grouped already; if the whole is not a valid number, the number alone is kept but not
+/// verified: `(030) 4664` of `(030) 4664 - 272210` is not the number anyone dials.
+fn with_extension(
+    text: &str,
+    start: usize,
+    end: usize,
+    normalized: String,
+    check: Check,
+    ctx: &Context<'_>,
+) -> (usize, String, Check) {
+    let Some(m) = DASH_EXTENSION.find(&text[end..]) else {
+        return (end, normalized, check);
+    };
+    let full_end = end + m.end();
+    let full = &text[start..full_end];
+    let international = full.starts_with('+') || full.starts_with("00");
+    if phone_right_boundary(text, full_end)
+        && (ctx.free)(start, full_end)
+        && let Some((n, c)) = read_phone(full, international, false, ctx.doc)
+    {
+        return (full_end, n, c);
+    }
+    let unverified = Some(format!(
+        "followed by {:?}, perhaps an extension: the number may be longer than read",
+        m.as_str().trim()
+    ));
+    (
+        end,
+        normalized,
+        Check {
+            unverified,
+            ..check
+        },
+    )
 }
 
 /// "or - 271010" after a number: the same number with another extension, as German offices
@@ -673,6 +718,27 @@ mod tests {
             .filter(|e| e.kind == EntityKind::Phone)
             .count();
         assert_eq!(phones, 1);
+    }
+
+    /// Look-alike: a Berlin number with its extension written apart is not `(030) 4664`.
+    #[test]
+    fn a_dash_extension_is_read_with_the_number_or_not_verified() {
+        let phones = |t: &str, region: &str| -> Vec<(String, bool)> {
+            extract(t, 1, region)
+                .into_iter()
+                .filter(|e| e.kind == EntityKind::Phone)
+                .map(|e| (e.normalized, e.check.is_verified()))
+                .collect()
+        };
+        let t = "Hinweise unter (030) 4664 - 272210 oder per E-Mail.";
+        assert_eq!(phones(t, "DE"), [("+49304664272210".to_string(), true)]);
+        // When number and extension are no valid number together, the number is kept but
+        // not verified: it may be longer than read.
+        let got = phones("Tel. 600 123 456 - 12 w godzinach pracy.", "PL");
+        assert_eq!(got, [("+48600123456".to_string(), false)]);
+        // A number on its own stays verified.
+        let got = phones("Tel. 600 123 456 w godzinach pracy.", "PL");
+        assert_eq!(got, [("+48600123456".to_string(), true)]);
     }
 
     #[test]
