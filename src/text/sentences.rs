@@ -35,13 +35,17 @@ const MAX_UNIT_BYTES: usize = 1000;
 const MIN_DOUBLE_SPACED_GAPS: usize = 8;
 
 /// Split `text` into sentences in document order. Units without a letter or digit (rules,
-/// stray punctuation) are dropped.
+/// stray punctuation) are dropped, and so are Markdown code blocks: a shell command or a log
+/// between ``` fences is not a sentence a summary can quote.
 pub fn split_sentences(text: &str) -> Vec<Sentence> {
     let line_starts = line_starts(text);
+    let code = fenced_code(text);
+    let in_code = |s: usize, e: usize| code.iter().any(|&(a, b)| a <= s && e <= b);
     let mut spans = Vec::new();
     for (start, end) in blocks(text) {
         split_block(text, start, end, &mut spans);
     }
+    spans.retain(|&(s, e)| !in_code(s, e));
     let mut out = Vec::with_capacity(spans.len());
     for (start, end) in spans {
         for (s, e) in cut_oversized(text, start, end) {
@@ -56,6 +60,29 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
                 });
             }
         }
+    }
+    out
+}
+
+/// Byte ranges of fenced code blocks (a line starting with ``` or ~~~ up to the next such
+/// line, fences included). An unclosed fence is taken as text: dropping the rest of a
+/// document because of one stray ``` would lose more than it saves.
+fn fenced_code(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, &str)> = None;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let fence = ["```", "~~~"].into_iter().find(|f| t.starts_with(f));
+        match (open, fence) {
+            (None, Some(f)) => open = Some((pos, f)),
+            (Some((start, f)), Some(g)) if f == g => {
+                out.push((start, pos + line.len()));
+                open = None;
+            }
+            _ => {}
+        }
+        pos += line.len();
     }
     out
 }

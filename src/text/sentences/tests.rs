@@ -278,3 +278,17 @@ fn domains_and_decimals_do_not_split() {
         ["It happened in 2019.", "35 people came."]
     );
 }
+
+#[test]
+fn fenced_code_is_not_a_sentence() {
+    let text = "Run the summary first.\n\n```sh\nava summarize report.txt\n# prints the key sentences. Then exit.\n```\n\nThe output cites its lines.\n";
+    assert_eq!(
+        split(text),
+        ["Run the summary first.", "The output cites its lines."]
+    );
+    // A stray fence that never closes does not swallow the rest of the document.
+    assert_eq!(
+        split("Before.\n\n```\nThe suspect left at 9.\n"),
+        ["Before.", "The suspect left at 9."]
+    );
+}
