@@ -32,6 +32,9 @@ trap 'rm -f "$out"' EXIT
 # shellcheck disable=SC2086 # AVA_CARGO_ARGS is a list of flags
 cargo test --release $extra --test local_engine --no-run >/dev/null 2>&1 ||
   cargo test --release $extra --test local_engine --no-run
+# The warm-up sends the same request: with the prompt-prefix cache on, the timed request would
+# read one token, not the prompt (bench/prefix_reuse.sh measures the cache).
+export AVA_PREFIX_CACHE=off
 for _ in $(seq "$runs"); do
   # shellcheck disable=SC2086
   AVA_TEST_MODEL=$model cargo test --release $extra --test local_engine \

@@ -7,8 +7,8 @@
 #   - translate: the 20 shortest one-paragraph Polish items of bench/translate/set (7–46
 #     words, ~550 words in all) as one document of 20 paragraphs, translated segment by
 #     segment, every segment checked;
-#   - summarize: the Polish judgment 10 of the shared corpus (4.2k words) in whole mode,
-#     map-reduce over its parts with --max-input-tokens 1500 (4 parts + the combining step).
+#   - summarize: the Polish judgment 10 of the shared corpus (4.2k words) on the local
+#     engine's default path (grounded: one short request per key sentence).
 # Usage: bench/prefix_reuse.sh AVA MODEL.gguf CORPUS_DIR [ROUNDS]
 set -euo pipefail
 ava=${1:?usage: bench/prefix_reuse.sh AVA MODEL.gguf CORPUS_DIR [ROUNDS]}
@@ -40,6 +40,6 @@ for _ in $(seq "$rounds"); do
   run translate off "$ava" translate --to en "${common[@]}" "$work/segments_pl.txt"
   run translate on "$ava" translate --to en "${common[@]}" "$work/segments_pl.txt"
   run one-call on "$ava" process --prompt "Translate this Polish text into English. Output only the English translation." --max-tokens 4096 "${common[@]}" "$work/segments_pl.txt"
-  run summarize off "$ava" summarize --summary-mode whole --max-input-tokens 1500 "${common[@]}" "$judgment"
-  run summarize on "$ava" summarize --summary-mode whole --max-input-tokens 1500 "${common[@]}" "$judgment"
+  run summarize off "$ava" summarize --summary-mode grounded "${common[@]}" "$judgment"
+  run summarize on "$ava" summarize --summary-mode grounded "${common[@]}" "$judgment"
 done
