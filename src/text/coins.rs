@@ -30,8 +30,9 @@ static CASHADDR: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Base58Check payload of `s` if it is 21 bytes with one of `versions` first.
-fn base58check(s: &str, versions: &[u8]) -> bool {
+/// Whether `s` is Base58Check with a 21-byte payload starting with one of `versions` (a version
+/// byte and a 20-byte hash: Bitcoin, Litecoin, Dash, Tron).
+pub(super) fn base58check(s: &str, versions: &[u8]) -> bool {
     bs58::decode(s)
         .with_check(None)
         .into_vec()

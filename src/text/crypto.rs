@@ -32,11 +32,7 @@ pub(super) fn find_addresses(text: &str, regions: &Regions, _ctx: &Context<'_>) 
     let long = |n: usize| numeric(regions, move |w| w.longest >= n);
     for m in find_in(&BTC_BASE58, text, long(26)) {
         // Version 0x00 is pay-to-pubkey-hash ("1…"), 0x05 pay-to-script-hash ("3…").
-        let ok = bs58::decode(m.as_str())
-            .with_check(None)
-            .into_vec()
-            .is_ok_and(|payload| payload.len() == 21 && matches!(payload[0], 0x00 | 0x05));
-        if !ok {
+        if !super::coins::base58check(m.as_str(), &[0x00, 0x05]) {
             continue;
         }
         // Litecoin kept Bitcoin's script-hash version for years: a "3…" address is valid on
