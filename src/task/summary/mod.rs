@@ -263,14 +263,13 @@ async fn shorten(
         schema: None,
         intent: Intent::Chat,
     };
-    let outcome = super::execute(engine, request, |_| Ok(())).await?;
+    let mut usage = super::execute(engine, request, |_| Ok(())).await?;
+    // The text moves out; the counts stay behind for the total.
+    let text = std::mem::take(&mut usage.text);
     Ok(Shortened {
-        cut: outcome.finish_reason.as_deref() == Some("length"),
-        usage: Outcome {
-            text: String::new(),
-            ..outcome.clone()
-        },
-        text: outcome.text,
+        cut: usage.finish_reason.as_deref() == Some("length"),
+        usage,
+        text,
     })
 }
 
