@@ -132,6 +132,27 @@ fn a_pdf_footer_drawn_first_is_read_last_and_apart() {
     );
 }
 
+/// Fonts are parsed once per document and kept by object id, not by the name a page gives
+/// them: each page here calls its font `/F1`, but page 2's `/F1` maps the codes of "AB" to
+/// "żł", and page 3 goes back to page 1's font object.
+#[test]
+fn a_font_name_reused_on_another_page_decodes_with_that_pages_font() {
+    let home = tempfile::tempdir().unwrap();
+    let plain = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+    let polish = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding \
+                  << /BaseEncoding /WinAnsiEncoding /Differences [65 /zdotaccent /lslash] >> >>";
+    let show = "BT /F1 12 Tf 72 720 Td (AB) Tj ET";
+    let bytes = fixtures::pdf_fonts_streams(&[plain, polish], &[(0, show), (1, show), (0, show)]);
+    let f = write(home.path(), "fonts.pdf", bytes);
+    let text = text_of(home.path(), &f, &["--locations"]);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.ends_with('\t')).collect();
+    assert_eq!(
+        lines,
+        ["p. 1, l. 1\tAB", "p. 2, l. 1\tżł", "p. 3, l. 1\tAB"],
+        "{text}"
+    );
+}
+
 #[test]
 fn legacy_polish_encodings_keep_the_zloty() {
     let home = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@
 
 use super::pdf_layout::PageGlyphs;
 use super::{Extracted, Origin};
-use pdf_extract::{Document as Pdf, ObjectId, output_doc_page};
+use pdf_extract::{Document as Pdf, ObjectId, PageReader};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -93,8 +93,8 @@ pub(super) fn read_now(bytes: &[u8]) -> Result<Extracted, String> {
     Ok(out)
 }
 
-/// Threads reading pages side by side: text extraction is CPU-bound per page (fonts are
-/// parsed again for each page), and pages are independent.
+/// Threads reading pages side by side: text extraction is CPU-bound per page, and pages are
+/// independent (each thread parses the fonts it meets once, for all its pages).
 const MAX_THREADS: usize = 4;
 
 /// Each page's text, in page order; pages are shared out over a few threads.
@@ -108,9 +108,10 @@ fn read_pages(
         .clamp(1, MAX_THREADS)
         .min(pages.len().div_ceil(8).max(1));
     if threads == 1 {
+        let mut reader = PageReader::new(doc);
         return pages
             .iter()
-            .map(|&(n, id)| read_page(doc, n, id, deadline))
+            .map(|&(n, id)| read_page(doc, &mut reader, n, id, deadline))
             .collect();
     }
     let mut results: Vec<Option<Result<String, String>>> = (0..pages.len()).map(|_| None).collect();
@@ -118,10 +119,14 @@ fn read_pages(
         let workers: Vec<_> = (0..threads)
             .map(|t| {
                 scope.spawn(move || {
+                    let mut reader = PageReader::new(doc);
                     // Interleaved, so that a slow stretch of pages is shared too.
                     (t..pages.len())
                         .step_by(threads)
-                        .map(|i| (i, read_page(doc, pages[i].0, pages[i].1, deadline)))
+                        .map(|i| {
+                            let (n, id) = pages[i];
+                            (i, read_page(doc, &mut reader, n, id, deadline))
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -142,8 +147,14 @@ fn read_pages(
 }
 
 /// One page's text. One damaged page (pdf-extract panics on some) costs that page, not the
-/// document.
-fn read_page(doc: &Pdf, n: u32, id: ObjectId, deadline: Instant) -> Result<String, String> {
+/// document: the reader only keeps fonts that were parsed whole, so it goes on to the next.
+fn read_page(
+    doc: &Pdf,
+    reader: &mut PageReader,
+    n: u32,
+    id: ObjectId,
+    deadline: Instant,
+) -> Result<String, String> {
     if Instant::now() > deadline {
         return Err("not read: out of time".into());
     }
@@ -153,7 +164,9 @@ fn read_page(doc: &Pdf, n: u32, id: ObjectId, deadline: Instant) -> Result<Strin
     }
     let mut glyphs = PageGlyphs::until(deadline);
     super::guard::contain("pdf", || {
-        output_doc_page(doc, &mut glyphs, n).map_err(|e| e.to_string())
+        reader
+            .output_page(&mut glyphs, n)
+            .map_err(|e| e.to_string())
     })?;
     Ok(glyphs.text())
 }

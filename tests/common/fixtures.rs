@@ -31,18 +31,33 @@ pub fn pdf(pages: &[&[&str]]) -> Vec<u8> {
 
 /// A PDF whose pages have the given content streams (font `/F1` is Helvetica, WinAnsi).
 pub fn pdf_streams(pages: &[&str]) -> Vec<u8> {
-    let n = pages.len();
-    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
+    let helvetica =
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+    let pages: Vec<(usize, &str)> = pages.iter().map(|c| (0, *c)).collect();
+    pdf_fonts_streams(&[helvetica], &pages)
+}
+
+/// A PDF with the given font dictionaries (objects 3, 4, …) whose pages each call font
+/// number `i` of them `/F1` and have the given content stream.
+pub fn pdf_fonts_streams(fonts: &[&str], pages: &[(usize, &str)]) -> Vec<u8> {
+    let first_page = 3 + fonts.len();
+    let kids: Vec<String> = (0..pages.len())
+        .map(|i| format!("{} 0 R", first_page + 2 * i))
+        .collect();
     let mut objs = vec![
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_string(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids.join(" "),
+            pages.len()
+        ),
     ];
-    for (i, content) in pages.iter().enumerate() {
+    objs.extend(fonts.iter().map(|f| f.to_string()));
+    for (i, (font, content)) in pages.iter().enumerate() {
         objs.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
-            5 + 2 * i
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {} 0 R >> >> /Contents {} 0 R >>",
+            3 + font,
+            first_page + 2 * i + 1
         ));
         objs.push(format!(
             "<< /Length {} >>\nstream\n{content}\nendstream",

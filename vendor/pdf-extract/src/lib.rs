@@ -1,3 +1,5 @@
+// ava: upstream code as published, kept as it is (see PATCH.md); its warnings are upstream's.
+#![allow(warnings)]
 extern crate lopdf;
 
 use adobe_cmap_parser::{ByteMapping, CodeRange, CIDRange};
@@ -1569,13 +1571,19 @@ fn make_colorspace<'a>(doc: &'a Document, name: &[u8], resources: &'a Dictionary
 }
 
 struct Processor<'a> {
+    /// Fonts given in the page's resources as direct objects, by resource name (names are
+    /// only unique within one page's resources: cleared for each page).
     font_table: HashMap<Vec<u8>, Rc<dyn PdfFont + 'a>>,
+    /// ava's patch: fonts that are indirect objects, by object id, kept from page to page.
+    /// An object id names one font in the whole document, so each font (its encoding,
+    /// ToUnicode CMap and widths) is parsed once per document rather than once per page.
+    font_cache: HashMap<ObjectId, Rc<dyn PdfFont + 'a>>,
     _none: PhantomData<&'a ()>,
 }
 
 impl<'a> Processor<'a> {
     fn new() -> Processor<'a> {
-        Processor { font_table: HashMap::new(), _none: PhantomData }
+        Processor { font_table: HashMap::new(), font_cache: HashMap::new(), _none: PhantomData }
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
@@ -1709,7 +1717,10 @@ impl<'a> Processor<'a> {
                 "Tf" => {
                     let fonts: &Dictionary = get(&doc, resources, b"Font");
                     let name = operation.operands[0].as_name().unwrap();
-                    let font = self.font_table.entry(name.to_owned()).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone();
+                    let font = match fonts.get(name) {
+                        Ok(&Object::Reference(id)) => self.font_cache.entry(id).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone(),
+                        _ => self.font_table.entry(name.to_owned()).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone(),
+                    };
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
                     if let Some(file) = file {
@@ -2396,6 +2407,29 @@ pub fn output_doc_page(doc: &Document, output: &mut dyn OutputDev, page_num: u32
     let mut p = Processor::new();
     output_doc_inner(page_num, *object_id, doc, &mut p, output, &empty_resources)?;
     Ok(())
+}
+
+/// ava's patch: reads pages one after another, keeping the fonts parsed on earlier pages (see
+/// `Processor::font_cache`); `output_doc_page` parses every font again for each page.
+pub struct PageReader<'a> {
+    doc: &'a Document,
+    pages: std::collections::BTreeMap<u32, ObjectId>,
+    processor: Processor<'a>,
+}
+
+static EMPTY_RESOURCES: std::sync::OnceLock<Dictionary> = std::sync::OnceLock::new();
+
+impl<'a> PageReader<'a> {
+    pub fn new(doc: &'a Document) -> PageReader<'a> {
+        PageReader { doc, pages: doc.get_pages(), processor: Processor::new() }
+    }
+
+    /// Like `output_doc_page`.
+    pub fn output_page(&mut self, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
+        let object_id = *self.pages.get(&page_num).ok_or(lopdf::Error::PageNumberNotFound(page_num))?;
+        let empty_resources = EMPTY_RESOURCES.get_or_init(Dictionary::new);
+        output_doc_inner(page_num, object_id, self.doc, &mut self.processor, output, empty_resources)
+    }
 }
 
 fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p: & mut Processor<'a>, output: &mut dyn OutputDev, empty_resources: &'a Dictionary) -> Result<(), OutputError> {
