@@ -128,7 +128,7 @@ pub async fn grounded(
         .map(|l| l.name)
         .unwrap_or("the language of the sentence");
     reporter.note(&format!(
-        "{name}: grounded summary: {} key sentences picked by the built-in ranking, each shortened by the model and checked against the document (--summary-mode whole: the model reads the whole document)",
+        "{name}: grounded summary: {} key sentences picked by the built-in ranking, each shortened by the model and checked against the document — small local models asked to summarize a whole document loop or stop at long ones (--summary-mode whole to ask anyway)",
         evidence.len()
     ));
     let source = verify::Source::new(text, req.region);
