@@ -9,12 +9,13 @@
 //!   hashes), `coins` (Litecoin, Bitcoin Cash, Dash, Tron, Solana), `handles` (Telegram,
 //!   Signal), `devices` (IMEI, MAC), `dates` (and times), `amounts`, `plates`.
 //! - [`entity`]: what is found; `scan`: the toolkit the finders share.
-//! - [`summarizer`] and the [`sentences`] it works on.
+//! - [`summarizer`] and the [`sentences`] it works on; [`chat`]: what opens a chat message.
 //! - [`legal`]: case signatures and legal references, which translation copies verbatim.
 //! - [`lang`]: which language a text is in, and language codes and names.
 //! - [`region`]: which country a document's national numbers and dates belong to.
 
 mod amounts;
+pub mod chat;
 mod coins;
 mod crypto;
 mod dates;

@@ -7,8 +7,13 @@
 //! full stop from an abbreviation ("ul. Marszałkowska", "z.B. Berlin", "27.11.2025 r. około"),
 //! an initial ("J. Smith"), an ordinal ("am 3. Mai") or a decimal ("3.5").
 //!
+//! A chat message (a line opening with a stamp and a sender, see [`super::chat`]) is one
+//! unit with its continuation lines, whatever punctuation it has.
+//!
 //! The rules are heuristics tuned for the languages case material arrives in (Polish, English,
 //! German, French, Spanish); a wrong split costs a fragment in a summary, never lost text.
+
+use super::chat;
 
 /// One sentence (or other unit: heading, list item, table row) of the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +47,14 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
     let code = fenced_code(text);
     let in_code = |s: usize, e: usize| code.iter().any(|&(a, b)| a <= s && e <= b);
     let mut spans = Vec::new();
-    for (start, end) in blocks(text) {
-        split_block(text, start, end, &mut spans);
+    for (start, end, whole) in blocks(text) {
+        if whole {
+            spans.push((start, end));
+        } else {
+            for (s, e) in block_chunks(text, start, end) {
+                split_block(text, s, e, &mut spans);
+            }
+        }
     }
     spans.retain(|&(s, e)| !in_code(s, e));
     let mut out = Vec::with_capacity(spans.len());
@@ -61,6 +72,42 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
             }
         }
     }
+    out
+}
+
+/// A block larger than this (a text with no blank lines at all) is split in pieces of about
+/// this size at line ends, so the per-character index of [`split_block`] stays small.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// `start..end` cut at line breaks into pieces of at most about [`CHUNK_BYTES`], each ending
+/// after a line that ends in sentence punctuation where there is one (so no sentence is cut),
+/// else at the last line break before the limit.
+fn block_chunks(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = start;
+    while end - s > CHUNK_BYTES {
+        let mut limit = s + CHUNK_BYTES;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &text[s..limit];
+        let sentence_end = window.match_indices('\n').rev().map(|(i, _)| i).find(|&i| {
+            window[..i]
+                .trim_end()
+                .chars()
+                .last()
+                .is_some_and(|c| is_terminal(c) || is_closer(c))
+        });
+        let Some(cut) = sentence_end
+            .or_else(|| window.rfind('\n'))
+            .filter(|&i| i > 0)
+        else {
+            break;
+        };
+        out.push((s, s + cut));
+        s += cut + 1;
+    }
+    out.push((s, end));
     out
 }
 
@@ -152,7 +199,8 @@ struct Line {
     end: usize,
 }
 
-fn blocks(text: &str) -> Vec<(usize, usize)> {
+/// Blocks of `text` as (start, end, whole): a whole block is one unit as it stands.
+fn blocks(text: &str) -> Vec<(usize, usize, bool)> {
     let mut lines = Vec::new();
     let mut pos = 0;
     for raw in text.split_inclusive('\n') {
@@ -166,9 +214,12 @@ fn blocks(text: &str) -> Vec<(usize, usize)> {
 
     let double_spaced = is_double_spaced(text, &lines);
 
-    // Lines grouped by layout alone; each group is then cut at unterminated short lines.
-    let mut groups: Vec<Vec<Line>> = Vec::new();
+    // Lines grouped by layout alone; each group is then cut at unterminated short lines. A chat
+    // message (stamp, sender, text and its continuation lines) is a group of its own that is
+    // never cut: one message is one unit, so a summary quotes it with its sender.
+    let mut groups: Vec<(Vec<Line>, bool)> = Vec::new();
     let mut current: Vec<Line> = Vec::new();
+    let mut message = false;
     for (i, &line) in lines.iter().enumerate() {
         let content = &text[line.start..line.end];
         let trimmed = content.trim();
@@ -178,24 +229,36 @@ fn blocks(text: &str) -> Vec<(usize, usize)> {
                 && !is_blank(text, lines[i - 1])
                 && lines.get(i + 1).is_some_and(|&l| !is_blank(text, l));
             if !(double_spaced && single_gap) {
-                flush(&mut groups, &mut current);
+                flush(&mut groups, &mut current, &mut message);
             }
+        } else if chat::opens_message(content) {
+            flush(&mut groups, &mut current, &mut message);
+            current.push(line);
+            message = true;
+        } else if message {
+            current.push(line);
         } else if !trimmed.chars().any(char::is_alphanumeric) {
-            flush(&mut groups, &mut current);
+            flush(&mut groups, &mut current, &mut message);
         } else if trimmed.starts_with('#') || trimmed.starts_with('|') {
-            flush(&mut groups, &mut current);
-            groups.push(vec![line]);
+            flush(&mut groups, &mut current, &mut message);
+            groups.push((vec![line], false));
         } else if is_list_item(trimmed) {
-            flush(&mut groups, &mut current);
+            flush(&mut groups, &mut current, &mut message);
             current.push(line);
         } else {
             current.push(line);
         }
     }
-    flush(&mut groups, &mut current);
+    flush(&mut groups, &mut current, &mut message);
 
     let mut out = Vec::new();
-    for group in groups {
+    for (group, whole) in groups {
+        if whole {
+            if let (Some(first), Some(last)) = (group.first(), group.last()) {
+                out.push((first.start, last.end, true));
+            }
+            continue;
+        }
         let widest = group
             .iter()
             .map(|l| text[l.start..l.end].trim_end().chars().count())
@@ -209,12 +272,12 @@ fn blocks(text: &str) -> Vec<(usize, usize)> {
                 text[next.start..next.end].trim(),
                 widest,
             ) {
-                out.push((block_start, this.end));
+                out.push((block_start, this.end, false));
                 block_start = next.start;
             }
         }
         if let Some(last) = group.last() {
-            out.push((block_start, last.end));
+            out.push((block_start, last.end, false));
         }
     }
     out
@@ -249,10 +312,11 @@ fn is_double_spaced(text: &str, lines: &[Line]) -> bool {
     gaps >= MIN_DOUBLE_SPACED_GAPS && running_on * 4 >= gaps
 }
 
-fn flush(groups: &mut Vec<Vec<Line>>, current: &mut Vec<Line>) {
+fn flush(groups: &mut Vec<(Vec<Line>, bool)>, current: &mut Vec<Line>, message: &mut bool) {
     if !current.is_empty() {
-        groups.push(std::mem::take(current));
+        groups.push((std::mem::take(current), *message));
     }
+    *message = false;
 }
 
 fn is_list_item(line: &str) -> bool {

@@ -20,7 +20,7 @@
 //! 5. **Centrality**: weighted PageRank (damping 0.85) by power iteration until the scores move
 //!    less than 1e-9 in total, at most 100 rounds.
 //! 6. **Relevance**: a weighted sum of centrality, a position prior, similarity to the title
-//!    block and fact density ([`CENTRALITY_WEIGHT`] …), scaled down for short and boilerplate
+//!    block and key-entity density ([`CENTRALITY_WEIGHT`] …), scaled down for short and boilerplate
 //!    units:
 //!    - *position*: high at the start, falling off as `1 / (1 + i / span)` with `span` = 5 %
 //!      of the text (reports and news state the essentials first) — and high again from the
@@ -29,11 +29,13 @@
 //!      their conclusions; such argued texts open with procedure, so their lead counts less;
 //!    - *title*: cosine to the leading headings (case name, subject line), whose rarer terms
 //!      name the parties, place and subject (Edmundson's title method);
-//!    - *fact density*: share of numbers (dates, amounts, articles);
+//!    - *key entities*: share of words that are numbers (dates, amounts, articles) or names
+//!      the document repeats (a party, a place — not "Court", which is everywhere);
 //!    - *boilerplate*: short units without sentence punctuation (headings, bylines, footers,
-//!      list fragments), lists of names, units repeated verbatim three times or more
-//!      (running headers) keep only part of their relevance; so do units with fewer than
-//!      [`FULL_LENGTH_TERMS`] terms, in proportion.
+//!      list fragments) — except a headline opening the text —, lists of names, units repeated
+//!      verbatim three times or more (running headers), table-of-contents entries, footnotes
+//!      and units that start mid-sentence (cut by a page break) keep only part of their
+//!      relevance; so do units with fewer than [`FULL_LENGTH_TERMS`] terms, in proportion.
 //! 7. **Selection**: maximal marginal relevance — repeatedly take the unit maximising
 //!    `λ · relevance − (1 − λ) · max cosine to the units already taken`, and never one whose
 //!    cosine to a taken unit reaches [`DUPLICATE_SIMILARITY`], so near-duplicates (a fact
@@ -88,16 +90,23 @@ pub struct ChosenSentence {
 pub const STEM_CHARS: usize = 6;
 /// Neighbours kept per sentence in the similarity graph.
 pub const NEIGHBOURS: usize = 24;
+/// Texts of very short units keep fewer: one neighbour per this many bytes of the average
+/// unit, at least [`MIN_NEIGHBOURS`] (see [`neighbours_for`]).
+pub const BYTES_PER_NEIGHBOUR: usize = 4;
+pub const MIN_NEIGHBOURS: usize = 4;
 /// Weaker similarities are not edges.
 pub const MIN_SIMILARITY: f64 = 0.05;
 /// Terms in more sentences than this are not used to find neighbours.
 pub const MAX_POSTINGS: usize = 256;
 /// Shares of relevance: centrality in the similarity graph, position (lead and conclusion),
-/// similarity to the title block, and fact density (numbers, names). They sum to 1.
-pub const CENTRALITY_WEIGHT: f64 = 0.55;
+/// similarity to the title block, and key-entity density (numbers, repeated names). They sum
+/// to 1.
+pub const CENTRALITY_WEIGHT: f64 = 0.5;
 pub const POSITION_WEIGHT: f64 = 0.2;
-pub const TITLE_WEIGHT: f64 = 0.15;
-pub const FACT_WEIGHT: f64 = 0.1;
+pub const TITLE_WEIGHT: f64 = 0.1;
+pub const ENTITY_WEIGHT: f64 = 0.2;
+/// How much more of its relevance the first line keeps when it heads a title block.
+pub const HEADLINE_BOOST: f64 = 3.0;
 /// Units with fewer terms than this have their relevance scaled down proportionally.
 pub const FULL_LENGTH_TERMS: usize = 8;
 /// Weight of the lead position in a text with a marked concluding part.
@@ -140,8 +149,9 @@ pub fn summarize(text: &str, first_line: usize, length: Length) -> Vec<ChosenSen
         return Vec::new();
     }
     let vectors = tfidf_vectors(text, &sentences);
-    let graph = similarity_graph(&vectors);
+    let graph = similarity_graph(&vectors, neighbours_for(text.len(), sentences.len()));
     let centrality = pagerank(&graph);
+    drop(graph);
     let units: Vec<&str> = sentences.iter().map(|s| s.text(text)).collect();
     let relevance = relevance(&centrality, &vectors, &units);
     let k = target_sentences(length, sentences.len());
@@ -188,59 +198,80 @@ pub fn format_summary(sentences: &[ChosenSentence]) -> String {
 
 // ---------------------------------------------------------------------------------------------
 
-/// Sparse unit vector: (term id, weight), sorted by term id.
-type Vector = Vec<(u32, f64)>;
+/// Sparse unit vectors of all units in one allocation: unit `i` is
+/// `entries[offsets[i]..offsets[i + 1]]`, (term id, weight) sorted by term id. One flat
+/// buffer with 8-byte entries instead of a `Vec` per unit keeps a text of a million short
+/// lines within a few times its own size.
+struct Vectors {
+    offsets: Vec<u32>,
+    entries: Vec<(u32, f32)>,
+}
 
-fn tfidf_vectors(text: &str, sentences: &[Sentence]) -> Vec<Vector> {
+impl Vectors {
+    fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    fn get(&self, i: usize) -> &[(u32, f32)] {
+        let (a, b) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
+        &self.entries[a..b]
+    }
+}
+
+/// An owned sparse unit vector (the title's).
+type Vector = Vec<(u32, f32)>;
+
+fn tfidf_vectors(text: &str, sentences: &[Sentence]) -> Vectors {
     let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(sentences.len());
+    // Term counts of all units, flat as the vectors will be.
+    let mut offsets: Vec<u32> = Vec::with_capacity(sentences.len() + 1);
+    offsets.push(0);
+    let mut counts: Vec<(u32, u32)> = Vec::new();
+    let mut terms: Vec<u32> = Vec::new();
     for s in sentences {
-        let mut terms: Vec<u32> = s
-            .text(text)
-            .unicode_words()
-            .filter_map(term)
-            .map(|t| {
-                let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-                *ids.entry(t).or_insert(next)
-            })
-            .collect();
+        terms.clear();
+        terms.extend(s.text(text).unicode_words().filter_map(term).map(|t| {
+            let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+            *ids.entry(t).or_insert(next)
+        }));
         terms.sort_unstable();
-        let mut tf: Vec<(u32, u32)> = Vec::new();
-        for t in terms {
-            match tf.last_mut() {
+        let unit_start = counts.len();
+        for &t in &terms {
+            match counts[unit_start..].last_mut() {
                 Some((last, c)) if *last == t => *c += 1,
-                _ => tf.push((t, 1)),
+                _ => counts.push((t, 1)),
             }
         }
-        counts.push(tf);
+        offsets.push(u32::try_from(counts.len()).unwrap_or(u32::MAX));
     }
 
     let mut df = vec![0u32; ids.len()];
-    for tf in &counts {
-        for &(t, _) in tf {
-            df[t as usize] += 1;
+    for &(t, _) in &counts {
+        df[t as usize] += 1;
+    }
+    drop(ids);
+    let n = sentences.len() as f64;
+    let mut entries: Vec<(u32, f32)> = counts
+        .into_iter()
+        .map(|(t, c)| {
+            let idf = (1.0 + n / f64::from(df[t as usize])).ln();
+            (t, ((1.0 + f64::from(c).ln()) * idf) as f32)
+        })
+        .collect();
+    for w in offsets.windows(2) {
+        let unit = &mut entries[w[0] as usize..w[1] as usize];
+        let norm = unit
+            .iter()
+            .map(|&(_, x)| f64::from(x) * f64::from(x))
+            .sum::<f64>()
+            .sqrt();
+        if norm > 0.0 {
+            for (_, x) in unit.iter_mut() {
+                *x = (f64::from(*x) / norm) as f32;
+            }
         }
     }
-    let n = sentences.len() as f64;
-    counts
-        .into_iter()
-        .map(|tf| {
-            let mut v: Vector = tf
-                .into_iter()
-                .map(|(t, c)| {
-                    let idf = (1.0 + n / f64::from(df[t as usize])).ln();
-                    (t, (1.0 + f64::from(c).ln()) * idf)
-                })
-                .collect();
-            let norm = v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-            if norm > 0.0 {
-                for (_, w) in &mut v {
-                    *w /= norm;
-                }
-            }
-            v
-        })
-        .collect()
+    Vectors { offsets, entries }
 }
 
 /// Normalised term for a word, or `None` for stopwords and noise.
@@ -257,14 +288,14 @@ fn term(word: &str) -> Option<String> {
     Some(lower.chars().take(STEM_CHARS).collect())
 }
 
-fn cosine(a: &Vector, b: &Vector) -> f64 {
-    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0f64);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
+                dot += f64::from(a[i].1) * f64::from(b[j].1);
                 i += 1;
                 j += 1;
             }
@@ -273,77 +304,128 @@ fn cosine(a: &Vector, b: &Vector) -> f64 {
     dot
 }
 
-/// Symmetric weighted adjacency lists, each sorted by neighbour index.
-fn similarity_graph(vectors: &[Vector]) -> Vec<Vec<(usize, f64)>> {
+/// Symmetric weighted adjacency lists in one allocation: the neighbours of unit `i` are
+/// `edges[offsets[i]..offsets[i + 1]]`, sorted by neighbour index.
+struct Graph {
+    offsets: Vec<u32>,
+    edges: Vec<(u32, f32)>,
+}
+
+impl Graph {
+    fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    fn neighbours(&self, i: usize) -> &[(u32, f32)] {
+        &self.edges[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+/// Neighbours kept per unit: [`NEIGHBOURS`] for prose, fewer when the units are very short
+/// (a log, a chat of one-word lines), so the graph stays within a few bytes per input byte.
+fn neighbours_for(text_bytes: usize, units: usize) -> usize {
+    let per_unit = text_bytes / units.max(1);
+    (per_unit / BYTES_PER_NEIGHBOUR).clamp(MIN_NEIGHBOURS, NEIGHBOURS)
+}
+
+fn similarity_graph(vectors: &Vectors, keep: usize) -> Graph {
     let n = vectors.len();
     let terms = vectors
+        .entries
         .iter()
-        .flat_map(|v| v.iter().map(|&(t, _)| t as usize + 1))
+        .map(|&(t, _)| t as usize + 1)
         .max()
         .unwrap_or(0);
-    let mut postings: Vec<Vec<(usize, f64)>> = vec![Vec::new(); terms];
-    for (i, v) in vectors.iter().enumerate() {
-        for &(t, w) in v {
-            postings[t as usize].push((i, w));
+    // Postings, flat: the units (and weights) of term `t` are `post[post_at[t]..post_at[t+1]]`.
+    let mut post_at = vec![0u32; terms + 1];
+    for &(t, _) in &vectors.entries {
+        post_at[t as usize + 1] += 1;
+    }
+    for t in 0..terms {
+        post_at[t + 1] += post_at[t];
+    }
+    let mut fill = post_at.clone();
+    let mut post: Vec<(u32, f32)> = vec![(0, 0.0); vectors.entries.len()];
+    for i in 0..n {
+        for &(t, w) in vectors.get(i) {
+            let slot = &mut fill[t as usize];
+            post[*slot as usize] = (i as u32, w);
+            *slot += 1;
         }
     }
+    drop(fill);
 
     let mut acc = vec![0.0f64; n];
     let mut touched: Vec<usize> = Vec::new();
-    let mut edges: Vec<(usize, usize, f64)> = Vec::new();
-    for (i, v) in vectors.iter().enumerate() {
-        for &(t, wi) in v {
-            let list = &postings[t as usize];
+    let mut pairs: Vec<(u32, u32, f32)> = Vec::new();
+    let mut near: Vec<(usize, f64)> = Vec::new();
+    for i in 0..n {
+        for &(t, wi) in vectors.get(i) {
+            let list = &post[post_at[t as usize] as usize..post_at[t as usize + 1] as usize];
             if list.len() > MAX_POSTINGS {
                 continue;
             }
             for &(j, wj) in list {
+                let j = j as usize;
                 if j == i {
                     continue;
                 }
                 if acc[j] == 0.0 {
                     touched.push(j);
                 }
-                acc[j] += wi * wj;
+                acc[j] += f64::from(wi) * f64::from(wj);
             }
         }
-        let mut near: Vec<(usize, f64)> = touched
-            .iter()
-            .map(|&j| (j, acc[j]))
-            .filter(|&(_, s)| s >= MIN_SIMILARITY)
-            .collect();
+        near.clear();
+        near.extend(
+            touched
+                .iter()
+                .map(|&j| (j, acc[j]))
+                .filter(|&(_, s)| s >= MIN_SIMILARITY),
+        );
         near.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        near.truncate(NEIGHBOURS);
-        for (j, s) in near {
-            edges.push((i.min(j), i.max(j), s));
+        near.truncate(keep);
+        for &(j, s) in &near {
+            pairs.push((i.min(j) as u32, i.max(j) as u32, s as f32));
         }
         for &j in &touched {
             acc[j] = 0.0;
         }
         touched.clear();
     }
+    drop((post, post_at, acc));
 
     // Both ends may have picked the same edge; keep it once.
-    edges.sort_unstable_by_key(|&(a, b, _)| (a, b));
-    edges.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-    let mut graph = vec![Vec::new(); n];
-    for (a, b, s) in edges {
-        graph[a].push((b, s));
-        graph[b].push((a, s));
+    pairs.sort_unstable_by_key(|&(a, b, _)| (a, b));
+    pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    let mut offsets = vec![0u32; n + 1];
+    for &(a, b, _) in &pairs {
+        offsets[a as usize + 1] += 1;
+        offsets[b as usize + 1] += 1;
     }
-    for list in &mut graph {
-        list.sort_unstable_by_key(|&(j, _)| j);
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
     }
-    graph
+    let mut fill = offsets.clone();
+    let mut edges: Vec<(u32, f32)> = vec![(0, 0.0); pairs.len() * 2];
+    for (a, b, s) in pairs {
+        edges[fill[a as usize] as usize] = (b, s);
+        fill[a as usize] += 1;
+        edges[fill[b as usize] as usize] = (a, s);
+        fill[b as usize] += 1;
+    }
+    for i in 0..n {
+        edges[offsets[i] as usize..offsets[i + 1] as usize].sort_unstable_by_key(|&(j, _)| j);
+    }
+    Graph { offsets, edges }
 }
 
 /// Weighted PageRank; isolated sentences spread their score evenly, as in LexRank.
-fn pagerank(graph: &[Vec<(usize, f64)>]) -> Vec<f64> {
+fn pagerank(graph: &Graph) -> Vec<f64> {
     let n = graph.len();
     let uniform = 1.0 / n as f64;
-    let out_weight: Vec<f64> = graph
-        .iter()
-        .map(|l| l.iter().map(|&(_, w)| w).sum())
+    let out_weight: Vec<f64> = (0..n)
+        .map(|i| graph.neighbours(i).iter().map(|&(_, w)| f64::from(w)).sum())
         .collect();
     let mut score = vec![uniform; n];
     let mut next = vec![0.0; n];
@@ -354,13 +436,13 @@ fn pagerank(graph: &[Vec<(usize, f64)>]) -> Vec<f64> {
             .sum();
         let base = (1.0 - DAMPING) * uniform + DAMPING * dangling * uniform;
         next.iter_mut().for_each(|x| *x = base);
-        for (i, list) in graph.iter().enumerate() {
+        for i in 0..n {
             if out_weight[i] <= 0.0 {
                 continue;
             }
             let share = DAMPING * score[i] / out_weight[i];
-            for &(j, w) in list {
-                next[j] += share * w;
+            for &(j, w) in graph.neighbours(i) {
+                next[j as usize] += share * f64::from(w);
             }
         }
         let delta: f64 = score.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
@@ -372,28 +454,36 @@ fn pagerank(graph: &[Vec<(usize, f64)>]) -> Vec<f64> {
     score
 }
 
-fn relevance(centrality: &[f64], vectors: &[Vector], units: &[&str]) -> Vec<f64> {
+fn relevance(centrality: &[f64], vectors: &Vectors, units: &[&str]) -> Vec<f64> {
     let n = centrality.len();
     let top = centrality.iter().copied().fold(0.0, f64::max);
     let shapes: Vec<salience::Shape> = units.iter().map(|u| salience::shape(u)).collect();
     let boilerplate = salience::boilerplate_factors(units, &shapes);
     let position = position_prior(n, salience::conclusion_start(units));
     let title_count = salience::title_units(&shapes);
-    let title = title_vector(&vectors[..title_count]);
+    let title = title_vector(vectors, title_count);
+    let entities = salience::entity_density(units);
     let raw: Vec<f64> = (0..n)
         .map(|i| {
             let central = if top > 0.0 { centrality[i] / top } else { 0.0 };
             let title_sim = if i < title_count {
                 0.0
             } else {
-                cosine(&vectors[i], &title)
+                cosine(vectors.get(i), &title)
             };
-            let fullness = (vectors[i].len() as f64 / FULL_LENGTH_TERMS as f64).min(1.0);
+            let fullness = (vectors.get(i).len() as f64 / FULL_LENGTH_TERMS as f64).min(1.0);
             let base = CENTRALITY_WEIGHT * central
                 + POSITION_WEIGHT * position[i]
                 + TITLE_WEIGHT * title_sim
-                + FACT_WEIGHT * salience::fact_density(&shapes[i]);
-            base * fullness.max(0.1) * boilerplate[i]
+                + ENTITY_WEIGHT * entities[i];
+            // A headline is an unterminated short line, but not boilerplate: a press release
+            // states who, what and how much there first.
+            let boilerplate = if i == 0 && title_count > 0 {
+                (boilerplate[i] * HEADLINE_BOOST).min(1.0)
+            } else {
+                boilerplate[i]
+            };
+            base * fullness.max(0.1) * boilerplate
         })
         .collect();
     let best = raw.iter().copied().fold(0.0, f64::max);
@@ -430,8 +520,10 @@ fn position_prior(n: usize, conclusion: Option<usize>) -> Vec<f64> {
 
 /// The title block as one unit vector (the sum of its units' vectors, normalised): sentences
 /// that share the title's rarer terms — the parties, the place, the subject — are on topic.
-fn title_vector(title: &[Vector]) -> Vector {
-    let mut sum: Vec<(u32, f64)> = title.iter().flatten().copied().collect();
+fn title_vector(vectors: &Vectors, title_count: usize) -> Vector {
+    let mut sum: Vec<(u32, f32)> = (0..title_count)
+        .flat_map(|i| vectors.get(i).iter().copied())
+        .collect();
     sum.sort_unstable_by_key(|&(t, _)| t);
     let mut v: Vector = Vec::with_capacity(sum.len());
     for (t, w) in sum {
@@ -440,17 +532,21 @@ fn title_vector(title: &[Vector]) -> Vector {
             _ => v.push((t, w)),
         }
     }
-    let norm = v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+    let norm = v
+        .iter()
+        .map(|&(_, w)| f64::from(w) * f64::from(w))
+        .sum::<f64>()
+        .sqrt();
     if norm > 0.0 {
         for (_, w) in &mut v {
-            *w /= norm;
+            *w = (f64::from(*w) / norm) as f32;
         }
     }
     v
 }
 
 /// Indices of up to `k` sentences chosen by maximal marginal relevance.
-fn select_mmr(relevance: &[f64], vectors: &[Vector], k: usize) -> Vec<usize> {
+fn select_mmr(relevance: &[f64], vectors: &Vectors, k: usize) -> Vec<usize> {
     // Only the most relevant candidates can win; looking further only costs time.
     let mut pool: Vec<usize> = (0..relevance.len()).collect();
     pool.sort_unstable_by(|&a, &b| relevance[b].total_cmp(&relevance[a]).then(a.cmp(&b)));
@@ -478,7 +574,7 @@ fn select_mmr(relevance: &[f64], vectors: &[Vector], k: usize) -> Vec<usize> {
         chosen.push(pick);
         for (q, &i) in pool.iter().enumerate() {
             if open[q] {
-                let sim = cosine(&vectors[i], &vectors[pick]);
+                let sim = cosine(vectors.get(i), vectors.get(pick));
                 redundancy[q] = redundancy[q].max(sim);
                 if sim >= DUPLICATE_SIMILARITY {
                     open[q] = false;

@@ -128,7 +128,7 @@ pub async fn grounded(
         .map(|l| l.name)
         .unwrap_or("the language of the sentence");
     reporter.note(&format!(
-        "{name}: grounded summary: {} key sentences picked by the built-in ranking, each shortened by the model and checked against the document (--summary-mode whole: the model reads the whole document)",
+        "{name}: grounded summary: {} key sentences picked by the built-in ranking, each shortened by the model and checked against the document — small local models asked to summarize a whole document loop or stop at long ones (--summary-mode whole to ask anyway)",
         evidence.len()
     ));
     let source = verify::Source::new(text, req.region);
@@ -281,6 +281,7 @@ enum Reject {
     Language(&'static str),
     NotShorter,
     Unsupported(Vec<String>),
+    Moved(Vec<String>),
 }
 
 /// The shortened sentence, if it passes every check; else why not.
@@ -319,6 +320,15 @@ fn check(
     if !missing.is_empty() {
         return reject(Reject::Unsupported(missing));
     }
+    // The words around a number say what it is; in another language they cannot be compared.
+    let moved = if translating {
+        Vec::new()
+    } else {
+        verify::moved_numbers(&s.text, &sentence)
+    };
+    if !moved.is_empty() {
+        return reject(Reject::Moved(moved));
+    }
     Ok(sentence)
 }
 
@@ -331,6 +341,10 @@ fn describe(r: &Reject) -> String {
         Reject::Unsupported(v) => {
             format!("the model's version has {} not in the document", quoted(v))
         }
+        Reject::Moved(v) => format!(
+            "the model's version puts {} next to other words than the document does",
+            quoted(v)
+        ),
     }
 }
 

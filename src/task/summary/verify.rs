@@ -161,6 +161,50 @@ impl<'a> Source<'a> {
     }
 }
 
+/// Words either side of a number that count as its context: the role a number plays
+/// (postcode, phone, amount, date) is said by the words next to it.
+const ROLE_WINDOW: usize = 3;
+
+/// Numbers of `shortened` — a model's shorter version of `sentence` — that stand somewhere
+/// else than in the sentence: none of the words next to the number in the shortened version
+/// is within [`ROLE_WINDOW`] words of the same number in the sentence. This catches a value
+/// that occurs in the document but in another role ("in 13597 Berlin-Spandau unter der
+/// Telefonnummer" shortened to "unter der Telefonnummer 13597": a postcode presented as the
+/// phone number). Words are compared by their first five letters, so inflection passes.
+pub fn moved_numbers(sentence: &str, shortened: &str) -> Vec<String> {
+    let key = |w: &str| -> String { w.to_lowercase().chars().take(5).collect() };
+    let source: Vec<String> = sentence.unicode_words().map(key).collect();
+    let answer: Vec<&str> = shortened.unicode_words().collect();
+    let mut moved = Vec::new();
+    for (i, word) in answer.iter().enumerate() {
+        if !word.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let here = key(word);
+        let places: Vec<usize> = (0..source.len()).filter(|&j| source[j] == here).collect();
+        let neighbours: Vec<String> = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| answer.get(k))
+            .map(|w| key(w))
+            .collect();
+        // A number not in the sentence at all is for the presence check; one standing alone
+        // has no context to compare.
+        if places.is_empty() || neighbours.is_empty() {
+            continue;
+        }
+        let kept = places.iter().any(|&j| {
+            let window =
+                &source[j.saturating_sub(ROLE_WINDOW)..(j + ROLE_WINDOW + 1).min(source.len())];
+            neighbours.iter().any(|n| window.contains(n))
+        });
+        if !kept && !moved.contains(&word.to_string()) {
+            moved.push(word.to_string());
+        }
+    }
+    moved
+}
+
 /// A word starting with an upper-case letter (names, acronyms), not a number.
 fn is_capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase) && word.chars().count() > 1
@@ -227,6 +271,25 @@ mod tests {
         assert!(bad.contains(&"Piotra".to_string()), "{bad:?}");
         assert!(bad.contains(&"Nowaka".to_string()), "{bad:?}");
         assert!(bad.contains(&"45".to_string()), "{bad:?}");
+    }
+
+    #[test]
+    fn a_number_moved_into_another_role_is_named() {
+        let sentence = "Hinweise nimmt die Kriminalpolizei in der Straße 5 in 13597 \
+                        Berlin-Spandau unter der Telefonnummer entgegen.";
+        assert_eq!(
+            moved_numbers(sentence, "Hinweise unter der Telefonnummer 13597."),
+            ["13597"]
+        );
+        // Shortened and reordered, each number keeps a word it stood next to.
+        assert!(
+            moved_numbers(sentence, "Hinweise an die Kriminalpolizei, 13597 Berlin.").is_empty()
+        );
+        let s = "On 3 May 2015 officers arrested 2 men who had stolen 500 zł.";
+        assert!(
+            moved_numbers(s, "Officers arrested 2 men on 3 May for stealing 500 zł.").is_empty()
+        );
+        assert_eq!(moved_numbers(s, "2 men stole 3 cars in May."), ["3"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! when it is short, else groups of whole lines, and a long line into groups of sentences that
 //! are joined back on the same line.
 
+use crate::text::chat::{SENDER, STAMP};
 use crate::text::sentences::split_sentences;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -32,17 +33,9 @@ pub struct Span {
 /// WhatsApp's "31.12.23, 21:41 - Anna: " and "[31.12.23, 21:41:05] Anna: "): a model must
 /// neither translate a name nor rewrite a timestamp.
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^\s*(?:",
-        // A chat stamp, then the sender up to the first ": ".
-        r"(?:\[?\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?\s\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?\s?[Mm]\.?)?\]?(?:\s-)?\s+",
-        r"|\[\d{1,2}:\d{2}(?::\d{2})?\]\s+|\d{1,2}:\d{2}(?::\d{2})?\s*-\s+)",
-        r"(?:[^\s:\[][^:\n]{0,40}?:\s+)?",
-        // A list marker.
-        r"|(?:[-*•–·]|\d{1,3}[.)]|[IVXLC]{1,6}[.)]|[a-z]\)|§\s*\d+\.?)\s+",
-        r")?",
-    ))
-    .expect("valid marker pattern")
+    let list = r"(?:[-*•–·]|\d{1,3}[.)]|[IVXLC]{1,6}[.)]|[a-z]\)|§\s*\d+\.?)\s+";
+    // A chat stamp, then the sender up to the first ": "; or a list marker.
+    Regex::new(&format!(r"^\s*(?:{STAMP}{SENDER}?|{list})?")).expect("valid marker pattern")
 });
 
 /// How many bytes at the start of `line` are a list marker or chat stamp (with indentation

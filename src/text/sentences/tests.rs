@@ -292,3 +292,34 @@ fn fenced_code_is_not_a_sentence() {
         ["Before.", "The suspect left at 9."]
     );
 }
+
+#[test]
+fn a_block_without_blank_lines_is_split_in_bounded_pieces_without_cutting_sentences() {
+    // 200 KB of one-line sentences and no blank line: one block, read in pieces.
+    let line = "The suspect drove a red car down the street at night.\n";
+    let text = line.repeat(200 * 1024 / line.len());
+    let sentences = split_sentences(&text);
+    assert_eq!(sentences.len(), text.lines().count());
+    assert!(sentences.iter().all(|s| s.text(&text) == line.trim_end()));
+    // A sentence wrapped over lines is not cut where a piece ends.
+    let wrapped = "The suspect drove a red car\ndown the street at night.\n".repeat(4000);
+    let sentences = split_sentences(&wrapped);
+    assert_eq!(sentences.len(), 4000);
+}
+
+#[test]
+fn a_chat_message_is_one_unit_with_its_sender() {
+    let chat = "12.03.2024, 14:22 - Bartek: mam towar. będę o 20\n\
+                12.03.2024, 14:23 - Kuba: ile?\n\
+                [12.03.24, 14:24:05] Bartek: 14 500 za kilo.\n\
+                to ostatnia cena\n";
+    let units: Vec<&str> = split_sentences(chat).iter().map(|s| s.text(chat)).collect();
+    assert_eq!(
+        units,
+        [
+            "12.03.2024, 14:22 - Bartek: mam towar. będę o 20",
+            "12.03.2024, 14:23 - Kuba: ile?",
+            "[12.03.24, 14:24:05] Bartek: 14 500 za kilo.\nto ostatnia cena",
+        ]
+    );
+}

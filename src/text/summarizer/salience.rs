@@ -4,6 +4,7 @@
 //! words and punctuation, plus a short list of conclusion cues in the five case languages.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Units with fewer words than this that end without sentence punctuation are headings,
 /// bylines, letterhead, footers or list fragments.
@@ -18,8 +19,10 @@ const NAME_LIST_FACTOR: f64 = 0.5;
 /// A unit found verbatim this often is a running header or footer ("Page 2", a letterhead).
 const REPEATED_UNIT: usize = 3;
 const REPEATED_FACTOR: f64 = 0.2;
-/// Share of numbers among the words at which the fact density is full.
-const FULL_FACT_SHARE: f64 = 0.3;
+/// Relevance kept by a table-of-contents entry, a footnote, a unit that starts mid-sentence.
+const CONTENTS_FACTOR: f64 = 0.02;
+const FOOTNOTE_FACTOR: f64 = 0.3;
+const FRAGMENT_START_FACTOR: f64 = 0.5;
 /// Leading units that can belong to the title block.
 const MAX_TITLE_UNITS: usize = 10;
 
@@ -105,21 +108,37 @@ pub(super) fn shape(unit: &str) -> Shape {
 /// Multiplier in (0, 1] for each unit: 1 for ordinary prose, less for boilerplate — short
 /// unterminated fragments, lists of names, units repeated verbatim as headers or footers.
 pub(super) fn boilerplate_factors(units: &[&str], shapes: &[Shape]) -> Vec<f64> {
+    // A hash of the unit's lower-cased words stands for the unit: a copy of every unit's text
+    // would double the memory a long input needs. SipHash with fixed keys is deterministic.
     let key = |u: &str| {
-        u.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
+        let mut h = DefaultHasher::new();
+        for w in u.split_whitespace() {
+            for c in w.chars().flat_map(char::to_lowercase) {
+                c.hash(&mut h);
+            }
+            ' '.hash(&mut h);
+        }
+        h.finish()
     };
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for u in units {
-        *seen.entry(key(u)).or_default() += 1;
+    let keys: Vec<u64> = units.iter().map(|u| key(u)).collect();
+    let mut seen: HashMap<u64, u32> = HashMap::with_capacity(keys.len());
+    for &k in &keys {
+        *seen.entry(k).or_default() += 1;
     }
-    units
-        .iter()
+    keys.iter()
         .zip(shapes)
-        .map(|(u, s)| {
+        .zip(units)
+        .map(|((k, s), u)| {
             let mut f = 1.0;
+            if is_contents_line(u) {
+                f *= CONTENTS_FACTOR;
+            }
+            if is_footnote(u) {
+                f *= FOOTNOTE_FACTOR;
+            }
+            if is_fragment_start(u) {
+                f *= FRAGMENT_START_FACTOR;
+            }
             if !s.terminated && s.words < FRAGMENT_WORDS {
                 f *= FRAGMENT_FACTOR;
             }
@@ -128,7 +147,7 @@ pub(super) fn boilerplate_factors(units: &[&str], shapes: &[Shape]) -> Vec<f64> 
             {
                 f *= NAME_LIST_FACTOR;
             }
-            if seen.get(&key(u)).copied().unwrap_or(0) >= REPEATED_UNIT {
+            if seen.get(k).copied().unwrap_or(0) as usize >= REPEATED_UNIT {
                 f *= REPEATED_FACTOR;
             }
             f
@@ -136,16 +155,106 @@ pub(super) fn boilerplate_factors(units: &[&str], shapes: &[Shape]) -> Vec<f64> 
         .collect()
 }
 
-/// Fact density in 0..=1: the share of words that are numbers — dates, amounts, counts,
-/// articles of law — full at [`FULL_FACT_SHARE`]. Capitalised words are not counted: in case
-/// material they are as often a bench of judges or a court's address as the facts.
-pub(super) fn fact_density(s: &Shape) -> f64 {
-    if s.words == 0 {
-        return 0.0;
+/// A table-of-contents entry: a title, a dot leader, a page number ("Division Reports ....18",
+/// "Wstęp . . . . . 3", "Einleitung …… 4").
+fn is_contents_line(unit: &str) -> bool {
+    let t = unit.trim_end();
+    let body = t.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
+    if body.len() == t.len() {
+        return false;
     }
-    let share = s.numeric as f64 / s.words as f64;
-    (share / FULL_FACT_SHARE).min(1.0)
+    let leader: String = body
+        .chars()
+        .rev()
+        .take_while(|&c| matches!(c, '.' | '…' | ' ' | '·' | '_'))
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    leader.chars().count() >= 3 || leader.contains("……")
 }
+
+/// A footnote or an asterisked note: "*Die Polizei nennt hier keine Namen…", "¹ See …",
+/// "[3] Ibid.".
+fn is_footnote(unit: &str) -> bool {
+    let t = unit.trim_start();
+    let mut chars = t.chars();
+    match chars.next() {
+        Some('*' | '†') => chars.next().is_some_and(|c| !c.is_whitespace() && c != '*'),
+        Some('¹' | '²' | '³' | '⁴' | '⁵' | '⁶' | '⁷' | '⁸' | '⁹') => true,
+        Some('[') => {
+            let inner: String = chars.take_while(|&c| c != ']').collect();
+            !inner.is_empty() && inner.len() <= 3 && inner.chars().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+/// A unit that starts in the middle of a sentence — in lower case or after an ellipsis: the
+/// tail of a sentence cut by a page break or a column ("…has earned a national").
+fn is_fragment_start(unit: &str) -> bool {
+    let t = unit.trim_start();
+    let mut chars = t.chars();
+    let (first, second) = (chars.next(), chars.next());
+    // "a) …", "b. …" are list items, not cut sentences.
+    let list_marker = matches!(second, Some(')' | '.'));
+    t.starts_with('…')
+        || t.starts_with("...")
+        || (first.is_some_and(char::is_lowercase) && !list_marker)
+}
+
+/// Key-entity density in 0..=1: the share of a unit's words that are numbers or names the
+/// document repeats — capitalised words (not opening the unit) found at least twice but in
+/// at most a fifth of the units, so a party or a place counts and "Court" does not.
+pub(super) fn entity_density(units: &[&str]) -> Vec<f64> {
+    let words = |u: &'_ str| -> Vec<String> {
+        u.split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let mut count: HashMap<String, (u32, u32)> = HashMap::new();
+    for u in units {
+        let ws = words(u);
+        let mut seen: Vec<&str> = Vec::new();
+        for w in ws.iter().skip(1) {
+            if w.chars().next().is_some_and(char::is_uppercase) {
+                let e = count.entry(w.clone()).or_default();
+                e.0 += 1;
+                if !seen.contains(&w.as_str()) {
+                    seen.push(w);
+                    e.1 += 1;
+                }
+            }
+        }
+    }
+    let max_units = (units.len() as u32 / 5).max(2);
+    units
+        .iter()
+        .map(|u| {
+            let ws = words(u);
+            if ws.is_empty() {
+                return 0.0;
+            }
+            let mut keys: Vec<&str> = Vec::new();
+            for (k, w) in ws.iter().enumerate() {
+                let is_key = if w.chars().any(|c| c.is_ascii_digit()) {
+                    !(k == 0 && w.len() <= 3)
+                } else {
+                    k > 0
+                        && count
+                            .get(w)
+                            .is_some_and(|&(n, in_units)| n >= 2 && in_units <= max_units)
+                };
+                if is_key && !keys.contains(&w.as_str()) {
+                    keys.push(w);
+                }
+            }
+            (keys.len() as f64 / ws.len() as f64 / FULL_ENTITY_SHARE).min(1.0)
+        })
+        .collect()
+}
+
+/// Share of key-entity words at which [`entity_density`] is full.
+const FULL_ENTITY_SHARE: f64 = 0.3;
 
 /// Index of the unit that opens the concluding part of the text: the last unit in its second
 /// half that starts with a conclusion cue.
@@ -198,9 +307,29 @@ mod tests {
         assert!(s.terminated);
         assert!(!shape("Biuro Współpracy Policji KGP").terminated);
         assert!(shape("He said: \"It was him.\"").terminated);
-        assert!(fact_density(&shape("It was late and cold.")) < 1e-9);
-        assert!((fact_density(&s) - 2.0 / 11.0 / FULL_FACT_SHARE).abs() < 1e-9);
-        assert!((fact_density(&shape("Paid 8,000 EUR on 3.4.2009.")) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn repeated_names_and_numbers_are_key_entities() {
+        let units = [
+            "The Court held a hearing.",
+            "Castello took the money of Smith.",
+            "Castello was arrested in Yorba Linda on 3 May 2015.",
+            "The Court adjourned.",
+            "Nothing else happened here at all.",
+            "The Court ruled.",
+            "The Court closed.",
+            "The victim was Smith.",
+            "Witnesses saw a car.",
+            "The weather was cold.",
+            "The Court sat again.",
+        ];
+        let d = entity_density(&units);
+        // "Smith" twice after the first word: key; "3" and "2015": key; "Yorba", "Linda" once and
+        // "Castello" only as a first word: not.
+        assert!(d[2] > d[1] && d[1] > 0.0, "{d:?}");
+        // "Court" opens most units or is everywhere: not a key entity.
+        assert!(d[0] < 1e-9 && d[4] < 1e-9, "{d:?}");
     }
 
     #[test]
@@ -220,6 +349,30 @@ mod tests {
             f[1] < 0.5 && f[2] < 1.0 && f[3] < 0.5 && f[5] < 0.5,
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn contents_lines_footnotes_and_cut_sentences_are_recognised() {
+        assert!(is_contents_line("Division Reports ....18"));
+        assert!(is_contents_line("Wstęp . . . . . . 3"));
+        assert!(is_contents_line("Einleitung …… 4"));
+        assert!(!is_contents_line(
+            "He was fined 500 EUR on 3.4.2009 and paid 18"
+        ));
+        assert!(!is_contents_line(
+            "The case was adjourned... 18 months later it resumed."
+        ));
+        assert!(is_footnote("*Die Polizei nennt hier keine Namen."));
+        assert!(is_footnote("¹ See the judgment of 3 May."));
+        assert!(is_footnote("[3] Ibid., p. 4."));
+        assert!(!is_footnote("* The suspect was arrested."));
+        assert!(!is_footnote("[Redacted] paid the bail."));
+        assert!(is_fragment_start(
+            "has earned a national reputation for it."
+        ));
+        assert!(is_fragment_start("…and left the car."));
+        assert!(!is_fragment_start("Police arrested two men."));
+        assert!(!is_fragment_start("a) the applicant was detained."));
     }
 
     #[test]
