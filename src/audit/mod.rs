@@ -478,6 +478,32 @@ pub fn fingerprint(bytes: &[u8]) -> Value {
     json!({ "bytes": bytes.len(), "sha256": hex::encode(Sha256::digest(bytes)) })
 }
 
+/// The [`fingerprint`] of `value`'s JSON, hashed as it is written: a request holding a large
+/// document is not copied into a buffer just to be counted and hashed.
+pub fn fingerprint_json<T: serde::Serialize + ?Sized>(value: &T) -> Value {
+    struct Hashing {
+        hasher: Sha256,
+        bytes: usize,
+    }
+    impl std::io::Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.hasher.update(buf);
+            self.bytes += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Hashing {
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    // Serialising messages (strings) into a writer that cannot fail cannot fail.
+    let _ = serde_json::to_writer(&mut w, value);
+    json!({ "bytes": w.bytes, "sha256": hex::encode(w.hasher.finalize()) })
+}
+
 /// The record of one input document read by this run: its name and absolute path, and
 /// `print` — the [`fingerprint`] of its bytes as read — so an auditor can prove which file a
 /// run processed.
@@ -539,6 +565,13 @@ pub fn record_run(argv: &[String], exit: i32, elapsed: std::time::Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_fingerprint_is_the_fingerprint_of_the_serialised_bytes() {
+        let v = vec!["a \"quoted\" ż", "second"];
+        let bytes = serde_json::to_vec(&v).unwrap();
+        assert_eq!(fingerprint_json(&v), fingerprint(&bytes));
+    }
 
     #[test]
     fn records_are_whole_json_lines_with_time_run_and_event() {

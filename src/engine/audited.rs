@@ -4,7 +4,7 @@
 //! batch, parts of a long document, REPL — can send text unrecorded.
 
 use super::{Capabilities, ChatRequest, Engine, Event, EventSender, Probe, Provider};
-use crate::audit::{AuditLog, Pending, fingerprint};
+use crate::audit::{AuditLog, Pending, fingerprint, fingerprint_json};
 use crate::error::Result;
 use futures_util::future::BoxFuture;
 use serde_json::{Map, Value, json};
@@ -83,7 +83,6 @@ impl Engine for Audited {
 
     fn stream<'a>(&'a self, req: ChatRequest, tx: EventSender) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let sent = serde_json::to_vec(&req.messages).unwrap_or_default();
             let model = req.params.model.clone().unwrap_or_else(|| self.model());
             // The intent is in the log before any text leaves: where it goes, which model,
             // what (by hash and size). The outcome follows, or `interrupted`.
@@ -96,7 +95,7 @@ impl Engine for Audited {
             // null: the text never left this process.
             intent.insert("endpoint".into(), self.inner.endpoint().into());
             intent.insert("structured".into(), req.schema.is_some().into());
-            let mut sent_record = fingerprint(&sent);
+            let mut sent_record = fingerprint_json(&req.messages);
             sent_record["messages"] = req.messages.len().into();
             intent.insert("sent".into(), sent_record);
             let pending = Pending::start(self.log, intent);

@@ -393,8 +393,12 @@ pub async fn execute(
     req: ChatRequest,
     mut on_text: impl FnMut(&str) -> Result<()>,
 ) -> Result<Outcome> {
-    let source: Vec<&str> = req.messages.iter().map(|m| m.content.as_str()).collect();
-    let mut guard = repetition::LoopGuard::new(&source.join("\n"));
+    // Only a language model can loop; the built-in engine's answer is the document's own
+    // sentences, and a second copy of a large document costs memory for nothing.
+    let mut guard = engine.capabilities().language_model.then(|| {
+        let source: Vec<&str> = req.messages.iter().map(|m| m.content.as_str()).collect();
+        repetition::LoopGuard::new(&source.join("\n"))
+    });
     let (tx, mut rx) = mpsc::channel(256);
     let run = engine.stream(req, tx);
     tokio::pin!(run);
@@ -404,7 +408,7 @@ pub async fn execute(
         tokio::select! {
             ev = rx.recv() => match ev {
                 Some(Event::Text(t)) => {
-                    if let Some(l) = guard.push(&t) {
+                    if let Some(l) = guard.as_mut().and_then(|g| g.push(&t)) {
                         return Err(Error::Repetition(format!(
                             "the model started repeating itself ({}) and was stopped",
                             l.describe()
