@@ -5,7 +5,7 @@
 # installed).
 #   fuzz/run.sh                      each target until 1 000 000 runs or 600 s, whichever first
 #   fuzz/run.sh 3600 pdf             one hour (or 1 000 000 runs) on the PDF decoder only
-#   FUZZ_RUNS=0 fuzz/run.sh 60       60 s each, no run limit
+#   FUZZ_RUNS=-1 fuzz/run.sh 60      60 s each, no run limit (libFuzzer: -runs=0 only replays the corpus)
 # Prints one line per target: executions, time, and whether it crashed; the full libFuzzer
 # output is in fuzz/logs/<target>.log, crashing inputs in fuzz/artifacts/<target>/.
 set -u
