@@ -211,7 +211,9 @@ fn a_dropped_placeholder_is_retried_then_flagged_with_exit_3() {
         .stdout(predicate::str::contains("+48 601 234 567"))
         .stderr(predicate::str::contains("line 1: translation not verified"))
         .stderr(predicate::str::contains("placeholder(s) dropped"));
-    assert_eq!(server.chat_requests().len(), 2);
+    // The whole sentence, then the three pieces around the two identifiers (this model
+    // answers every piece with its one sentence, so they fail too).
+    assert_eq!(server.chat_requests().len(), 4);
 }
 
 /// The segment of a translation request: what follows the one-sentence instruction.
@@ -370,7 +372,8 @@ fn a_dropped_legal_reference_fails_the_segment() {
     assert
         .code(3)
         .stderr(predicate::str::contains("placeholder(s) dropped"))
-        .stderr(predicate::str::contains("§ 263 StGB"));
+        // ava puts the reference back itself: never printed wrong or left out.
+        .stdout(predicate::str::contains("§ 263 StGB"));
     assert!(server.chat_requests().len() >= 2);
 }
 
@@ -581,4 +584,104 @@ fn side_by_side_is_two_columns_on_a_wide_terminal() {
     s.expect(Regex(r"3\s+│ 1\) Starsza kobieta .*│ 1\) An elderly woman"))
         .expect("line 3 with its list marker on both sides");
     s.expect(Eof).expect("ava exits");
+}
+
+const PL_TWO_IDS: &str = "Sprawca podał numer +48 601 234 567. Pieniądze trafiły na konto PL61 1090 1014 0000 0712 1981 2874.";
+const EN_TWO_IDS: &str = "The perpetrator gave the number +48 601 234 567. The money went to the account PL61 1090 1014 0000 0712 1981 2874.";
+const DICT_IDS: &[(&str, &str)] = &[
+    ("Sprawca podał numer", "The perpetrator gave the number"),
+    (
+        "Pieniądze trafiły na konto",
+        "The money went to the account",
+    ),
+];
+
+/// A model that translates with [`DICT_IDS`] and, when `drops` says so for the segment it
+/// was sent, leaves out every `<ID_n>` token — what a 0.5B model does with a long sentence;
+/// `copies_fragments`: text without a placeholder comes back untranslated.
+fn dropping_model(drops: fn(&str) -> bool, copies_fragments: bool) -> Reply {
+    Reply::compute(move |body| {
+        let seg = segment_of(body);
+        if copies_fragments && !seg.contains("<ID_") {
+            return seg;
+        }
+        let mut out = seg.clone();
+        for (pl, en) in DICT_IDS {
+            out = out.replace(pl, en);
+        }
+        if drops(&seg) {
+            for n in 1..=9 {
+                out = out.replace(&format!(" <ID_{n}>"), "");
+            }
+        }
+        out
+    })
+}
+
+fn translate_two_ids(model: Reply) -> (MockServer, assert_cmd::assert::Assert) {
+    let server = MockServer::start(vec![model]);
+    let home = tempfile::tempdir().unwrap();
+    let file = write(home.path(), "ids2.txt", format!("{PL_TWO_IDS}\n"));
+    let assert = ava(home.path(), &server)
+        .args(["translate", "--to", "en"])
+        .arg(file)
+        .assert();
+    (server, assert)
+}
+
+#[test]
+fn a_placeholder_dropped_from_a_long_segment_is_kept_when_sentences_go_one_by_one() {
+    // Drops placeholders only when sent both sentences at once.
+    let model = dropping_model(
+        |seg| seg.contains("Sprawca") && seg.contains("Pieniądze"),
+        false,
+    );
+    let (server, assert) = translate_two_ids(model);
+    assert.success().stdout(format!("{EN_TWO_IDS}\n"));
+    // The whole segment, then each sentence.
+    assert_eq!(server.chat_requests().len(), 3);
+}
+
+#[test]
+fn a_model_that_never_copies_placeholders_still_gets_the_identifiers_back_exactly() {
+    // Drops every placeholder it is sent: the text around the identifiers is translated
+    // piece by piece and ava puts the identifiers between the pieces.
+    let (server, assert) = translate_two_ids(dropping_model(|_| true, false));
+    assert.success().stdout(format!("{EN_TWO_IDS}\n"));
+    let segs: Vec<String> = server
+        .chat_requests()
+        .iter()
+        .map(|c| segment_of(&c.body))
+        .collect();
+    // The whole, each sentence, and the two pieces without a placeholder ("Sprawca podał
+    // numer", "Pieniądze trafiły na konto"); no identifier ever reached the model.
+    assert_eq!(segs.len(), 5, "{segs:?}");
+    assert_eq!(
+        segs.iter().filter(|s| !s.contains("<ID_")).count(),
+        2,
+        "{segs:?}"
+    );
+    assert!(
+        segs.iter()
+            .all(|s| !s.contains("601") && !s.contains("PL61")),
+        "{segs:?}"
+    );
+}
+
+#[test]
+fn when_every_attempt_fails_the_identifiers_are_still_printed_exactly_and_flagged() {
+    // Drops placeholders and hands back the fragments untranslated: nothing verifies.
+    let (_, assert) = translate_two_ids(dropping_model(|_| true, true));
+    let out = assert
+        .code(3)
+        .stderr(predicate::str::contains("line 1: translation not verified"))
+        .stderr(predicate::str::contains("not translated"));
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    // An identifier is never printed wrong or left out, even in a flagged segment.
+    assert!(stdout.contains("+48 601 234 567"), "{stdout}");
+    assert!(
+        stdout.contains("PL61 1090 1014 0000 0712 1981 2874"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("<ID_"), "{stdout}");
 }

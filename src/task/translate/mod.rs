@@ -75,6 +75,42 @@ pub struct Translated {
 struct Attempt {
     text: String,
     problems: Vec<String>,
+    /// Protected identifiers (as written in the source) whose placeholders the answer dropped,
+    /// repeated or mangled: such an answer is never printed (see [`Translator::segment`]).
+    lost: Vec<String>,
+}
+
+impl Attempt {
+    fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// The better of two attempts: one that keeps every identifier beats one that does not,
+    /// then fewer problems; on a tie the later (stricter) one.
+    fn better(self, later: Attempt) -> Attempt {
+        let key = |a: &Attempt| (!a.lost.is_empty(), a.problems.len());
+        if key(&later) <= key(&self) {
+            later
+        } else {
+            self
+        }
+    }
+
+    /// Pieces translated one by one, joined with what separated them in the source.
+    fn join(parts: Vec<(Attempt, String)>) -> Attempt {
+        let mut all = Attempt {
+            text: String::new(),
+            problems: Vec::new(),
+            lost: Vec::new(),
+        };
+        for (a, sep) in parts {
+            all.text.push_str(&a.text);
+            all.text.push_str(&sep);
+            all.problems.extend(a.problems);
+            all.lost.extend(a.lost);
+        }
+        all
+    }
 }
 
 /// The language a `--to`/`--from` value names: a code ("en", "en-GB", "eng") or a name.
@@ -249,16 +285,26 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    /// One segment: ask, check, and on failure ask once more (smaller pieces or stricter
-    /// wording). Returns the text to print and what is still wrong with it.
+    /// One segment: ask, check, and on failure ask again in smaller pieces. Returns the text
+    /// to print and what is still wrong with it.
+    ///
+    /// The ladder (issue 14, "retry: greedy, stricter wording, smaller segment"): the whole
+    /// segment; then its lines or sentences one by one with stricter wording at temperature 0
+    /// (or, for one sentence, the same once more); then, for a sentence whose answer still
+    /// dropped an identifier's placeholder, [`Translator::splice`], which leaves the
+    /// identifiers out of the model's reach altogether. Small models drop `<ID_n>` tokens from
+    /// long sentences (bench/RESULTS.md, "After issue 14, part 2"), so copying is not left to
+    /// them. An answer that lost an identifier is never printed: if nothing better comes back
+    /// the source is kept as it is, flagged.
     async fn segment(
         &self,
         span: &Span,
         from: Option<Language>,
         usage: &mut Outcome,
     ) -> Result<(String, Vec<String>)> {
-        let first = self.attempt(&span.text, from, false, usage).await?;
-        if first.problems.is_empty() {
+        let text = &span.text;
+        let first = self.attempt(text, from, false, usage).await?;
+        if first.ok() {
             return Ok((first.text, first.problems));
         }
         self.reporter.verbose(&format!(
@@ -267,26 +313,150 @@ impl Translator<'_> {
             span.last_line,
             first.problems.join("; ")
         ));
-        let pieces = smaller(&span.text);
+        let pieces = smaller(text);
         let second = if pieces.len() > 1 {
-            let mut text = String::new();
-            let mut problems = Vec::new();
-            for (piece, sep) in &pieces {
-                let a = self.attempt(piece, from, true, usage).await?;
-                text.push_str(&a.text);
-                text.push_str(sep);
-                problems.extend(a.problems);
+            let mut parts = Vec::new();
+            for (piece, sep) in pieces {
+                let a = self.attempt(&piece, from, true, usage).await?;
+                let a = if a.lost.is_empty() {
+                    a
+                } else {
+                    self.rescue_ids(&piece, a, from, usage).await?
+                };
+                parts.push((a, sep));
             }
-            Attempt { text, problems }
+            Attempt::join(parts)
+        } else if first.lost.is_empty() {
+            let a = self.attempt(text, from, true, usage).await?;
+            if a.lost.is_empty() {
+                a
+            } else {
+                self.rescue_ids(text, a, from, usage).await?
+            }
         } else {
-            self.attempt(&span.text, from, true, usage).await?
+            // One sentence that dropped a placeholder: stricter wording does not make a small
+            // model copy it (part 2 of the bench: both attempts dropped it), splicing does.
+            self.splice(text, from, usage).await?
         };
-        let best = if second.problems.len() <= first.problems.len() {
-            second
+        let best = first.better(second);
+        if best.lost.is_empty() {
+            return Ok((best.text, best.problems));
+        }
+        // Never print a translation without an identifier the source has: keep the source.
+        Ok((text.clone(), vec![kept_source(&best, from)]))
+    }
+
+    /// A piece (a line or a sentence) whose answer dropped an identifier: its sentences one by
+    /// one if it has several, each spliced if it drops one again; else the piece spliced.
+    async fn rescue_ids(
+        &self,
+        text: &str,
+        failed: Attempt,
+        from: Option<Language>,
+        usage: &mut Outcome,
+    ) -> Result<Attempt> {
+        let sentences = sentence_pieces(text);
+        let second = if sentences.len() > 1 {
+            let mut parts = Vec::new();
+            for (piece, sep) in sentences {
+                let a = self.attempt(&piece, from, true, usage).await?;
+                let a = if a.lost.is_empty() {
+                    a
+                } else {
+                    a.better(self.splice(&piece, from, usage).await?)
+                };
+                parts.push((a, sep));
+            }
+            Attempt::join(parts)
         } else {
-            first
+            self.splice(text, from, usage).await?
         };
-        Ok((best.text, best.problems))
+        let best = failed.better(second);
+        if best.lost.is_empty() {
+            return Ok(best);
+        }
+        Ok(Attempt {
+            text: text.to_string(),
+            problems: vec![kept_source(&best, from)],
+            lost: Vec::new(),
+        })
+    }
+
+    /// The last step for a sentence whose placeholders the model keeps dropping: the text
+    /// between the identifiers is translated piece by piece and the identifiers are put back
+    /// between the pieces by ava, so they are present, exactly, by construction. The word
+    /// order is the source's around each identifier (Polish and English mostly agree there);
+    /// the pieces and the whole are checked like any answer.
+    async fn splice(
+        &self,
+        text: &str,
+        from: Option<Language>,
+        usage: &mut Outcome,
+    ) -> Result<Attempt> {
+        let mut ids = Pseudonyms::protecting();
+        let (sent, _) = ids.redact(text, self.region);
+        let mut parts = Vec::new();
+        for chunk in splice_chunks(&sent) {
+            match chunk {
+                Chunk::Id(p) => {
+                    let original = ids.original(&p).unwrap_or(&p).to_string();
+                    parts.push((
+                        Attempt {
+                            text: original,
+                            problems: Vec::new(),
+                            lost: Vec::new(),
+                        },
+                        String::new(),
+                    ));
+                }
+                Chunk::Text { lead, body, trail } => {
+                    let a = if body.chars().any(char::is_alphabetic) {
+                        let mut a = self.attempt(&body, from, true, usage).await?;
+                        a.text = fit_fragment(&body, &a.text);
+                        a
+                    } else {
+                        Attempt {
+                            text: body,
+                            problems: Vec::new(),
+                            lost: Vec::new(),
+                        }
+                    };
+                    parts.push((
+                        Attempt {
+                            text: lead,
+                            problems: Vec::new(),
+                            lost: Vec::new(),
+                        },
+                        String::new(),
+                    ));
+                    parts.push((a, trail));
+                }
+            }
+        }
+        let mut joined = Attempt::join(parts);
+        // The pieces were checked one by one; the whole is checked as a translation of the
+        // whole (numbers, identifiers, language, length).
+        for p in verify::problems(text, &joined.text, from, self.to) {
+            if !joined.problems.contains(&p) {
+                joined.problems.push(p);
+            }
+        }
+        self.reporter.verbose(&format!(
+            "translated around the identifiers piece by piece: {}",
+            if joined.ok() {
+                "verified"
+            } else {
+                "still failing"
+            }
+        ));
+        if !joined.ok() {
+            // Say why the sentence was cut up: its pieces may read oddly.
+            joined.problems.insert(
+                0,
+                "placeholder(s) dropped by the model, so the text around them was translated piece by piece".to_string(),
+            );
+        }
+        Ok(joined)
     }
 
     /// Ask the model to translate `text`, clean the answer, put it in the source's line
@@ -354,13 +524,21 @@ impl Translator<'_> {
             Err(e) => return Err(e),
         }
         let cleaned = verify::clean(&raw);
-        problems.extend(placeholder_problems(&sent, &cleaned, &used));
+        let wrong = wrong_placeholders(&sent, &cleaned, &used);
+        problems.extend(placeholder_problems(&wrong));
+        let mut lost: Vec<String> = wrong
+            .iter()
+            .filter_map(|p| ids.original(p).map(str::to_string))
+            .collect();
         let mut restorer = Restorer::default();
         let mut restored = restorer.push(&cleaned, &ids);
         restored.push_str(&restorer.finish(&ids));
         if !restorer.unknown.is_empty() {
             let unknown: Vec<&str> = restorer.unknown.iter().map(String::as_str).collect();
             problems.push(format!("placeholder(s) mangled: {}", unknown.join(", ")));
+            if lost.is_empty() {
+                lost.push(unknown.join(", "));
+            }
         }
         let answer = relayout(text, &restored);
         problems.extend(verify::problems(text, &answer, from, self.to));
@@ -374,18 +552,22 @@ impl Translator<'_> {
         Ok(Attempt {
             text: answer,
             problems,
+            lost,
         })
     }
 }
 
 /// Placeholders of `sent` that `answer` does not have exactly as often: dropped or repeated.
-/// The source's values are not named — the verifier's "not kept" names them once restored.
-fn placeholder_problems(sent: &str, answer: &str, used: &BTreeSet<String>) -> Vec<String> {
-    let wrong: Vec<String> = used
-        .iter()
+fn wrong_placeholders(sent: &str, answer: &str, used: &BTreeSet<String>) -> Vec<String> {
+    used.iter()
         .filter(|p| sent.matches(p.as_str()).count() != answer.matches(p.as_str()).count())
         .cloned()
-        .collect();
+        .collect()
+}
+
+/// The problem for [`wrong_placeholders`]. The source's values are not named — the
+/// verifier's "not kept" names them once restored.
+fn placeholder_problems(wrong: &[String]) -> Vec<String> {
     if wrong.is_empty() {
         return Vec::new();
     }
@@ -393,6 +575,84 @@ fn placeholder_problems(sent: &str, answer: &str, used: &BTreeSet<String>) -> Ve
         "placeholder(s) dropped or repeated: {}",
         wrong.join(", ")
     )]
+}
+
+/// Why a piece is printed in the source language: every answer lost an identifier.
+fn kept_source(best: &Attempt, from: Option<Language>) -> String {
+    format!(
+        "kept in {} as written: every answer dropped {}",
+        from.map_or("the source language", |l| l.name),
+        best.lost
+            .iter()
+            .map(|i| format!("\"{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// A piece of a sentence cut at its protected identifiers ([`Translator::splice`]).
+#[derive(Debug, PartialEq)]
+enum Chunk {
+    /// A placeholder, restored by ava.
+    Id(String),
+    /// Text between identifiers: the whitespace around it is kept as it is.
+    Text {
+        lead: String,
+        body: String,
+        trail: String,
+    },
+}
+
+fn splice_chunks(sent: &str) -> Vec<Chunk> {
+    static ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"<ID_\d+>").unwrap_or_else(|_| unreachable!())
+    });
+    let mut out = Vec::new();
+    let text = |t: &str, out: &mut Vec<Chunk>| {
+        if t.is_empty() {
+            return;
+        }
+        let body = t.trim();
+        let lead = &t[..t.len() - t.trim_start().len()];
+        let trail = &t[t.trim_end().len()..];
+        out.push(Chunk::Text {
+            lead: lead.to_string(),
+            body: body.to_string(),
+            trail: if body.is_empty() {
+                String::new()
+            } else {
+                trail.to_string()
+            },
+        });
+    };
+    let mut at = 0;
+    for m in ID.find_iter(sent) {
+        text(&sent[at..m.start()], &mut out);
+        out.push(Chunk::Id(m.as_str().to_string()));
+        at = m.end();
+    }
+    text(&sent[at..], &mut out);
+    out
+}
+
+/// A fragment's translation fitted to its place in the sentence: a model answers a fragment
+/// as if it were a sentence, capitalised and closed with a full stop.
+fn fit_fragment(source: &str, answer: &str) -> String {
+    let mut a = answer.trim().to_string();
+    let ends_sentence = source.trim_end().ends_with(['.', '!', '?', '…', ':', ';']);
+    if !ends_sentence && a.ends_with('.') && !a.ends_with("..") {
+        a.pop();
+    }
+    let starts_lower = source.chars().next().is_some_and(char::is_lowercase);
+    let mut chars = a.chars();
+    if starts_lower
+        && let (Some(c), Some(d)) = (chars.next(), chars.next())
+        && c.is_uppercase()
+        && d.is_lowercase()
+    {
+        a = c.to_lowercase().chain(a.chars().skip(1)).collect();
+    }
+    a
 }
 
 /// A one-line source gets a one-line answer: line breaks the model added are spaces.
@@ -417,6 +677,11 @@ fn smaller(text: &str) -> Vec<(String, String)> {
         }
         return v;
     }
+    sentence_pieces(text)
+}
+
+/// `text`'s sentences, each with the whitespace that follows it.
+fn sentence_pieces(text: &str) -> Vec<(String, String)> {
     let sentences = crate::text::sentences::split_sentences(text);
     if sentences.len() < 2 {
         return vec![(text.to_string(), String::new())];
@@ -468,11 +733,66 @@ mod tests {
     fn a_dropped_or_repeated_placeholder_is_a_problem() {
         let used: BTreeSet<String> = ["<ID_1>".into(), "<ID_2>".into()].into();
         let sent = "numer <ID_1>, konto <ID_2>";
-        assert!(placeholder_problems(sent, "number <ID_1>, account <ID_2>", &used).is_empty());
-        let p = placeholder_problems(sent, "number <ID_1>, account", &used);
+        assert!(wrong_placeholders(sent, "number <ID_1>, account <ID_2>", &used).is_empty());
+        let p = placeholder_problems(&wrong_placeholders(sent, "number <ID_1>, account", &used));
         assert!(p[0].contains("<ID_2>") && !p[0].contains("<ID_1>"), "{p:?}");
-        let p = placeholder_problems(sent, "<ID_1> <ID_1> <ID_2>", &used);
+        let p = placeholder_problems(&wrong_placeholders(sent, "<ID_1> <ID_1> <ID_2>", &used));
         assert!(p[0].contains("<ID_1>"), "{p:?}");
+    }
+
+    #[test]
+    fn a_sentence_is_cut_at_its_placeholders_keeping_the_spaces() {
+        let c = splice_chunks("Na mocy <ID_1> oraz <ID_2> zasądzono koszty.");
+        let text = |l: &str, b: &str, t: &str| Chunk::Text {
+            lead: l.into(),
+            body: b.into(),
+            trail: t.into(),
+        };
+        assert_eq!(
+            c,
+            [
+                text("", "Na mocy", " "),
+                Chunk::Id("<ID_1>".into()),
+                text(" ", "oraz", " "),
+                Chunk::Id("<ID_2>".into()),
+                text(" ", "zasądzono koszty.", ""),
+            ]
+        );
+        assert_eq!(
+            splice_chunks("<ID_1>."),
+            [Chunk::Id("<ID_1>".into()), text("", ".", "")]
+        );
+    }
+
+    #[test]
+    fn a_fragment_answer_loses_the_sentence_form_the_model_gave_it() {
+        // Mid-sentence fragment: no full stop, no capital.
+        assert_eq!(fit_fragment("oraz", "And."), "and");
+        assert_eq!(fit_fragment("Na mocy", "Under."), "Under");
+        // A fragment that ends the sentence keeps its stop; acronyms keep their capitals.
+        assert_eq!(
+            fit_fragment("zasądzono koszty.", "Costs were awarded."),
+            "costs were awarded."
+        );
+        assert_eq!(fit_fragment("w sprawie", "In the case."), "in the case");
+        assert_eq!(fit_fragment("w sprawie", "USA"), "USA");
+    }
+
+    #[test]
+    fn an_attempt_that_lost_an_identifier_loses_to_one_that_did_not() {
+        let a = |problems: usize, lost: bool| Attempt {
+            text: format!("{problems}{lost}"),
+            problems: vec!["x".into(); problems],
+            lost: if lost {
+                vec!["I/52/13".into()]
+            } else {
+                Vec::new()
+            },
+        };
+        assert_eq!(a(0, true).better(a(3, false)).text, "3false");
+        assert_eq!(a(3, false).better(a(0, true)).text, "3false");
+        assert_eq!(a(2, false).better(a(1, false)).text, "1false");
+        assert_eq!(a(1, false).better(a(1, false)).text, "1false");
     }
 
     #[test]
