@@ -587,6 +587,30 @@ fn grounded_summary_shortens_each_key_sentence_and_replaces_one_with_an_invented
 }
 
 #[test]
+fn grounded_summary_progress_counts_sentences() {
+    let server = MockServer::start(vec![Reply::compute(shortening_model)]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", RELEASE);
+    let out = ava(home.path(), &server)
+        .args([
+            "-v",
+            "--summary-mode",
+            "grounded",
+            "summarize",
+            "--length",
+            "short",
+        ])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Not "part 3/3": the pieces of a grounded summary are its sentences.
+    assert!(stderr.contains("sentence 3/3 done"), "{stderr}");
+    assert!(!stderr.contains("part 3/3 done"), "{stderr}");
+}
+
+#[test]
 fn grounded_summary_reasons_are_in_the_json_record() {
     let server = MockServer::start(vec![Reply::compute(shortening_model)]);
     let home = tempfile::tempdir().unwrap();

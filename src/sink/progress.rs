@@ -62,19 +62,20 @@ impl Reporter for Feedback {
         self.status.verbose(msg);
     }
 
-    fn parts(&self, what: &str, doc: &str, total: usize) -> Box<dyn PartsDone> {
+    fn parts(&self, what: &str, unit: &str, doc: &str, total: usize) -> Box<dyn PartsDone> {
         let Some(multi) = &self.bars else {
             // No bar: with --verbose, a line per finished part instead.
             return Box::new(PartLines {
                 status: self.status.clone(),
                 doc: doc.to_string(),
+                unit: unit.to_string(),
                 total,
             });
         };
         let bar = multi.add(ProgressBar::new(total as u64));
-        if let Ok(style) = ProgressStyle::with_template(
-            "ava: {msg} [{bar:30}] {pos}/{len} parts, {elapsed} elapsed, ETA {eta}",
-        ) {
+        if let Ok(style) = ProgressStyle::with_template(&format!(
+            "ava: {{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit}s, {{elapsed}} elapsed, ETA {{eta}}"
+        )) {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(format!("{what} {doc}"));
@@ -114,14 +115,17 @@ impl PartsDone for PartsBar {
 struct PartLines {
     status: Status,
     doc: String,
+    unit: String,
     total: usize,
 }
 
 impl PartsDone for PartLines {
     fn done(&self, part: usize) {
         if self.status.verbose {
-            self.status
-                .note(&format!("{}: part {part}/{} done", self.doc, self.total));
+            self.status.note(&format!(
+                "{}: {} {part}/{} done",
+                self.doc, self.unit, self.total
+            ));
         }
     }
 

@@ -463,7 +463,7 @@ impl Runner<'_> {
     }
 
     fn bar(&self, n: usize, what: &str, doc: &Document) -> Box<dyn PartsDone> {
-        self.reporter.parts(what, &doc.name, n)
+        self.reporter.parts(what, "part", &doc.name, n)
     }
 
     /// Run `each` over the requests, `jobs` at a time, yielding results in request order as

@@ -11,7 +11,9 @@ pub trait Reporter: Sync {
     fn verbose(&self, msg: &str);
     /// Count `total` parts of document `doc` as they finish; `what` says what is being done
     /// to them ("summarizing", "translating"…).
-    fn parts(&self, what: &str, doc: &str, total: usize) -> Box<dyn PartsDone>;
+    /// Progress over `total` pieces of `doc`; `unit` names one piece ("part", "sentence",
+    /// "segment") in what the user sees.
+    fn parts(&self, what: &str, unit: &str, doc: &str, total: usize) -> Box<dyn PartsDone>;
 }
 
 /// Progress over the parts of one document.
@@ -29,7 +31,7 @@ impl Reporter for Silent {
     fn warn(&self, _: &str) {}
     fn note(&self, _: &str) {}
     fn verbose(&self, _: &str) {}
-    fn parts(&self, _: &str, _: &str, _: usize) -> Box<dyn PartsDone> {
+    fn parts(&self, _: &str, _: &str, _: &str, _: usize) -> Box<dyn PartsDone> {
         Box::new(Silent)
     }
 }

@@ -133,7 +133,7 @@ pub async fn grounded(
     ));
     let source = verify::Source::new(text, req.region);
     let bullet = if req.format == "text" { "" } else { "- " };
-    let progress = reporter.parts("summarizing", name, evidence.len());
+    let progress = reporter.parts("summarizing", "sentence", name, evidence.len());
     let mut out = Grounded::default();
     // Once the engine itself fails (server gone, model not loaded), the model is not asked
     // again: the rest of the summary is the document's own sentences.

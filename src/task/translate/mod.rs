@@ -184,7 +184,9 @@ impl Translator<'_> {
             },
             self.to.name
         ));
-        let bar = self.reporter.parts("translating", &doc.name, total);
+        let bar = self
+            .reporter
+            .parts("translating", "segment", &doc.name, total);
         let mut out = Translated {
             outcome: Outcome::default(),
             unverified: Vec::new(),
