@@ -113,6 +113,10 @@ pub fn problems(source: &str, output: &str, from: Option<Language>, to: Language
     if !missing.is_empty() {
         p.push(format!("number(s) changed or missing: {}", list(&missing)));
     }
+    let added = added_numbers(source, out);
+    if !added.is_empty() {
+        p.push(format!("number(s) not in the source: {}", list(&added)));
+    }
     if to.code == "en" {
         let months = changed_months(source, out);
         if !months.is_empty() {
@@ -231,6 +235,52 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
         }
     }
     missing
+}
+
+/// Numbers of `out` that the source does not have: an invented date ("En juin dernier" →
+/// "On June 28") or amount. A number passes when its value, or each of its parts, is a
+/// number or part of one in the source, also with "tys."/"mln" written out (30 → 30,000).
+/// Single digits pass (the source may spell them: "trzy miesiące" → "3 months"; a month
+/// number of a date), and so do zero parts ("12 Uhr" → "12:00"); a date part up to 12
+/// passes when the source names a month ("10 grudnia 2010" → "10/12/2010").
+fn added_numbers(source: &str, out: &str) -> Vec<String> {
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    for m in NUMBER.find_iter(source) {
+        let whole = digits_of(m.as_str());
+        known.insert(format!("{whole}000"));
+        known.insert(format!("{whole}000000"));
+        known.insert(whole);
+        known.extend(
+            DIGITS
+                .find_iter(m.as_str())
+                .map(|d| strip_zeros(d.as_str())),
+        );
+    }
+    let lower = source.to_lowercase();
+    let names_a_month = MONTHS_SOURCE.iter().flat_map(|m| m.iter()).any(|name| {
+        lower
+            .match_indices(name)
+            .any(|(i, _)| !lower[i + name.len()..].starts_with(char::is_alphabetic))
+    });
+    let mut added = Vec::new();
+    for m in NUMBER.find_iter(out) {
+        let n = m.as_str();
+        if known.contains(&digits_of(n)) {
+            continue;
+        }
+        let date = DATE_OR_TIME.is_match(n);
+        let kept = DIGITS.find_iter(n).all(|d| {
+            let part = strip_zeros(d.as_str());
+            part == "0"
+                || part.len() == 1
+                || known.contains(&part)
+                || (date && names_a_month && part.parse::<u32>().is_ok_and(|v| v <= 12))
+        });
+        if !kept && !added.iter().any(|x| x == n) {
+            added.push(n.to_string());
+        }
+    }
+    added
 }
 
 /// Month names of the source languages ava meets most (Polish in both cases, German,
@@ -448,6 +498,34 @@ mod tests {
                    2 189 337,30 zł on 29.01.2013.";
         let p = problems(SRC, out, pl(), en());
         assert!(p.iter().any(|p| p.contains("million")), "{p:?}");
+    }
+
+    #[test]
+    fn an_invented_number_is_found_and_rewritten_ones_pass() {
+        let fr = "En juin dernier, le procureur de Verdun ouvre une information judiciaire.";
+        let p = problems(
+            fr,
+            "On June 28, the prosecutor of Verdun opened a judicial investigation.",
+            None,
+            en(),
+        );
+        assert!(
+            p.iter()
+                .any(|p| p.contains("not in the source") && p.contains("28")),
+            "{p:?}"
+        );
+        assert!(added_numbers(fr, "Last June, the prosecutor of Verdun opened it.").is_empty());
+        // Written out, spelled, reformatted, a month as a number, a time: all pass.
+        let pl = "Zatrzymano trzech mężczyzn 10 grudnia 2010 r. o 12:00, ukradli 30 tys. zł \
+                  i 2 189 337,30 zł.";
+        let out = "Three men were arrested on 10/12/2010 at 12:00 PM; they stole 30,000 zł \
+                   and 2,189,337.30 zł, 3 in all.";
+        assert!(
+            added_numbers(pl, out).is_empty(),
+            "{:?}",
+            added_numbers(pl, out)
+        );
+        assert_eq!(added_numbers(pl, "They stole 45,000 zł."), ["45,000"]);
     }
 
     #[test]
