@@ -215,6 +215,16 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
         {
             continue;
         }
+        // An amount with decimals is one value: "2 189 337,30" written "2 189 337, 30" has
+        // every part but reads as two numbers. Zero decimals may go ("500.000,00" = 500,000).
+        if let Some(decimals) = decimals_of(n) {
+            let without = digits_of(&n[..n.len() - decimals.len() - 1]);
+            let zero = decimals.bytes().all(|b| b == b'0');
+            if !(zero && out_whole.contains(&without)) && !missing.iter().any(|x| x == n) {
+                missing.push(n.to_string());
+            }
+            continue;
+        }
         let parts: Vec<&str> = DIGITS.find_iter(n).map(|d| d.as_str()).collect();
         if parts.len() == 1 {
             if !out_date_parts.contains(&whole) && !missing.iter().any(|x| x == n) {
@@ -235,6 +245,17 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
         }
     }
     missing
+}
+
+/// The decimals of an amount ("2 189 337,30" → "30", "3.5" → "5"): one or two digits after
+/// its last "," or "."; not for dates and times, nor "1.500" (a thousands separator).
+fn decimals_of(n: &str) -> Option<&str> {
+    if DATE_OR_TIME.is_match(n) {
+        return None;
+    }
+    let p = n.rfind([',', '.'])?;
+    let tail = &n[p + 1..];
+    ((1..=2).contains(&tail.len()) && tail.bytes().all(|b| b.is_ascii_digit())).then_some(tail)
 }
 
 /// Numbers of `out` that the source does not have: an invented date ("En juin dernier" →
@@ -526,6 +547,18 @@ mod tests {
             added_numbers(pl, out)
         );
         assert_eq!(added_numbers(pl, "They stole 45,000 zł."), ["45,000"]);
+    }
+
+    #[test]
+    fn an_amount_split_in_two_is_changed_and_dropped_zero_decimals_are_not() {
+        let src = "Kwota 2 189 337,30 zł i 500.000,00 zł.";
+        assert_eq!(
+            missing_numbers(src, "The sum of 2 189 337, 30 zł and 500,000 zł.", en()),
+            ["2 189 337,30"]
+        );
+        assert!(
+            missing_numbers(src, "The sum of 2,189,337.30 zł and 500,000 zł.", en()).is_empty()
+        );
     }
 
     #[test]
