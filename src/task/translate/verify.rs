@@ -220,7 +220,8 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
         if let Some(decimals) = decimals_of(n) {
             let without = digits_of(&n[..n.len() - decimals.len() - 1]);
             let zero = decimals.bytes().all(|b| b == b'0');
-            if !(zero && out_whole.contains(&without)) && !missing.iter().any(|x| x == n) {
+            let kept = zero && out_whole.contains(&without);
+            if !kept && !missing.iter().any(|x| x == n) {
                 missing.push(n.to_string());
             }
             continue;
