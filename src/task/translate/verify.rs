@@ -215,12 +215,23 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
         {
             continue;
         }
-        // An amount with decimals is one value: "2 189 337,30" written "2 189 337, 30" has
-        // every part but reads as two numbers. Zero decimals may go ("500.000,00" = 500,000).
-        if let Some(decimals) = decimals_of(n) {
-            let without = digits_of(&n[..n.len() - decimals.len() - 1]);
-            let zero = decimals.bytes().all(|b| b == b'0');
-            let kept = zero && out_whole.contains(&without);
+        // An amount is one value: "2 189 337,30" written "2 189 337, 30", or "16 000" written
+        // "16, 000", has every part but reads as two numbers. Zero decimals may go
+        // ("500.000,00" = 500,000), and thousands may be written out ("16 000" = 16 thousand).
+        if is_amount(n) {
+            let decimals = decimals_of(n);
+            let without =
+                decimals.map_or(whole.clone(), |d| digits_of(&n[..n.len() - d.len() - 1]));
+            let zero = decimals.is_none_or(|d| d.bytes().all(|b| b == b'0'));
+            let written_out =
+                [("000000", "million"), ("000", "thousand")]
+                    .iter()
+                    .any(|(zeros, word)| {
+                        without.strip_suffix(zeros).is_some_and(|head| {
+                            out_whole.contains(head) && out_lower.contains(word)
+                        })
+                    });
+            let kept = zero && (out_whole.contains(&without) || written_out);
             if !kept && !missing.iter().any(|x| x == n) {
                 missing.push(n.to_string());
             }
@@ -257,6 +268,13 @@ fn decimals_of(n: &str) -> Option<&str> {
     let p = n.rfind([',', '.'])?;
     let tail = &n[p + 1..];
     ((1..=2).contains(&tail.len()) && tail.bytes().all(|b| b.is_ascii_digit())).then_some(tail)
+}
+
+/// An amount rather than a date, time or range: a number with thousands groups ("16 000",
+/// "2 189 337") or decimals ("3,5").
+fn is_amount(n: &str) -> bool {
+    decimals_of(n).is_some()
+        || (!DATE_OR_TIME.is_match(n) && n.contains([' ', '\u{a0}', '\u{202f}']))
 }
 
 /// Numbers of `out` that the source does not have: an invented date ("En juin dernier" →
@@ -560,6 +578,13 @@ mod tests {
         assert!(
             missing_numbers(src, "The sum of 2,189,337.30 zł and 500,000 zł.", en()).is_empty()
         );
+        let src = "musi zapłacić 16 000 euro";
+        assert_eq!(
+            missing_numbers(src, "must pay 16, 000 euros", en()),
+            ["16 000"]
+        );
+        assert!(missing_numbers(src, "must pay 16,000 euros", en()).is_empty());
+        assert!(missing_numbers(src, "must pay 16 thousand euros", en()).is_empty());
     }
 
     #[test]
