@@ -69,26 +69,23 @@ const CONCLUSION_CUES: &[&str] = &[
 pub(super) struct Shape {
     words: usize,
     capitalised: usize,
-    numeric: usize,
     terminated: bool,
 }
 
 pub(super) fn shape(unit: &str) -> Shape {
     let mut words = 0;
     let mut capitalised = 0;
-    let mut numeric = 0;
     for (k, raw) in unit.split_whitespace().enumerate() {
         let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
         if w.is_empty() {
             continue;
         }
         words += 1;
-        if w.chars().any(|c| c.is_ascii_digit()) {
-            // A leading "15." numbers the paragraph; it is not a fact.
-            if !(k == 0 && raw.ends_with(['.', ')'])) {
-                numeric += 1;
-            }
-        } else if k > 0 && w.chars().next().is_some_and(char::is_uppercase) {
+        // Numbers are not names, however they are written.
+        if !w.chars().any(|c| c.is_ascii_digit())
+            && k > 0
+            && w.chars().next().is_some_and(char::is_uppercase)
+        {
             capitalised += 1;
         }
     }
@@ -100,7 +97,6 @@ pub(super) fn shape(unit: &str) -> Shape {
     Shape {
         words,
         capitalised,
-        numeric,
         terminated,
     }
 }
@@ -301,9 +297,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shapes_count_facts_and_endings() {
+    fn shapes_count_names_and_endings() {
         let s = shape("15. Mr Brincat was arrested in Catania on 10 April 1987.");
-        assert_eq!((s.words, s.numeric, s.capitalised), (11, 2, 4));
+        assert_eq!((s.words, s.capitalised), (11, 4));
         assert!(s.terminated);
         assert!(!shape("Biuro Współpracy Policji KGP").terminated);
         assert!(shape("He said: \"It was him.\"").terminated);
