@@ -14,6 +14,17 @@ use super::entity::{EntityKind, Hit};
 use super::scan::{Context, Regions, Window, find_in, pattern};
 use std::sync::LazyLock;
 
+/// A written number split at its decimal mark when it has a decimal part the way amounts are
+/// written — one or two digits after its last "," or "." ("2 189 337,30" → ("2 189 337",
+/// "30"), "3.5" → ("3", "5")); `None` for "1.500" (three digits: a thousands separator) or
+/// "12". The checks that compare a model's numbers with the document's read decimals this way.
+pub fn split_decimals(number: &str) -> Option<(&str, &str)> {
+    let p = number.rfind([',', '.'])?;
+    let tail = &number[p + 1..];
+    ((1..=2).contains(&tail.len()) && tail.bytes().all(|b| b.is_ascii_digit()))
+        .then_some((&number[..p], tail))
+}
+
 /// A number as written: digits grouped by spaces, dots, commas or apostrophes.
 const NUMBER: &str = r"\d{1,3}(?:[ \u{A0}\u{2009}\u{202F}]\d{3})+(?:[.,]\d{1,2})?|\d{1,3}(?:[.,'’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
 

@@ -20,6 +20,7 @@ mod coins;
 mod crypto;
 mod dates;
 mod devices;
+pub use amounts::split_decimals;
 pub use dates::ENGLISH_MONTHS;
 pub mod entity;
 mod finance;

@@ -5,9 +5,9 @@
 //! checked this way; values can, and they are what an invented summary gets wrong.
 
 use crate::extract::records::Index;
-use crate::text::ENGLISH_MONTHS;
 use crate::text::entity::EntityKind;
 use crate::text::patterns;
+use crate::text::{ENGLISH_MONTHS, split_decimals};
 use std::collections::HashSet;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -230,12 +230,9 @@ fn number_forms(token: &str) -> Vec<String> {
     let digits: String = token.chars().filter(char::is_ascii_digit).collect();
     let mut out = vec![digits.trim_start_matches('0').to_string()];
     let trimmed = token.trim_end_matches(|c: char| !c.is_ascii_digit());
-    if let Some(p) = trimmed.rfind(['.', ',']) {
-        let decimals = &trimmed[p + 1..];
-        if (1..=2).contains(&decimals.len()) && decimals.bytes().all(|b| b.is_ascii_digit()) {
-            let whole: String = trimmed[..p].chars().filter(char::is_ascii_digit).collect();
-            out.push(whole.trim_start_matches('0').to_string());
-        }
+    if let Some((integer, _)) = split_decimals(trimmed) {
+        let whole: String = integer.chars().filter(char::is_ascii_digit).collect();
+        out.push(whole.trim_start_matches('0').to_string());
     }
     out
 }

@@ -13,10 +13,10 @@
 //! - no currency and no "million"/"billion" the source does not have;
 //! - its length is plausible for a translation (not a summary, not a ramble).
 
-use crate::text::ENGLISH_MONTHS;
 use crate::text::entity::EntityKind;
 use crate::text::lang::{self, Language};
 use crate::text::patterns;
+use crate::text::{ENGLISH_MONTHS, split_decimals};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -220,9 +220,8 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
         // ("500.000,00" = 500,000), and thousands may be written out ("16 000" = 16 thousand).
         if is_amount(n) {
             let decimals = decimals_of(n);
-            let without =
-                decimals.map_or(whole.clone(), |d| digits_of(&n[..n.len() - d.len() - 1]));
-            let zero = decimals.is_none_or(|d| d.bytes().all(|b| b == b'0'));
+            let without = decimals.map_or(whole.clone(), |(integer, _)| digits_of(integer));
+            let zero = decimals.is_none_or(|(_, d)| d.bytes().all(|b| b == b'0'));
             let written_out =
                 [("000000", "million"), ("000", "thousand")]
                     .iter()
@@ -259,15 +258,12 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
     missing
 }
 
-/// The decimals of an amount ("2 189 337,30" → "30", "3.5" → "5"): one or two digits after
-/// its last "," or "."; not for dates and times, nor "1.500" (a thousands separator).
-fn decimals_of(n: &str) -> Option<&str> {
+/// An amount's integer part and decimals ([`split_decimals`]); dates and times have none.
+fn decimals_of(n: &str) -> Option<(&str, &str)> {
     if DATE_OR_TIME.is_match(n) {
         return None;
     }
-    let p = n.rfind([',', '.'])?;
-    let tail = &n[p + 1..];
-    ((1..=2).contains(&tail.len()) && tail.bytes().all(|b| b.is_ascii_digit())).then_some(tail)
+    split_decimals(n)
 }
 
 /// An amount rather than a date, time or range: a number with thousands groups ("16 000",
