@@ -10,10 +10,13 @@ use std::path::Path;
 
 const PL1: &str =
     "Policjanci zatrzymali dwóch mężczyzn podejrzanych o oszustwo metodą na policjanta.";
-const PL2: &str = "Starsza kobieta przekazała im 30 tys. zł w dniu 12.03.2024 r.";
+const PL2: &str = "Starsza kobieta przekazała im 30 banknotów w dniu 12.03.2024 r.";
 const EN1: &str =
     "Police officers detained two men suspected of fraud by the police officer method.";
-const EN2: &str = "An elderly woman handed them 30 thousand zlotys on 12.03.2024.";
+/// What the model answers for PL2: the date went to it as a placeholder…
+const EN2_SENT: &str = "An elderly woman handed them 30 banknotes on <ID_1>.";
+/// …and comes back written by ava.
+const EN2: &str = "An elderly woman handed them 30 banknotes on 12 March 2024.";
 
 fn doc(home: &Path) -> std::path::PathBuf {
     write(home, "note.txt", format!("{PL1}\n\n1) {PL2}\n"))
@@ -27,7 +30,7 @@ fn model(bad: fn(&str) -> Option<String>) -> Reply {
         let (pl, en) = if user.contains(PL1) {
             (PL1, EN1)
         } else {
-            (PL2, EN2)
+            (PL2, EN2_SENT)
         };
         bad(pl).unwrap_or_else(|| en.to_string())
     })
@@ -79,7 +82,7 @@ fn polish_handed_back_is_retried_then_flagged_with_exit_3() {
 
 #[test]
 fn a_changed_amount_is_flagged_in_json_and_best_effort_exits_0() {
-    let bad = |pl: &str| (pl == PL2).then(|| EN2.replace("30 thousand", "300 thousand"));
+    let bad = |pl: &str| (pl == PL2).then(|| EN2_SENT.replace("30 banknotes", "300 banknotes"));
     let server = MockServer::start(vec![model(bad)]);
     let home = tempfile::tempdir().unwrap();
     let out = ava(home.path(), &server)
@@ -162,13 +165,13 @@ fn id_model(drop_one: bool) -> Reply {
             }
         }
         // The prompt's own example token (`<ID_1>`) comes first; the segment's follow.
-        let ids: Vec<&String> = ids.iter().rev().take(2).rev().collect();
-        let (a, b) = match ids.as_slice() {
-            [a, b] => (a.to_string(), b.to_string()),
-            _ => ("?".into(), "?".into()),
+        let ids: Vec<&String> = ids.iter().rev().take(3).rev().collect();
+        let (a, b, c) = match ids.as_slice() {
+            [a, b, c] => (a.to_string(), b.to_string(), c.to_string()),
+            _ => ("?".into(), "?".into(), "?".into()),
         };
         let b = if drop_one { "the account".into() } else { b };
-        format!("The perpetrator gave the number {a} and the account {b} on 12.03.2024.")
+        format!("The perpetrator gave the number {a} and the account {b} on {c}.")
     })
 }
 
@@ -189,7 +192,7 @@ fn identifiers_never_reach_the_model_and_come_back_exactly() {
     let (server, assert) = translate_ids(false);
     assert.success().stdout(
         "The perpetrator gave the number +48 601 234 567 and the account \
-             PL61 1090 1014 0000 0712 1981 2874 on 12.03.2024.\n",
+             PL61 1090 1014 0000 0712 1981 2874 on 12 March 2024.\n",
     );
     let chats = server.chat_requests();
     assert_eq!(chats.len(), 1);
@@ -199,8 +202,8 @@ fn identifiers_never_reach_the_model_and_come_back_exactly() {
         "{sent}"
     );
     assert!(sent.contains("copy tokens like <ID_1> unchanged"), "{sent}");
-    // Dates stay text: the model translates them and the verifier checks them by value.
-    assert!(sent.contains("12.03.2024"), "{sent}");
+    // Into English, dates are ava's to write too: the model only places them.
+    assert!(!sent.contains("12.03.2024"), "{sent}");
 }
 
 #[test]
@@ -255,7 +258,7 @@ fn side_by_side_pairs_each_segment_with_its_lines_in_blocks_when_piped() {
 
 #[test]
 fn side_by_side_markdown_is_a_table_that_flags_unverified_rows() {
-    let bad = |pl: &str| (pl == PL2).then(|| EN2.replace("30 thousand", "300 thousand"));
+    let bad = |pl: &str| (pl == PL2).then(|| EN2_SENT.replace("30 banknotes", "300 banknotes"));
     let server = MockServer::start(vec![model(bad)]);
     let home = tempfile::tempdir().unwrap();
     let out = ava(home.path(), &server)
@@ -285,7 +288,7 @@ fn side_by_side_markdown_is_a_table_that_flags_unverified_rows() {
 
 #[test]
 fn side_by_side_json_lists_segments_with_lines_and_verdicts() {
-    let bad = |pl: &str| (pl == PL2).then(|| EN2.replace("30 thousand", "300 thousand"));
+    let bad = |pl: &str| (pl == PL2).then(|| EN2_SENT.replace("30 banknotes", "300 banknotes"));
     let server = MockServer::start(vec![model(bad)]);
     let home = tempfile::tempdir().unwrap();
     let out = ava(home.path(), &server)
@@ -684,4 +687,32 @@ fn when_every_attempt_fails_the_identifiers_are_still_printed_exactly_and_flagge
         "{stdout}"
     );
     assert!(!stdout.contains("<ID_"), "{stdout}");
+}
+
+const DE_VALUES: &str = "Am 3. März 2024 gegen 8 Uhr 50 wurden 16.000 Euro gefunden.";
+
+/// Into English, a date with its time and an amount never reach the model: it answers with
+/// the placeholders, and ava writes the values (a small model made "8 Uhr 50" "8:50 PM").
+#[test]
+fn dates_times_and_amounts_are_written_by_ava_into_english() {
+    let server = MockServer::start(vec![Reply::text("On <ID_1>, <ID_2> were found.")]);
+    let home = tempfile::tempdir().unwrap();
+    let file = write(home.path(), "de.txt", format!("{DE_VALUES}\n"));
+    ava(home.path(), &server)
+        .args(["translate", "--to", "en"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout("On 3 March 2024 at about 08:50, EUR 16,000 were found.\n");
+    let sent = segment_of(&server.chat_requests()[0].body);
+    assert_eq!(sent, "Am <ID_1> wurden <ID_2> gefunden.");
+
+    // Into another language ava does not write them: they go as text, checked by value.
+    let server = MockServer::start(vec![Reply::text("W dniu 3 marca 2024 r. znaleziono.")]);
+    ava(home.path(), &server)
+        .args(["translate", "--to", "pl"])
+        .arg(&file)
+        .assert();
+    let sent = segment_of(&server.chat_requests()[0].body);
+    assert!(sent.contains("gegen 8 Uhr 50") && sent.contains("16.000 Euro"), "{sent}");
 }

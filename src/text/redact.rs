@@ -8,6 +8,7 @@
 //! The mapping lives only in memory; it is never written anywhere.
 
 use super::entity::EntityKind;
+use super::in_english::value_in_english;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -25,10 +26,10 @@ static MANGLED: LazyLock<Regex> = LazyLock::new(|| {
 const MAX_PLACEHOLDER: usize = 16;
 
 /// Kinds protected in translation (issue 14): identifiers a translation must copy verbatim
-/// (with the case signatures and legal references of [`super::legal`]).
-/// Dates, times and amounts stay as text — the model writes them the target's way and the
-/// verifier checks them by value; plates and bare domains are left out because their finders
-/// also match ordinary words.
+/// (with the case signatures and legal references of [`super::legal`]). Dates, times and
+/// amounts are protected too when the translation is into English ([`Pseudonyms::
+/// with_values_in_english`]): ava writes them, the model only places them. Plates and bare
+/// domains are left out because their finders also match ordinary words.
 fn protected(kind: EntityKind) -> bool {
     label(kind).is_some()
         || matches!(
@@ -75,6 +76,10 @@ pub struct Pseudonyms {
     /// small model to copy than several), URLs and hashes are included, and the phone-shaped
     /// safety net is off (it would take amounts such as `2 189 337,30`, which are translated).
     protect: bool,
+    /// Set for translation into English: dates, times and amounts whose reading is certain
+    /// become placeholders too, restored as ava writes them in English ("16 January 2014",
+    /// "PLN 820,000", "08:50").
+    values_in_english: bool,
 }
 
 impl Pseudonyms {
@@ -110,6 +115,12 @@ impl Pseudonyms {
         }
     }
 
+    /// Also dates, times and amounts, written back in English by ava.
+    pub fn with_values_in_english(mut self) -> Self {
+        self.values_in_english = true;
+        self
+    }
+
     pub fn terms(&self) -> &[String] {
         &self.terms
     }
@@ -128,7 +139,8 @@ impl Pseudonyms {
 
     /// `text` with every value found replaced; the placeholders used, in order.
     pub fn redact(&mut self, text: &str, region: &str) -> (String, BTreeSet<String>) {
-        let mut spans: Vec<(usize, usize, &'static str, String)> = Vec::new();
+        // (start, end, label, key, what is restored when not the text as written)
+        let mut spans: Vec<(usize, usize, &'static str, String, Option<String>)> = Vec::new();
         // Read once with the configured region and once with none: a region guessed from the
         // prompt's wording can rule out a national number that the no-region reading keeps as
         // ambiguous, and over-redacting is the safe side. Overlaps are dropped below.
@@ -144,7 +156,12 @@ impl Pseudonyms {
                     label(e.kind)
                 };
                 if let Some(l) = l {
-                    spans.push((e.byte_start, e.byte_end, l, e.normalized));
+                    spans.push((e.byte_start, e.byte_end, l, e.normalized, None));
+                } else if self.protect
+                    && self.values_in_english
+                    && let Some(english) = value_in_english(&e)
+                {
+                    spans.push((e.byte_start, e.byte_end, "ID", e.normalized, Some(english)));
                 }
             }
         }
@@ -152,7 +169,7 @@ impl Pseudonyms {
         // an officer looks them up exactly as written.
         if self.protect {
             for (start, end) in super::legal::references(text) {
-                spans.push((start, end, "ID", text[start..end].to_string()));
+                spans.push((start, end, "ID", text[start..end].to_string(), None));
             }
         }
         // A safety net under the validated finders: a phone-shaped run of 9–15 digits that
@@ -165,12 +182,12 @@ impl Pseudonyms {
                 .next_back()
                 .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '/');
             if (9..=15).contains(&digits.len()) && !glued {
-                spans.push((m.start(), m.end(), "PHONE", digits));
+                spans.push((m.start(), m.end(), "PHONE", digits, None));
             }
         }
         if let Some(re) = &self.terms_re {
             for m in re.find_iter(text) {
-                spans.push((m.start(), m.end(), "NAME", m.as_str().to_lowercase()));
+                spans.push((m.start(), m.end(), "NAME", m.as_str().to_lowercase(), None));
             }
         }
         // Earliest first, longest first at the same start; drop overlaps.
@@ -178,7 +195,7 @@ impl Pseudonyms {
         let mut out = String::with_capacity(text.len());
         let mut used = BTreeSet::new();
         let mut at = 0;
-        for (start, end, label, key) in spans {
+        for (start, end, label, key, rendered) in spans {
             if start < at {
                 continue;
             }
@@ -189,7 +206,8 @@ impl Pseudonyms {
             } else {
                 key
             };
-            let p = self.placeholder_for(label, format!("{label}:{key}"), &text[start..end]);
+            let restored = rendered.as_deref().unwrap_or(&text[start..end]);
+            let p = self.placeholder_for(label, format!("{label}:{key}"), restored);
             out.push_str(&p);
             used.insert(p);
             at = end;

@@ -395,7 +395,7 @@ impl Translator<'_> {
         from: Option<Language>,
         usage: &mut Outcome,
     ) -> Result<Attempt> {
-        let mut ids = Pseudonyms::protecting();
+        let mut ids = self.protected_spans();
         let (sent, _) = ids.redact(text, self.region);
         let mut parts = Vec::new();
         for chunk in splice_chunks(&sent) {
@@ -461,6 +461,18 @@ impl Translator<'_> {
         Ok(joined)
     }
 
+    /// The placeholder map for one request: identifiers always; into English, also the dates,
+    /// times and amounts ava can write itself (text/in_english.rs). Other target languages
+    /// get them as text, checked by value afterwards.
+    fn protected_spans(&self) -> Pseudonyms {
+        let ids = Pseudonyms::protecting();
+        if self.to.code == "en" {
+            ids.with_values_in_english()
+        } else {
+            ids
+        }
+    }
+
     /// Ask the model to translate `text`, clean the answer, put it in the source's line
     /// layout where it can, and check it.
     async fn attempt(
@@ -484,7 +496,7 @@ impl Translator<'_> {
         }
         // Identifiers go to the model as `<ID_n>` and are put back from the map: a model
         // cannot mistype a phone number it never sees.
-        let mut ids = Pseudonyms::protecting();
+        let mut ids = self.protected_spans();
         let (sent, used) = ids.redact(text, self.region);
         if declared("ids") && !used.is_empty() {
             vars.insert("ids".into(), "yes".into());
@@ -729,6 +741,38 @@ mod tests {
         let e = segment_chars(Some(400), Some(512)).unwrap_err().to_string();
         assert!(e.contains("at most 85 fits"), "{e}");
         assert!(segment_chars(Some(0), None).is_err());
+    }
+
+    /// What ava writes for dates, times and amounts must pass ava's own checks of the answer.
+    #[test]
+    fn values_written_in_english_pass_the_checks() {
+        let en = Language::find("en").unwrap();
+        for (src, out) in [
+            (
+                "Sąd zasądził 15 lutego 2010r. kwotę 2 189 337,30 zł oraz 820 tys. zł, a \
+                 29 stycznia 2013 r. o godz. 20:30 zatrzymano M. W.",
+                "On 15 February 2010 the court awarded PLN 2,189,337.30 and PLN 820,000, and \
+                 on 29 January 2013 at 20:30 M. W. was detained.",
+            ),
+            (
+                "Am 3. März 2024 gegen 8 Uhr 50 wurden 16.000 Euro gefunden.",
+                "On 3 March 2024 at about 08:50, EUR 16,000 were found.",
+            ),
+            (
+                "Le 12 juin 2023, 16 000 euros et 1,5 mln zł.",
+                "On 12 June 2023, EUR 16,000 and PLN 1.5 million.",
+            ),
+        ] {
+            let mut ids = Pseudonyms::protecting().with_values_in_english();
+            let (sent, _) = ids.redact(src, "none");
+            let bare = regex::Regex::new(r"<ID_\d+>").unwrap().replace_all(&sent, "");
+            assert!(!bare.chars().any(|c| c.is_ascii_digit()), "{sent}");
+            assert_eq!(
+                verify::problems(src, out, None, en),
+                Vec::<String>::new(),
+                "{out}"
+            );
+        }
     }
 
     #[test]
