@@ -540,7 +540,7 @@ suspect had used to call his victims over several weeks.\n";
 fn shortening_model(req: &serde_json::Value) -> String {
     let user = common::mock_openai::last_user_message(req);
     if user.contains("chase") {
-        "Here is the shortened sentence:\nOn 12 March 2024 Radom police arrested Jan Kowalski after a chase.".into()
+        "Here is the shortened sentence:\nOn 12 March 2024 Radom police arrested Jan Kowalski, 34, after a chase.".into()
     } else if user.contains("5,000 euros") {
         "The court ordered him to pay 7,500 euros to the victim.".into()
     } else {
@@ -569,8 +569,9 @@ fn grounded_summary_shortens_each_key_sentence_and_replaces_one_with_an_invented
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Checked model sentences, preface removed, each with its source line.
     assert!(
-        stdout
-            .contains("On 12 March 2024 Radom police arrested Jan Kowalski after a chase. [L1]\n"),
+        stdout.contains(
+            "On 12 March 2024 Radom police arrested Jan Kowalski, 34, after a chase. [L1]\n"
+        ),
         "{stdout}"
     );
     assert!(stdout.contains("Officers seized a grey Audi WR 12345 and two phones. [L3]"));
@@ -584,6 +585,38 @@ fn grounded_summary_shortens_each_key_sentence_and_replaces_one_with_an_invented
     assert!(stderr.contains("1 of 3 summary lines"), "{stderr}");
     // Each sentence went to the model alone.
     assert_eq!(server.chat_requests().len(), 3);
+}
+
+/// Shortening drops words, not facts: a version without the suspect's age is not used.
+#[test]
+fn grounded_summary_keeps_the_document_sentence_when_the_model_drops_a_value() {
+    let server = MockServer::start(vec![Reply::compute(|req| {
+        if common::mock_openai::last_user_message(req).contains("chase") {
+            "On 12 March 2024 Radom police arrested Jan Kowalski after a chase.".into()
+        } else {
+            shortening_model(req)
+        }
+    })]);
+    let home = tempfile::tempdir().unwrap();
+    let f = write(home.path(), "r.txt", RELEASE);
+    let out = ava(home.path(), &server)
+        .args([
+            "--summary-mode",
+            "grounded",
+            "summarize",
+            "--length",
+            "short",
+        ])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("Jan Kowalski, aged 34, after a chase"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("leaves out \"34\""), "{stderr}");
 }
 
 #[test]

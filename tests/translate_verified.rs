@@ -714,5 +714,8 @@ fn dates_times_and_amounts_are_written_by_ava_into_english() {
         .arg(&file)
         .assert();
     let sent = segment_of(&server.chat_requests()[0].body);
-    assert!(sent.contains("gegen 8 Uhr 50") && sent.contains("16.000 Euro"), "{sent}");
+    assert!(
+        sent.contains("gegen 8 Uhr 50") && sent.contains("16.000 Euro"),
+        "{sent}"
+    );
 }

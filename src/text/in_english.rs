@@ -70,9 +70,11 @@ fn time(hhmm: &str, written: &str) -> Option<String> {
 /// "gegen 8 Uhr 50", "ok. godz. 20", "vers 8 h": the source says "about".
 fn approximate(written: &str) -> bool {
     let w = written.to_lowercase();
-    ["gegen", "ok.", "około", "okolo", "vers ", "about", "around", "approx", "circa", "etwa"]
-        .iter()
-        .any(|a| w.contains(a))
+    [
+        "gegen", "ok.", "około", "okolo", "vers ", "about", "around", "approx", "circa", "etwa",
+    ]
+    .iter()
+    .any(|a| w.contains(a))
 }
 
 /// Currencies written before the number in English ("PLN 820,000"); other units (BTC, ETH)
@@ -94,9 +96,15 @@ fn amount(normalized: &str, written: &str) -> Option<String> {
         return None;
     }
     let w = written.to_lowercase();
-    let scale = if ["mld", "miliard", "billion", "mrd"].iter().any(|s| w.contains(s)) {
+    let scale = if ["mld", "miliard", "billion", "mrd"]
+        .iter()
+        .any(|s| w.contains(s))
+    {
         Some((9, "billion"))
-    } else if ["mln", "milion", "million", "mio"].iter().any(|s| w.contains(s)) {
+    } else if ["mln", "milion", "million", "mio"]
+        .iter()
+        .any(|s| w.contains(s))
+    {
         Some((6, "million"))
     } else {
         None
@@ -176,7 +184,10 @@ mod tests {
                 en("15 lutego 2010r.", "15 February 2010"),
                 en("2 189 337,30 zł", "PLN 2,189,337.30"),
                 en("820 tys. zł", "PLN 820,000"),
-                en("29 stycznia 2013 r. o godz. 20:30", "29 January 2013 at 20:30"),
+                en(
+                    "29 stycznia 2013 r. o godz. 20:30",
+                    "29 January 2013 at 20:30"
+                ),
             ]
         );
     }
@@ -207,7 +218,10 @@ mod tests {
         let r = rendered("W dniach 15-17 lutego 2010 r. oraz 12/03/2026.");
         // "15" alone has neither month nor year in what was written.
         assert!(r.iter().any(|(w, e)| w == "15" && e.is_none()), "{r:?}");
-        assert!(r.iter().any(|(w, e)| w == "12/03/2026" && e.is_none()), "{r:?}");
+        assert!(
+            r.iter().any(|(w, e)| w == "12/03/2026" && e.is_none()),
+            "{r:?}"
+        );
         assert!(
             r.contains(&en("17 lutego 2010 r.", "17 February 2010")),
             "{r:?}"

@@ -282,6 +282,7 @@ enum Reject {
     NotShorter,
     Unsupported(Vec<String>),
     Moved(Vec<String>),
+    Dropped(Vec<String>),
 }
 
 /// The shortened sentence, if it passes every check; else why not.
@@ -329,6 +330,10 @@ fn check(
     if !moved.is_empty() {
         return reject(Reject::Moved(moved));
     }
+    let dropped = verify::dropped_values(&s.text, &sentence, source.region());
+    if !dropped.is_empty() {
+        return reject(Reject::Dropped(dropped));
+    }
     Ok(sentence)
 }
 
@@ -341,6 +346,7 @@ fn describe(r: &Reject) -> String {
         Reject::Unsupported(v) => {
             format!("the model's version has {} not in the document", quoted(v))
         }
+        Reject::Dropped(v) => format!("the model's version leaves out {}", quoted(v)),
         Reject::Moved(v) => format!(
             "the model's version puts {} next to other words than the document does",
             quoted(v)

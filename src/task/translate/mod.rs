@@ -765,7 +765,9 @@ mod tests {
         ] {
             let mut ids = Pseudonyms::protecting().with_values_in_english();
             let (sent, _) = ids.redact(src, "none");
-            let bare = regex::Regex::new(r"<ID_\d+>").unwrap().replace_all(&sent, "");
+            let bare = regex::Regex::new(r"<ID_\d+>")
+                .unwrap()
+                .replace_all(&sent, "");
             assert!(!bare.chars().any(|c| c.is_ascii_digit()), "{sent}");
             assert_eq!(
                 verify::problems(src, out, None, en),
