@@ -44,7 +44,7 @@ static CURRENCIES: [Currency; 5] = [
             Regex::new(r"(?i)\bfunt\p{L}*\s+szterling\p{L}*|\bgbp\b|£|\bpfund\s+sterling|\blivres?\s+sterling")
                 .expect("valid")
         }),
-        answer: &["pound", "gbp", "£", "sterling", "funt"],
+        answer: &["pound", "gbp", "£", "sterling", "funt", "pfund", "livre"],
     },
     Currency {
         name: "Swiss franc",

@@ -58,43 +58,25 @@ const NOT_SURNAMES: &[&str] = &[
 
 /// Cities whose name a translation may write as an exonym: the source forms (stems, lower
 /// case, declined and adjectival forms included: "Łodzi", "łódzcy") and the forms accepted
-/// in the answer (ASCII-folded; "lodz" accepts "Łódź", "Lodz" and "Łodzi").
+/// in the answer (ASCII-folded; "lodz" accepts "Łódź", "Lodz" and "Łodzi"). A source word
+/// counts when it is capitalised, or when it is an adjective (a stem ending in "k" or "c":
+/// "łódzcy policjanci"), so that "poznanie" (cognition) and "łodzi" (a boat's) are not cities.
 #[rustfmt::skip]
 const CITIES: &[(&str, &[&str], &[&str])] = &[
     ("Łódź", &["łódź", "łodzi", "łódzk", "łódzc"], &["lodz"]),
-    ("Warszawa", &["warszaw"], &["warsaw", "warszaw"]),
-    (
-        "Kraków",
-        &["kraków", "krakow"],
-        &["krakow", "cracow", "krakau"],
-    ),
-    ("Wrocław", &["wrocław"], &["wroclaw", "breslau"]),
+    ("Warszawa", &["warszaw", "warszawsk"], &["warsaw", "warszaw"]),
+    ("Kraków", &["kraków", "krakow", "krakowsk"], &["krakow", "cracow", "krakau"]),
+    ("Wrocław", &["wrocław", "wrocławsk"], &["wroclaw", "breslau"]),
     ("Poznań", &["poznań", "poznani", "poznańsk"], &["poznan"]),
     ("Gdańsk", &["gdańsk"], &["gdansk", "danzig"]),
-    (
-        "Białystok",
-        &["białyst", "białymst", "białostoc", "białostock"],
-        &["bialyst", "bialymst"],
-    ),
-    ("Katowice", &["katowic"], &["katowic", "kattowitz"]),
-    ("Rzeszów", &["rzeszów", "rzeszow"], &["rzeszow"]),
-    (
-        "Toruń",
-        &["toruń", "torunia", "toruniu", "toruńsk"],
-        &["torun", "thorn"],
-    ),
-    (
-        "München",
-        &["münchen", "münchner"],
-        &["munich", "munchen", "muenchen"],
-    ),
+    ("Białystok", &["białyst", "białymst", "białostoc", "białostock"], &["bialyst", "bialymst"]),
+    ("Katowice", &["katowic", "katowick"], &["katowic", "kattowitz"]),
+    ("Rzeszów", &["rzeszów", "rzeszow", "rzeszowsk"], &["rzeszow"]),
+    ("Toruń", &["toruń", "torunia", "toruniu", "toruńsk"], &["torun", "thorn"]),
+    ("München", &["münchen", "münchner"], &["munich", "munchen", "muenchen"]),
     ("Köln", &["köln", "kölner"], &["cologne", "koln", "koeln"]),
-    (
-        "Nürnberg",
-        &["nürnberg", "nürnberger"],
-        &["nuremberg", "nurnberg", "nuernberg"],
-    ),
-    ("Wien", &["wien"], &["vienna", "wien"]),
+    ("Nürnberg", &["nürnberg", "nürnberger"], &["nuremberg", "nurnberg", "nuernberg"]),
+    ("Wien", &["wien"], &["vienn", "wien"]),
 ];
 
 static WORD: LazyLock<Regex> =
@@ -112,7 +94,12 @@ static INITIAL_SURNAME: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 static STREET_PL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:ul|al|pl|os)\.\s?((?:\p{Lu}[\p{L}-]*\.?\s+)*\p{Lu}[\p{L}-]+)").expect("valid")
+    // "ul. gen. Andersa", "ul. Św. Marcina": a short word with a dot is part of the name, a
+    // long one ends the sentence ("ul. Długiej. Policjanci …").
+    Regex::new(
+        r"\b(?:ul|al|pl|os)\.\s?(?:\p{Ll}{2,4}\.\s?)*((?:\p{Lu}\p{Ll}{0,3}\.\s?|\p{Lu}[\p{L}-]*\s+)*\p{Lu}[\p{L}-]+)",
+    )
+    .expect("valid")
 });
 /// German street compounds with a house number: "Franklinstraße 5", "Kurfürstendamm 150" (not
 /// "-ring": English "Hearing 2" would be one).
@@ -171,8 +158,12 @@ pub(super) fn problems(source: &str, out: &str, source_lang: Option<&str>) -> Ve
     let out_folded = fold(out);
     for (city, src_forms, out_forms) in CITIES {
         let named = WORD.find_iter(source).any(|w| {
+            let capitalised = w.as_str().starts_with(char::is_uppercase);
             let lower = w.as_str().to_lowercase();
-            src_forms.iter().any(|f| lower.starts_with(f))
+            src_forms
+                .iter()
+                .filter(|f| capitalised || f.ends_with(['k', 'c']))
+                .any(|f| lower.starts_with(*f))
         });
         if named && !out_forms.iter().any(|f| out_folded.contains(f)) {
             push(format!("place not kept: \"{city}\""));
@@ -202,7 +193,11 @@ fn name_kept(name: &[String], out_words: &[&str]) -> Kept {
             continue;
         }
         let f = fold(word);
-        if out_words.iter().any(|o| same_stem(&f, &fold(o))) {
+        let umlauts = fold(&transliterate(word));
+        if out_words
+            .iter()
+            .any(|o| same_stem(&f, &fold(o)) || same_stem(&umlauts, &fold(o)))
+        {
             folded_only = true;
             continue;
         }
@@ -305,6 +300,8 @@ pub(super) fn streets(source: &str, lang: Option<&str>) -> Vec<Street> {
                 .find_iter(&c[1])
                 .map(|w| w.as_str())
                 .filter(|w| w.starts_with(char::is_uppercase) && w.chars().count() >= 3)
+                // "In 2019 The Square …": an article is not part of a name.
+                .filter(|w| !["The", "And", "Les", "Des"].contains(w))
                 // Roman numerals ("Jana Pawła II") are kept by the number check.
                 .filter(|w| !w.chars().all(|c| "IVXLC".contains(c)))
                 .map(str::to_string)
@@ -315,6 +312,16 @@ pub(super) fn streets(source: &str, lang: Option<&str>) -> Vec<Street> {
         }
     }
     found
+}
+
+/// German umlauts as two letters ("Müller" → "Mueller"), the other way to lose them.
+fn transliterate(s: &str) -> String {
+    s.replace('ä', "ae")
+        .replace('ö', "oe")
+        .replace('ü', "ue")
+        .replace('Ä', "Ae")
+        .replace('Ö', "Oe")
+        .replace('Ü', "Ue")
 }
 
 /// Lower case, letters only, diacritics removed and `ß` as `ss`: "Franklin Straße" →
@@ -406,6 +413,16 @@ mod tests {
             problems(src, "He was arrested at 104 Petrikau Street in Lodz.", pl),
             ["street name not kept: \"Piotrkowskiej\""]
         );
+        let src = "Doszło do tego przy ul. gen. Andersa. Policjanci zatrzymali go na ul. Św. \
+                   Marcina 5.";
+        assert_eq!(
+            problems(
+                src,
+                "It happened on Andersa Street. The police arrested him on Św. Marcina 5.",
+                pl
+            ),
+            Vec::<String>::new()
+        );
         let src = "Le cambriolage a eu lieu au 12 rue de la Paix, puis 3 avenue Victor Hugo.";
         let fr = Some("fr");
         assert!(
@@ -443,6 +460,14 @@ mod tests {
             ["a name lost its diacritics: \"Małgorzata Maliszewska\""]
         );
         assert!(problems(src, "Court clerk: Małgorzata Maliszewska", None).is_empty());
+        assert_eq!(
+            problems(
+                "Zeuge: Thomas Müller",
+                "Witness: Thomas Mueller",
+                Some("de")
+            ),
+            ["a name lost its diacritics: \"Thomas Müller\""]
+        );
         let src = "Sąd wysłuchał Marcina Kęski i Pawła Kowalskiego oraz J. Nowakowskiej.";
         assert!(
             problems(
@@ -491,5 +516,9 @@ mod tests {
             ),
             ["place not kept: \"Łódź\""]
         );
+        // Common words that begin like a city.
+        let src = "Ich poznanie wymagało czasu; z łodzi nic nie zostało.";
+        let out = "Getting to know them took time; nothing was left of the boat.";
+        assert_eq!(problems(src, out, Some("pl")), Vec::<String>::new());
     }
 }
