@@ -15,11 +15,13 @@
 //! - people's names (with their diacritics), street names and cities are kept, compared by
 //!   stem so that declension and exonyms pass ([`names`]);
 //! - a time of day keeps its 24-hour value: "8 Uhr 50" is not "8:50 PM" ([`clock`]);
+//! - an amount written in digits and words says one value in both ([`words`]);
 //! - its length is plausible for a translation (not a summary, not a ramble).
 
 mod clock;
 mod currency;
 mod names;
+mod words;
 
 use crate::text::entity::EntityKind;
 use crate::text::lang::{self, Language};
@@ -46,6 +48,7 @@ static INITIALS: LazyLock<Regex> =
 static DATE_OR_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\d{1,4}([./-])\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?)$").expect("valid")
 });
+static RANGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+-\d+$").expect("valid"));
 static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+").expect("valid"));
 static PREFACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -129,6 +132,13 @@ pub fn problems(source: &str, output: &str, from: Option<Language>, to: Language
         let months = changed_months(source, out);
         if !months.is_empty() {
             p.push(format!("month changed or missing: {}", list(&months)));
+        }
+        let spelled = words::mismatched_words(out);
+        if !spelled.is_empty() {
+            p.push(format!(
+                "number in words differs from its digits: {}",
+                list(&spelled)
+            ));
         }
     }
     let ids = missing_identifiers(source, out);
@@ -224,6 +234,13 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
         .filter(|n| DATE_OR_TIME.is_match(n))
         .flat_map(|n| parts_of(n))
         .collect();
+    // A range's ends ("k. 67 – 69" written "67-69").
+    out_date_parts.extend(
+        out_numbers
+            .iter()
+            .filter(|n| RANGE.is_match(n))
+            .flat_map(|n| parts_of(n)),
+    );
     // "8.50 a.m." is a time too ("8 Uhr 50"), though "8.50" alone could be an amount.
     out_date_parts.extend(clock::twelve_hour_parts(out).iter().map(|p| strip_zeros(p)));
     let mut missing = Vec::new();
@@ -634,6 +651,8 @@ mod tests {
         );
         assert!(missing_numbers(src, "must pay 16,000 euros", en()).is_empty());
         assert!(missing_numbers(src, "must pay 16 thousand euros", en()).is_empty());
+        // A range written tighter keeps both ends.
+        assert!(missing_numbers("opinii (k. 67 – 69)", "opinion (p. 67-69)", en()).is_empty());
     }
 
     #[test]
