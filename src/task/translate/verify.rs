@@ -243,10 +243,19 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
     );
     // "8.50 a.m." is a time too ("8 Uhr 50"), though "8.50" alone could be an amount.
     out_date_parts.extend(clock::twelve_hour_parts(out).iter().map(|p| strip_zeros(p)));
+    // A time of the source is kept by the same time in any form ("godz. 20.00" → "8 p.m.").
+    let source_times = clock::source_time_spans(source);
+    let out_times = clock::answer_values(out);
     let mut missing = Vec::new();
     for m in NUMBER.find_iter(source) {
         let n = m.as_str();
         let whole = digits_of(n);
+        if source_times
+            .iter()
+            .any(|(r, v)| r.start <= m.start() && m.end() <= r.end && out_times.contains(v))
+        {
+            continue;
+        }
         // "30 tys." may become "30,000", "5 mln" "5,000,000".
         if out_whole.contains(&whole)
             || out_whole.contains(&format!("{whole}000"))
@@ -337,10 +346,17 @@ fn added_numbers(source: &str, out: &str) -> Vec<String> {
             .match_indices(name)
             .any(|(i, _)| !lower[i + name.len()..].starts_with(char::is_alphabetic))
     });
+    // A time of the source in another form ("22h15" → "10.15 p.m.") is not a new number.
+    let times = clock::source_times(source);
+    let out_times = clock::source_time_spans(out);
     let mut added = Vec::new();
     for m in NUMBER.find_iter(out) {
         let n = m.as_str();
-        if known.contains(&digits_of(n)) {
+        if known.contains(&digits_of(n))
+            || out_times
+                .iter()
+                .any(|(r, v)| r.start <= m.start() && m.end() <= r.end && times.contains(v))
+        {
             continue;
         }
         let date = DATE_OR_TIME.is_match(n);
@@ -547,19 +563,10 @@ fn added_magnitude_or_currency(source: &str, out: &str) -> Vec<String> {
             ));
         }
     }
-    const CURRENCIES: &[(&str, &[&str])] = &[
-        ("złoty", &["zł", "pln", "złot", "zlot", "zloty"]),
-        ("euro", &["euro", "eur", "€"]),
-        ("dollar", &["dollar", "usd", "$", "dolar"]),
-        ("pound", &["pound", "gbp", "£", "funt"]),
-        ("franc", &["franc", "chf", "frank"]),
-    ];
-    for (name, words) in CURRENCIES {
-        if has(&o, words) && !has(&s, words) {
-            p.push(format!(
-                "the answer names a currency ({name}) the source does not"
-            ));
-        }
+    for name in currency::added_currencies(source, out) {
+        p.push(format!(
+            "the answer names a currency ({name}) the source does not"
+        ));
     }
     p
 }
@@ -806,6 +813,57 @@ mod tests {
             en(),
         );
         assert!(p.iter().any(|p| p.contains("currency not kept")), "{p:?}");
+    }
+
+    /// Lines of the shared corpus with names, times, streets and amounts in words, translated
+    /// correctly by hand: none may be flagged.
+    #[test]
+    fn correct_translations_of_names_times_and_amounts_pass() {
+        let fr = Language::find("fr");
+        let de = Language::find("de");
+        for (src, out, from) in [
+            (
+                "w obecności Prokuratora Jacka Pletniewskiego",
+                "in the presence of Prosecutor Jacek Pletniewski",
+                pl(),
+            ),
+            (
+                "SA Elżbieta Karpeta (spr.)",
+                "Court of Appeal Judge Elżbieta Karpeta (rapporteur)",
+                pl(),
+            ),
+            (
+                "Około godziny 20.00 do mieszkania zapukał D. J., który był w stanie \
+                 nietrzeźwym.",
+                "At about 8 p.m., D. J., who was drunk, knocked on the door of the flat.",
+                pl(),
+            ),
+            ("24.01.2012 - 13:20 Uhr", "24.01.2012 - 1:20 p.m.", de),
+            (
+                "Funkcjonariusze Komendy Wojewódzkiej Policji w Łodzi zatrzymali trzy osoby.",
+                "Officers of the Voivodeship Police Headquarters in Łódź detained three people.",
+                pl(),
+            ),
+            (
+                "zasądza kwotę 681,72 zł (sześćset osiemdziesiąt jeden złotych siedemdziesiąt \
+                 dwa grosze) oraz 100 (sto) złotych",
+                "awards the sum of PLN 681.72 (six hundred and eighty-one zlotys seventy-two \
+                 groszy) and 100 (one hundred) zlotys",
+                pl(),
+            ),
+            (
+                "Les faits se sont produits vers 22h15, rue de la République à Verdun.",
+                "According to the police, the events took place at around 10.15 p.m. in rue \
+                 de la République in Verdun.",
+                fr,
+            ),
+        ] {
+            assert_eq!(
+                problems(src, out, from, en()),
+                Vec::<String>::new(),
+                "{out}"
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use regex::Regex;
 use std::collections::BTreeSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// Minutes since midnight.
@@ -26,12 +27,20 @@ static TWENTY_FOUR: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 
-/// The source's times of day.
-pub(super) fn source_times(source: &str) -> BTreeSet<Minutes> {
-    let mut times: BTreeSet<Minutes> = twelve_hour(source).into_iter().collect();
-    // A 12-hour time is not read again as a 24-hour one ("8:50 a.m." is not 8:50 and 20:50).
-    let rest = TWELVE_HOUR.replace_all(source, " ");
-    for c in TWENTY_FOUR.captures_iter(&rest) {
+/// The source's times of day, where each is written and its value.
+pub(super) fn source_time_spans(source: &str) -> Vec<(Range<usize>, Minutes)> {
+    let mut spans = twelve_hour_spans(source);
+    let twelve: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
+    for c in TWENTY_FOUR.captures_iter(source) {
+        let Some(whole) = c.get(0) else { continue };
+        // A 12-hour time is not read again as a 24-hour one ("8:50 a.m." is not 8:50 and
+        // 20:50).
+        if twelve
+            .iter()
+            .any(|r| r.start < whole.end() && whole.start() < r.end)
+        {
+            continue;
+        }
         let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
         let (hour, minute) = if let Some(h) = num(1) {
             (h, num(2))
@@ -44,9 +53,18 @@ pub(super) fn source_times(source: &str) -> BTreeSet<Minutes> {
         };
         let minute = minute.unwrap_or(0);
         if hour <= 24 && minute < 60 {
-            times.insert((hour % 24) * 60 + minute);
+            spans.push((whole.range(), (hour % 24) * 60 + minute));
         }
     }
+    spans
+}
+
+/// The source's times of day.
+pub(super) fn source_times(source: &str) -> BTreeSet<Minutes> {
+    let mut times: BTreeSet<Minutes> = source_time_spans(source)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
     for c in NOON.captures_iter(source) {
         times.insert(if c[1].eq_ignore_ascii_case("midnight") {
             0
@@ -57,8 +75,16 @@ pub(super) fn source_times(source: &str) -> BTreeSet<Minutes> {
     times
 }
 
-/// 12-hour times of `text` with their 24-hour value, as written.
-fn twelve_hour(text: &str) -> Vec<Minutes> {
+/// Every time of day `out` writes, whatever its form ("8 p.m.", "20:00", "noon"): a source
+/// time found among them is kept even when its digits are not ("godz. 20.00" → "8 p.m.").
+pub(super) fn answer_values(out: &str) -> BTreeSet<Minutes> {
+    let mut values: BTreeSet<Minutes> = answer_times(out).into_iter().map(|(_, v)| v).collect();
+    values.extend(source_time_spans(out).into_iter().map(|(_, v)| v));
+    values
+}
+
+/// 12-hour times of `text`: where each is written and its 24-hour value.
+fn twelve_hour_spans(text: &str) -> Vec<(Range<usize>, Minutes)> {
     TWELVE_HOUR
         .captures_iter(text)
         .filter_map(|c| {
@@ -74,7 +100,7 @@ fn twelve_hour(text: &str) -> Vec<Minutes> {
                 (h, true) => h + 12,
                 (h, false) => h,
             };
-            Some(hour24 * 60 + minute)
+            Some((c.get(0)?.range(), hour24 * 60 + minute))
         })
         .collect()
 }
@@ -92,10 +118,9 @@ pub(super) fn twelve_hour_parts(text: &str) -> Vec<String> {
 
 /// Times of `out` that say which half of the day they are, as written, with their value.
 fn answer_times(out: &str) -> Vec<(String, Minutes)> {
-    let mut times: Vec<(String, Minutes)> = TWELVE_HOUR
-        .find_iter(out)
-        .map(|m| m.as_str().trim().to_string())
-        .zip(twelve_hour(out))
+    let mut times: Vec<(String, Minutes)> = twelve_hour_spans(out)
+        .into_iter()
+        .map(|(r, v)| (out[r].trim().to_string(), v))
         .collect();
     let rest = TWELVE_HOUR.replace_all(out, " ");
     for c in NOON.captures_iter(&rest) {

@@ -8,7 +8,9 @@ use std::sync::LazyLock;
 
 /// Digits followed by words in brackets: "270 (two hundred and seventy)", "100 (one hundred)".
 static DIGITS_THEN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,3}(?:[ ,]\d{3})*)\s*\(([a-z][a-z -]*[a-z])\)").expect("valid")
+    // Whole numbers only: "681.72 (…)" is not "72 (…)"; "1.000" is a thousand.
+    Regex::new(r"(?i)(?:^|[^\d.,])(\d{1,3}(?:[ ,.]\d{3})*)\s*\(([a-z][a-z -]*[a-z])\)")
+        .expect("valid")
 });
 
 /// "digits (words)" pairs of `out` whose words, read as an English number, are another value.
@@ -16,9 +18,10 @@ pub(super) fn mismatched_words(out: &str) -> Vec<String> {
     DIGITS_THEN_WORDS
         .captures_iter(out)
         .filter_map(|c| {
-            let digits: u64 = c[1].replace([' ', ','], "").parse().ok()?;
+            let digits: u64 = c[1].replace([' ', ',', '.'], "").parse().ok()?;
             let words = english_number(&c[2])?;
-            (words != digits).then(|| c[0].to_string())
+            let whole = c.get(1).map_or(0, |m| m.start())..c.get(0).map_or(0, |m| m.end());
+            (words != digits).then(|| out[whole].to_string())
         })
         .collect()
 }
@@ -97,5 +100,6 @@ mod tests {
         // Words that are not a number are not compared; digits in words pass.
         assert!(mismatched_words("100 (see above) and 10 (10) zlotys").is_empty());
         assert!(mismatched_words("art. 11 (section two)").is_empty());
+        assert!(mismatched_words("PLN 1.000 (one thousand), 681.72 (six hundred)").is_empty());
     }
 }
