@@ -55,8 +55,51 @@ pub(super) fn source_time_spans(source: &str) -> Vec<(Range<usize>, Minutes)> {
         if hour <= 24 && minute < 60 {
             spans.push((whole.range(), (hour % 24) * 60 + minute));
         }
+        // The other end of a range: "von 8 bis 20 Uhr", "w godz. 8–20", "8.00-15.00 Uhr".
+        for (range, value) in range_ends(source, whole.start(), whole.end()) {
+            if !twelve
+                .iter()
+                .any(|r| r.start < range.end && range.start < r.end)
+            {
+                spans.push((range, value));
+            }
+        }
     }
     spans
+}
+
+/// A bare hour just before `start` or just after `end`, joined by a dash or "bis"/"do"/"to"/
+/// "à"/"und"/"i": the other end of a range of times.
+fn range_ends(text: &str, start: usize, end: usize) -> Vec<(Range<usize>, Minutes)> {
+    static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(\d{1,2})(?:[.:](\d{2}))?\s?(?:-|–|—|bis|do|to|à|und|i)\s?$")
+            .expect("valid")
+    });
+    static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s?(?:-|–|—|bis|do|to|à|und|i)\s?(\d{1,2})(?:[.:](\d{2}))?\b")
+            .expect("valid")
+    });
+    let from = text.floor_char_boundary(start.saturating_sub(12));
+    let to = text.ceil_char_boundary((end + 12).min(text.len()));
+    let mut found = Vec::new();
+    let mut read = |c: regex::Captures, offset: usize| {
+        let hour: u32 = c[1].parse().ok()?;
+        let minute: u32 = c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
+        let m = c.get(0)?;
+        (hour <= 24 && minute < 60).then(|| {
+            found.push((
+                offset + m.start()..offset + m.end(),
+                (hour % 24) * 60 + minute,
+            ))
+        })
+    };
+    if let Some(c) = BEFORE.captures(&text[from..start]) {
+        read(c, from);
+    }
+    if let Some(c) = AFTER.captures(&text[end..to]) {
+        read(c, end);
+    }
+    found
 }
 
 /// The source's times of day.
@@ -212,6 +255,20 @@ mod tests {
         assert_eq!(
             changed_times(fr, "It happened around 10:15 a.m. in Verdun."),
             ["10:15 a.m."]
+        );
+        // Ranges: both ends are times of the source.
+        let de = "Die Wache ist von 8 bis 20 Uhr besetzt.";
+        assert!(changed_times(de, "The station is staffed from 8 a.m. to 8 p.m.").is_empty());
+        let pl = "Punkt jest czynny w godz. 8–20, a w soboty w godz. 8.00-15.00.";
+        let out = "The office is open 8 a.m.–8 p.m., on Saturdays 8 a.m.–3 p.m.";
+        assert!(
+            changed_times(pl, out).is_empty(),
+            "{:?}",
+            changed_times(pl, out)
+        );
+        assert_eq!(
+            changed_times(de, "The station is staffed from 8 a.m. to 8:30 p.m."),
+            ["8:30 p.m."]
         );
         // No time in the source: nothing to compare with.
         assert!(changed_times("Sprawa trwa.", "At 8 p.m. the case went on.").is_empty());
