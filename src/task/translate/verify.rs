@@ -150,7 +150,7 @@ pub fn problems(source: &str, output: &str, from: Option<Language>, to: Language
     if !currencies.is_empty() {
         p.push(format!("currency not kept: {}", list(&currencies)));
     }
-    let times = clock::changed_times(source, out);
+    let times = clock::changed_times(source, out, to.code == "en");
     if !times.is_empty() {
         p.push(format!(
             "time of day changed (another hour or half of the day): {}",

@@ -185,13 +185,22 @@ fn answer_times(out: &str) -> Vec<(String, Minutes)> {
 
 /// Times of `out` on the same clock face as a source time but in the other half of the day
 /// (or another time of that hour): "8 Uhr 50" → "8:50 PM".
-pub(super) fn changed_times(source: &str, out: &str) -> Vec<String> {
+/// `english` says the answer is English: "a.m."/"p.m." and "noon" are read only then, so that
+/// a German answer's "um 8 am Bahnhof" is not 8 a.m.
+pub(super) fn changed_times(source: &str, out: &str, english: bool) -> Vec<String> {
     let src = source_times(source);
     if src.is_empty() {
         return Vec::new();
     }
     let mut changed = Vec::new();
+    let twelve: Vec<String> = twelve_hour_spans(out)
+        .into_iter()
+        .map(|(r, _)| out[r].trim().to_string())
+        .collect();
     for (written, value) in answer_times(out) {
+        if !english && (twelve.contains(&written) || NOON.is_match(&written)) {
+            continue;
+        }
         let same_face = src.iter().any(|s| (s / 60) % 12 == (value / 60) % 12);
         if !src.contains(&value) && same_face && !changed.contains(&written) {
             changed.push(written);
@@ -204,11 +213,32 @@ pub(super) fn changed_times(source: &str, out: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn changed_times_en(source: &str, out: &str) -> Vec<String> {
+        changed_times(source, out, true)
+    }
+
+    #[test]
+    fn a_german_answer_s_am_is_not_a_time() {
+        let en = "The man was seen at 8 p.m. at the station.";
+        assert!(
+            changed_times(
+                en,
+                "Der Mann wurde um 20 Uhr, 8 am Bahnhof, gesehen.",
+                false
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            changed_times(en, "Der Mann wurde um 8:00 oder 20:30 gesehen.", false),
+            ["20:30"]
+        );
+    }
+
     #[test]
     fn a_morning_time_made_evening_is_found() {
         let de = "Am 26. Mai 2011, gegen 8 Uhr 50, entwendete eine unbekannte Person";
         assert_eq!(
-            changed_times(de, "On May 26, 2011, at 8:50 PM, an unknown person"),
+            changed_times_en(de, "On May 26, 2011, at 8:50 PM, an unknown person"),
             ["8:50 PM"]
         );
         for ok in [
@@ -216,9 +246,9 @@ mod tests {
             "On 26 May 2011, at about 8:50, an unknown person",
             "On 26 May 2011, at about 08:50 AM, an unknown person",
         ] {
-            assert!(changed_times(de, ok).is_empty(), "{ok}");
+            assert!(changed_times_en(de, ok).is_empty(), "{ok}");
         }
-        assert!(!changed_times(de, "at 8 AM 50, an unknown person").is_empty());
+        assert!(!changed_times_en(de, "at 8 AM 50, an unknown person").is_empty());
     }
 
     #[test]
@@ -229,48 +259,50 @@ mod tests {
             "At about 12 noon a wallet",
             "At noon a wallet",
         ] {
-            assert!(changed_times(de, ok).is_empty(), "{ok}");
+            assert!(changed_times_en(de, ok).is_empty(), "{ok}");
         }
-        assert_eq!(changed_times(de, "At 12:00 AM a wallet"), ["12:00 AM"]);
-        assert_eq!(changed_times(de, "At midnight a wallet"), ["midnight"]);
+        assert_eq!(changed_times_en(de, "At 12:00 AM a wallet"), ["12:00 AM"]);
+        assert_eq!(changed_times_en(de, "At midnight a wallet"), ["midnight"]);
     }
 
     #[test]
     fn polish_french_and_english_times_are_read() {
         let pl = "Do zdarzenia doszło o godz. 20:30, a drugie o godz. 8.15 rano.";
-        assert!(changed_times(pl, "It happened at 8:30 p.m., the second at 8:15 a.m.").is_empty());
-        assert!(changed_times(pl, "It happened at 20:30, the second at 8.15.").is_empty());
+        assert!(
+            changed_times_en(pl, "It happened at 8:30 p.m., the second at 8:15 a.m.").is_empty()
+        );
+        assert!(changed_times_en(pl, "It happened at 20:30, the second at 8.15.").is_empty());
         assert_eq!(
-            changed_times(pl, "It happened at 8:30 a.m., the second at 8:15 p.m."),
+            changed_times_en(pl, "It happened at 8:30 a.m., the second at 8:15 p.m."),
             ["8:30 a.m.", "8:15 p.m."]
         );
         let en = "The car was seen at 8:50 a.m. near the bank.";
-        assert!(changed_times(en, "Samochód widziano o 8:50 w pobliżu banku.").is_empty());
+        assert!(changed_times_en(en, "Samochód widziano o 8:50 w pobliżu banku.").is_empty());
         assert_eq!(
-            changed_times(en, "Samochód widziano o 20:50 w pobliżu banku."),
+            changed_times_en(en, "Samochód widziano o 20:50 w pobliżu banku."),
             ["20:50"]
         );
         let fr = "Les faits se sont produits vers 22h15 à Verdun.";
-        assert!(changed_times(fr, "It happened around 10:15 p.m. in Verdun.").is_empty());
+        assert!(changed_times_en(fr, "It happened around 10:15 p.m. in Verdun.").is_empty());
         assert_eq!(
-            changed_times(fr, "It happened around 10:15 a.m. in Verdun."),
+            changed_times_en(fr, "It happened around 10:15 a.m. in Verdun."),
             ["10:15 a.m."]
         );
         // Ranges: both ends are times of the source.
         let de = "Die Wache ist von 8 bis 20 Uhr besetzt.";
-        assert!(changed_times(de, "The station is staffed from 8 a.m. to 8 p.m.").is_empty());
+        assert!(changed_times_en(de, "The station is staffed from 8 a.m. to 8 p.m.").is_empty());
         let pl = "Punkt jest czynny w godz. 8–20, a w soboty w godz. 8.00-15.00.";
         let out = "The office is open 8 a.m.–8 p.m., on Saturdays 8 a.m.–3 p.m.";
         assert!(
-            changed_times(pl, out).is_empty(),
+            changed_times_en(pl, out).is_empty(),
             "{:?}",
-            changed_times(pl, out)
+            changed_times_en(pl, out)
         );
         assert_eq!(
-            changed_times(de, "The station is staffed from 8 a.m. to 8:30 p.m."),
+            changed_times_en(de, "The station is staffed from 8 a.m. to 8:30 p.m."),
             ["8:30 p.m."]
         );
         // No time in the source: nothing to compare with.
-        assert!(changed_times("Sprawa trwa.", "At 8 p.m. the case went on.").is_empty());
+        assert!(changed_times_en("Sprawa trwa.", "At 8 p.m. the case went on.").is_empty());
     }
 }
