@@ -53,7 +53,8 @@ const NOT_SURNAMES: &[&str] = &[
     "Courts", "Building", "Hospital", "Church", "Park", "Square", "Bridge", "County", "Center",
     "Centre", "Foundation", "Company", "Bank", "Hall", "Airport", "Station", "Universität",
     "Straße", "Platz", "Kirche", "Krankenhaus", "Schule", "Université", "Hôpital", "Lycée",
-    "École", "Gare",
+    "École", "Gare", "River", "Lake", "Island", "Bay", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec",
 ];
 
 /// Cities whose name a translation may write as an exonym: the source forms (stems, lower
@@ -493,9 +494,9 @@ mod tests {
             ),
             ["name not kept: \"Marcina Kęski\""]
         );
-        // Institutions, German nouns and "Thomas University" are not people.
+        // Institutions, German nouns, "Thomas University" and "Jan Feb" are not people.
         let src = "Sąd Rejonowy uznał, że Skarb Państwa; die EC-Karte Geld abzuheben; \
-                   St. Thomas University; The Christian Institute.";
+                   St. Thomas University; The Christian Institute; Jan Feb Mar.";
         assert!(people(src).is_empty(), "{:?}", people(src));
     }
 
