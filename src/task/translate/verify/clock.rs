@@ -1,0 +1,308 @@
+//! Times of day compared by their 24-hour value. The digit check cannot see "8 Uhr 50"
+//! become "8:50 PM": every digit is still there. A time in the answer that says which half of
+//! the day it is (a.m./p.m., noon, midnight, or an hour past 12) must be a time of the source
+//! when the source has a time on the same clock face.
+
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// Minutes since midnight.
+type Minutes = u32;
+
+/// 12-hour times with their half of the day: "8:50 a.m.", "8.50 PM", "12 p.m.".
+static TWELVE_HOUR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m(?:\.|\b)").expect("valid")
+});
+/// "noon", "12 noon", "midnight".
+static NOON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(noon|midday|midnight)\b").expect("valid"));
+/// 24-hour times as languages write them: "20:30", German "8 Uhr 50" / "8.50 Uhr" /
+/// "12 Uhr", Polish "godz. 8.15" / "o godz. 20:30", French "8h30" / "20 h".
+static TWENTY_FOUR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(\d{1,2}):(\d{2})\b|(\d{1,2})(?:[.:](\d{2}))?\s?Uhr(?:\s(\d{2})\b)?|godz(?:\.|in\p{L}*)?\s?(\d{1,2})(?:[.:](\d{2}))?|(\d{1,2})\s?h(?:\s?(\d{2}))?\b)",
+    )
+    .expect("valid")
+});
+
+/// The source's times of day, where each is written and its value.
+pub(super) fn source_time_spans(source: &str) -> Vec<(Range<usize>, Minutes)> {
+    let mut spans = twelve_hour_spans(source);
+    let twelve: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
+    for c in TWENTY_FOUR.captures_iter(source) {
+        let Some(whole) = c.get(0) else { continue };
+        // A 12-hour time is not read again as a 24-hour one ("8:50 a.m." is not 8:50 and
+        // 20:50).
+        if twelve
+            .iter()
+            .any(|r| r.start < whole.end() && whole.start() < r.end)
+        {
+            continue;
+        }
+        let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+        let (hour, minute) = if let Some(h) = num(1) {
+            (h, num(2))
+        } else if let Some(h) = num(3) {
+            (h, num(4).or(num(5)))
+        } else if let Some(h) = num(6) {
+            (h, num(7))
+        } else {
+            (num(8).unwrap_or(99), num(9))
+        };
+        let minute = minute.unwrap_or(0);
+        if hour <= 24 && minute < 60 {
+            spans.push((whole.range(), (hour % 24) * 60 + minute));
+        }
+        // The other end of a range: "von 8 bis 20 Uhr", "w godz. 8–20", "8.00-15.00 Uhr".
+        for (range, value) in range_ends(source, whole.start(), whole.end()) {
+            if !twelve
+                .iter()
+                .any(|r| r.start < range.end && range.start < r.end)
+            {
+                spans.push((range, value));
+            }
+        }
+    }
+    spans
+}
+
+/// A bare hour just before `start` or just after `end`, joined by a dash or "bis"/"do"/"to"/
+/// "à"/"und"/"i": the other end of a range of times.
+fn range_ends(text: &str, start: usize, end: usize) -> Vec<(Range<usize>, Minutes)> {
+    static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(\d{1,2})(?:[.:](\d{2}))?\s?(?:-|–|—|bis|do|to|à|und|i)\s?$")
+            .expect("valid")
+    });
+    static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s?(?:-|–|—|bis|do|to|à|und|i)\s?(\d{1,2})(?:[.:](\d{2}))?\b")
+            .expect("valid")
+    });
+    let from = text.floor_char_boundary(start.saturating_sub(12));
+    let to = text.ceil_char_boundary((end + 12).min(text.len()));
+    let mut found = Vec::new();
+    let mut read = |c: regex::Captures, offset: usize| {
+        let hour: u32 = c[1].parse().ok()?;
+        let minute: u32 = c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
+        let m = c.get(0)?;
+        (hour <= 24 && minute < 60).then(|| {
+            found.push((
+                offset + m.start()..offset + m.end(),
+                (hour % 24) * 60 + minute,
+            ))
+        })
+    };
+    if let Some(c) = BEFORE.captures(&text[from..start]) {
+        read(c, from);
+    }
+    if let Some(c) = AFTER.captures(&text[end..to]) {
+        read(c, end);
+    }
+    found
+}
+
+/// The source's times of day.
+pub(super) fn source_times(source: &str) -> BTreeSet<Minutes> {
+    let mut times: BTreeSet<Minutes> = source_time_spans(source)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
+    for c in NOON.captures_iter(source) {
+        times.insert(if c[1].eq_ignore_ascii_case("midnight") {
+            0
+        } else {
+            720
+        });
+    }
+    times
+}
+
+/// Every time of day `out` writes, whatever its form ("8 p.m.", "20:00", "noon"): a source
+/// time found among them is kept even when its digits are not ("godz. 20.00" → "8 p.m.").
+pub(super) fn answer_values(out: &str) -> BTreeSet<Minutes> {
+    let mut values: BTreeSet<Minutes> = answer_times(out).into_iter().map(|(_, v)| v).collect();
+    values.extend(source_time_spans(out).into_iter().map(|(_, v)| v));
+    values
+}
+
+/// 12-hour times of `text`: where each is written and its 24-hour value.
+fn twelve_hour_spans(text: &str) -> Vec<(Range<usize>, Minutes)> {
+    TWELVE_HOUR
+        .captures_iter(text)
+        .filter_map(|c| {
+            let hour: u32 = c[1].parse().ok()?;
+            let minute: u32 = c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
+            if !(1..=12).contains(&hour) || minute >= 60 {
+                return None;
+            }
+            let pm = c[3].eq_ignore_ascii_case("p");
+            let hour24 = match (hour, pm) {
+                (12, false) => 0,
+                (12, true) => 12,
+                (h, true) => h + 12,
+                (h, false) => h,
+            };
+            Some((c.get(0)?.range(), hour24 * 60 + minute))
+        })
+        .collect()
+}
+
+/// The digits of the 12-hour times of `text` ("8.50 a.m." → "8", "50"), which the number
+/// check reads as times rather than as an amount.
+pub(super) fn twelve_hour_parts(text: &str) -> Vec<String> {
+    TWELVE_HOUR
+        .captures_iter(text)
+        .flat_map(|c| [c.get(1), c.get(2)])
+        .flatten()
+        .map(|m| m.as_str().to_string())
+        .collect()
+}
+
+/// Times of `out` that say which half of the day they are, as written, with their value.
+fn answer_times(out: &str) -> Vec<(String, Minutes)> {
+    let mut times: Vec<(String, Minutes)> = twelve_hour_spans(out)
+        .into_iter()
+        .map(|(r, v)| (out[r].trim().to_string(), v))
+        .collect();
+    let rest = TWELVE_HOUR.replace_all(out, " ");
+    for c in NOON.captures_iter(&rest) {
+        let midnight = c[1].eq_ignore_ascii_case("midnight");
+        times.push((c[1].to_string(), if midnight { 0 } else { 720 }));
+    }
+    // "20:30": an hour past 12 says it is evening.
+    for c in TWENTY_FOUR.captures_iter(&rest) {
+        if let (Some(h), Some(m)) = (c.get(1), c.get(2))
+            && let (Ok(h), Ok(m)) = (h.as_str().parse::<u32>(), m.as_str().parse::<u32>())
+            && (13..24).contains(&h)
+            && m < 60
+        {
+            times.push((c[0].to_string(), h * 60 + m));
+        }
+    }
+    times
+}
+
+/// Times of `out` on the same clock face as a source time but in the other half of the day
+/// (or another time of that hour): "8 Uhr 50" → "8:50 PM".
+/// `english` says the answer is English: "a.m."/"p.m." and "noon" are read only then, so that
+/// a German answer's "um 8 am Bahnhof" is not 8 a.m.
+pub(super) fn changed_times(source: &str, out: &str, english: bool) -> Vec<String> {
+    let src = source_times(source);
+    if src.is_empty() {
+        return Vec::new();
+    }
+    let mut changed = Vec::new();
+    let twelve: Vec<String> = twelve_hour_spans(out)
+        .into_iter()
+        .map(|(r, _)| out[r].trim().to_string())
+        .collect();
+    for (written, value) in answer_times(out) {
+        if !english && (twelve.contains(&written) || NOON.is_match(&written)) {
+            continue;
+        }
+        let same_face = src.iter().any(|s| (s / 60) % 12 == (value / 60) % 12);
+        if !src.contains(&value) && same_face && !changed.contains(&written) {
+            changed.push(written);
+        }
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changed_times_en(source: &str, out: &str) -> Vec<String> {
+        changed_times(source, out, true)
+    }
+
+    #[test]
+    fn a_german_answer_s_am_is_not_a_time() {
+        let en = "The man was seen at 8 p.m. at the station.";
+        assert!(
+            changed_times(
+                en,
+                "Der Mann wurde um 20 Uhr, 8 am Bahnhof, gesehen.",
+                false
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            changed_times(en, "Der Mann wurde um 8:00 oder 20:30 gesehen.", false),
+            ["20:30"]
+        );
+    }
+
+    #[test]
+    fn a_morning_time_made_evening_is_found() {
+        let de = "Am 26. Mai 2011, gegen 8 Uhr 50, entwendete eine unbekannte Person";
+        assert_eq!(
+            changed_times_en(de, "On May 26, 2011, at 8:50 PM, an unknown person"),
+            ["8:50 PM"]
+        );
+        for ok in [
+            "On 26 May 2011, at about 8.50 a.m., an unknown person",
+            "On 26 May 2011, at about 8:50, an unknown person",
+            "On 26 May 2011, at about 08:50 AM, an unknown person",
+        ] {
+            assert!(changed_times_en(de, ok).is_empty(), "{ok}");
+        }
+        assert!(!changed_times_en(de, "at 8 AM 50, an unknown person").is_empty());
+    }
+
+    #[test]
+    fn noon_is_twelve_and_midnight_is_not() {
+        let de = "Gegen 12 Uhr wurde aus einem LKW eine Brieftasche entwendet.";
+        for ok in [
+            "At 12:00 PM a wallet",
+            "At about 12 noon a wallet",
+            "At noon a wallet",
+        ] {
+            assert!(changed_times_en(de, ok).is_empty(), "{ok}");
+        }
+        assert_eq!(changed_times_en(de, "At 12:00 AM a wallet"), ["12:00 AM"]);
+        assert_eq!(changed_times_en(de, "At midnight a wallet"), ["midnight"]);
+    }
+
+    #[test]
+    fn polish_french_and_english_times_are_read() {
+        let pl = "Do zdarzenia doszło o godz. 20:30, a drugie o godz. 8.15 rano.";
+        assert!(
+            changed_times_en(pl, "It happened at 8:30 p.m., the second at 8:15 a.m.").is_empty()
+        );
+        assert!(changed_times_en(pl, "It happened at 20:30, the second at 8.15.").is_empty());
+        assert_eq!(
+            changed_times_en(pl, "It happened at 8:30 a.m., the second at 8:15 p.m."),
+            ["8:30 a.m.", "8:15 p.m."]
+        );
+        let en = "The car was seen at 8:50 a.m. near the bank.";
+        assert!(changed_times_en(en, "Samochód widziano o 8:50 w pobliżu banku.").is_empty());
+        assert_eq!(
+            changed_times_en(en, "Samochód widziano o 20:50 w pobliżu banku."),
+            ["20:50"]
+        );
+        let fr = "Les faits se sont produits vers 22h15 à Verdun.";
+        assert!(changed_times_en(fr, "It happened around 10:15 p.m. in Verdun.").is_empty());
+        assert_eq!(
+            changed_times_en(fr, "It happened around 10:15 a.m. in Verdun."),
+            ["10:15 a.m."]
+        );
+        // Ranges: both ends are times of the source.
+        let de = "Die Wache ist von 8 bis 20 Uhr besetzt.";
+        assert!(changed_times_en(de, "The station is staffed from 8 a.m. to 8 p.m.").is_empty());
+        let pl = "Punkt jest czynny w godz. 8–20, a w soboty w godz. 8.00-15.00.";
+        let out = "The office is open 8 a.m.–8 p.m., on Saturdays 8 a.m.–3 p.m.";
+        assert!(
+            changed_times_en(pl, out).is_empty(),
+            "{:?}",
+            changed_times_en(pl, out)
+        );
+        assert_eq!(
+            changed_times_en(de, "The station is staffed from 8 a.m. to 8:30 p.m."),
+            ["8:30 p.m."]
+        );
+        // No time in the source: nothing to compare with.
+        assert!(changed_times_en("Sprawa trwa.", "At 8 p.m. the case went on.").is_empty());
+    }
+}
