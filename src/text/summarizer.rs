@@ -3,7 +3,7 @@
 //!
 //! # Method
 //!
-//! 1. **Units**: [`split_sentences`] (abbreviation-aware, layout-aware).
+//! 1. **Units**: [`split_sentences`](super::sentences::split_sentences) (abbreviation-aware, layout-aware).
 //! 2. **Terms**: Unicode words, lowercased, stopwords of en/pl/de/fr/es dropped, cut to their
 //!    first [`STEM_CHARS`] characters — a crude stemmer, but it folds most Polish and German
 //!    inflection ("sprawca", "sprawcy", "sprawcę" → "sprawc") without a language guess.
@@ -205,7 +205,8 @@ fn within_u32(text: &str) -> &str {
     &text[..end]
 }
 
-/// The units of a text as byte spans, 8 bytes each: the [`split_sentences`] units without
+/// The units of a text as byte spans, 8 bytes each: the units of
+/// [`split_sentences`](super::sentences::split_sentences) without
 /// their line numbers, which only the chosen ones need.
 struct Units<'a> {
     text: &'a str,
