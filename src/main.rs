@@ -3,6 +3,7 @@ use clap::Parser;
 
 fn main() {
     let started = std::time::Instant::now();
+    memory::return_large_buffers();
     let argv: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
@@ -120,4 +121,26 @@ fn signal(kind: Kind) -> impl std::future::Future<Output = ()> {
             Kind::Terminate => std::future::pending::<()>().await,
         }
     }
+}
+
+mod memory {
+    /// Large buffers go back to the system as soon as they are freed. glibc's default raises
+    /// its mmap threshold to the size of the largest buffer freed so far (up to 32 MiB): once
+    /// a large input's bytes are freed, every later buffer below that size comes from the
+    /// heap and stays resident after it is freed, so a built-in summary of 17.7 MB of short
+    /// lines peaked at 93 MB instead of 69 MB (bench/RESULTS.md, issue 16 memory). A fixed
+    /// threshold turns that adjustment off.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    pub fn return_large_buffers() {
+        const THRESHOLD: libc::c_int = 1 << 20;
+        // SAFETY: mallopt only sets a malloc parameter; it is called first thing in main,
+        // before any other thread exists. A refusal (return 0) leaves glibc's default.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, THRESHOLD);
+        }
+    }
+
+    /// Other allocators return large buffers by themselves.
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    pub fn return_large_buffers() {}
 }

@@ -206,6 +206,19 @@ fn signed_records_verify_with_the_key_and_fail_with_another() {
 }
 
 #[test]
+fn the_builtin_request_is_fingerprinted_as_the_document_it_read() {
+    // The built-in engine reads the document itself, not a prompt: an auditor can tie its
+    // request to the input record (a plain UTF-8 file, so its bytes are its text).
+    let home = tempfile::tempdir().unwrap();
+    let log = builtin_runs(home.path(), 1);
+    let recs = records(&log);
+    let input = recs.iter().find(|r| r["event"] == "input").unwrap();
+    let request = recs.iter().find(|r| r["event"] == "request").unwrap();
+    assert_eq!(request["sent"]["bytes"], REPORT.len());
+    assert_eq!(request["sent"]["sha256"], input["sha256"]);
+}
+
+#[test]
 fn list_show_and_export_find_a_run() {
     let home = tempfile::tempdir().unwrap();
     let log = builtin_runs(home.path(), 2);

@@ -88,7 +88,7 @@ fn write_json(out: &mut impl Write, doc: &Document) -> std::io::Result<()> {
         "format": doc.format,
         "encoding": doc.encoding,
         "warnings": doc.warnings,
-        "text": doc.text,
+        "text": &*doc.text,
         "lines": lines,
     });
     writeln!(out, "{rec}")

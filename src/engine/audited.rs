@@ -3,7 +3,7 @@
 //! how it ended. Wrapping the engine, rather than each caller, means no path — one-shot,
 //! batch, parts of a long document, REPL — can send text unrecorded.
 
-use super::{Capabilities, ChatRequest, Engine, Event, EventSender, Probe, Provider};
+use super::{Capabilities, ChatRequest, Engine, Event, EventSender, Intent, Probe, Provider};
 use crate::audit::{AuditLog, Pending, fingerprint, fingerprint_json};
 use crate::error::Result;
 use futures_util::future::BoxFuture;
@@ -95,7 +95,11 @@ impl Engine for Audited {
             // null: the text never left this process.
             intent.insert("endpoint".into(), self.inner.endpoint().into());
             intent.insert("structured".into(), req.schema.is_some().into());
-            let mut sent_record = fingerprint_json(&req.messages);
+            let mut sent_record = match &req.intent {
+                // The built-in engine reads the document itself, not a prompt.
+                Intent::Summarize { text, .. } => fingerprint(text.as_bytes()),
+                _ => fingerprint_json(&req.messages),
+            };
             sent_record["messages"] = req.messages.len().into();
             intent.insert("sent".into(), sent_record);
             let pending = Pending::start(self.log, intent);

@@ -173,7 +173,7 @@ mod tests {
         let (result, evs) = events(
             &BuiltinEngine::new(),
             Intent::Summarize {
-                text: text.to_string(),
+                text: text.into(),
                 first_line: 10,
                 length: Length::Short,
             },
@@ -222,7 +222,7 @@ mod tests {
         let result = BuiltinEngine::new()
             .stream(
                 request(Intent::Summarize {
-                    text: "One. Two.".to_string(),
+                    text: "One. Two.".into(),
                     first_line: 1,
                     length: Length::Short,
                 }),

@@ -13,6 +13,7 @@ pub mod redacted;
 use crate::error::Result;
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tokio::sync::mpsc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +73,8 @@ pub enum Intent {
     #[default]
     Chat,
     Summarize {
-        text: String,
+        /// The document's own buffer, shared: a large document is not copied for the engine.
+        text: Arc<str>,
         /// Line number (1-based) of the first line of `text` in its source document.
         first_line: usize,
         length: Length,

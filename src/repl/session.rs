@@ -127,7 +127,7 @@ impl Session {
             let body = match &a.digest {
                 None => {
                     out.push_str(&format!("\n<document name=\"{}\">\n", a.doc.name));
-                    &a.doc.text
+                    &*a.doc.text
                 }
                 Some(d) => {
                     out.push_str(&format!(
@@ -136,7 +136,7 @@ impl Session {
                          of it. Say so when an answer may depend on details the summary leaves out.)\n",
                         a.doc.name
                     ));
-                    &d.text
+                    d.text.as_str()
                 }
             };
             out.push_str(body);

@@ -25,6 +25,7 @@ pub use read::{RawInput, human_bytes, read_input};
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Inputs larger than this are refused rather than read into memory.
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
@@ -38,7 +39,9 @@ pub struct Document {
     /// Display name: the path as given, or "-" for stdin; attachments are `mail.eml#name`.
     pub name: String,
     pub path: Option<PathBuf>,
-    pub text: String,
+    /// Shared, not copied, by every step that reads the whole document (the built-in engine
+    /// among them): a large input is held once.
+    pub text: Arc<str>,
     /// Things the reader should know about how the text was obtained (lossy decoding…).
     pub warnings: Vec<String>,
     /// What the input was.
@@ -78,7 +81,7 @@ impl Document {
         Self {
             name: name.into(),
             path: None,
-            text: text.into(),
+            text: Arc::from(text.into()),
             warnings: Vec::new(),
             format: Format::Text,
             encoding: None,
@@ -242,10 +245,13 @@ fn decode_nested(
         )));
     }
     out.trim_origins();
+    // The input's bytes are not needed any more: free them before the text is moved into
+    // its shared buffer (one more copy of a large input for a moment).
+    drop(bytes);
     let doc = Document {
         name: name.into(),
         path,
-        text: out.text,
+        text: Arc::from(out.text),
         warnings: out
             .warnings
             .into_iter()
@@ -352,7 +358,7 @@ mod tests {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
         let doc = decode("x", None, bytes).unwrap();
-        assert_eq!(doc.text, "Łódź\nok");
+        assert_eq!(&*doc.text, "Łódź\nok");
         assert_eq!(doc.encoding.as_deref(), Some("UTF-16LE"));
     }
 

@@ -166,11 +166,25 @@ pub fn prepare(
     if !matches!(job, Job::Process { .. }) {
         vars.retain(|k, _| template.variables.iter().any(|d| &d.name == k));
     }
-    let request = render_request(&template, &vars, &Piece::whole(doc), base)?;
+    // Without a language model nobody reads a prompt. The template is still rendered, so a
+    // wrong or missing variable is the same error on every engine, but over an empty input,
+    // and the request carries no messages: the built-in engine reads the document itself,
+    // shared through the intent, and a large document is not copied into a prompt for nothing.
+    let language_model = engine.capabilities().language_model;
+    let whole = Piece::whole(doc);
+    let piece = if language_model {
+        whole
+    } else {
+        Piece { text: "", ..whole }
+    };
+    let mut request = render_request(&template, &vars, &piece, base)?;
+    if !language_model {
+        request.messages.clear();
+    }
     let structured_schema = request.schema.clone();
     let mut notes = Vec::new();
     let mut info = Vec::new();
-    let intent = if !engine.capabilities().language_model {
+    let intent = if !language_model {
         builtin_intent(job, &template, doc, &mut notes, &mut info)?
     } else {
         Some(Intent::Chat)

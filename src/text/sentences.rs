@@ -43,36 +43,82 @@ const MIN_DOUBLE_SPACED_GAPS: usize = 8;
 /// stray punctuation) are dropped, and so are Markdown code blocks: a shell command or a log
 /// between ``` fences is not a sentence a summary can quote.
 pub fn split_sentences(text: &str) -> Vec<Sentence> {
-    let line_starts = line_starts(text);
+    let mut lines = LineCounter::default();
+    let mut out = Vec::new();
+    for_each_unit(text, |s, e| {
+        let line_start = lines.line_at(text, s);
+        let line_end = lines.line_at(text, e.saturating_sub(1).max(s));
+        out.push(Sentence {
+            byte_start: s,
+            byte_end: e,
+            line_start,
+            line_end,
+        });
+    });
+    out
+}
+
+/// The units of [`split_sentences`] as byte spans `(start, end)`, handed to `unit` one by one
+/// in document order: a caller that keeps less than a [`Sentence`] per unit (the summarizer,
+/// on a text of a million short lines) need not hold them all.
+pub fn for_each_unit(text: &str, mut unit: impl FnMut(usize, usize)) {
     let code = fenced_code(text);
     let in_code = |s: usize, e: usize| code.iter().any(|&(a, b)| a <= s && e <= b);
-    let mut spans = Vec::new();
-    for (start, end, whole) in blocks(text) {
-        if whole {
-            spans.push((start, end));
-        } else {
-            for (s, e) in block_chunks(text, start, end) {
-                split_block(text, s, e, &mut spans);
-            }
+    let mut span = |start: usize, end: usize| {
+        if in_code(start, end) {
+            return;
         }
-    }
-    spans.retain(|&(s, e)| !in_code(s, e));
-    let mut out = Vec::with_capacity(spans.len());
-    for (start, end) in spans {
-        for (s, e) in cut_oversized(text, start, end) {
+        cut_oversized(text, start, end, &mut |s, e| {
             if let Some((s, e)) = trim_span(text, s, e)
                 && text[s..e].chars().any(char::is_alphanumeric)
             {
-                out.push(Sentence {
-                    byte_start: s,
-                    byte_end: e,
-                    line_start: line_at(&line_starts, s),
-                    line_end: line_at(&line_starts, e.saturating_sub(1).max(s)),
-                });
+                unit(s, e);
+            }
+        });
+    };
+    let mut spans = Vec::new();
+    blocks(text, &mut |start, end, whole| {
+        if whole {
+            span(start, end);
+        } else {
+            for (s, e) in block_chunks(text, start, end) {
+                spans.clear();
+                split_block(text, s, e, &mut spans);
+                for &(a, b) in &spans {
+                    span(a, b);
+                }
             }
         }
+    });
+}
+
+/// 1-based line numbers of byte offsets, counted on from the last offset asked for: offsets
+/// asked for in increasing order cost one pass over the text in all, with no index of it.
+#[derive(Debug, Default)]
+pub struct LineCounter {
+    pos: usize,
+    /// Line breaks in `text[..pos]`.
+    breaks: usize,
+}
+
+impl LineCounter {
+    /// 1-based line of `byte` in `text` (always the same `text`).
+    pub fn line_at(&mut self, text: &str, byte: usize) -> usize {
+        let byte = byte.min(text.len());
+        let count = |a: usize, b: usize| {
+            text.as_bytes()[a..b]
+                .iter()
+                .filter(|&&c| c == b'\n')
+                .count()
+        };
+        if byte >= self.pos {
+            self.breaks += count(self.pos, byte);
+        } else {
+            self.breaks -= count(byte, self.pos);
+        }
+        self.pos = byte;
+        self.breaks + 1
     }
-    out
 }
 
 /// A block larger than this (a text with no blank lines at all) is split in pieces of about
@@ -134,17 +180,6 @@ fn fenced_code(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
-}
-
-/// 1-based line of a byte offset.
-fn line_at(line_starts: &[usize], byte: usize) -> usize {
-    line_starts.partition_point(|&s| s <= byte).max(1)
-}
-
 fn trim_span(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     let slice = &text[start..end];
     let lead = slice.len() - slice.trim_start().len();
@@ -156,9 +191,10 @@ fn trim_span(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     }
 }
 
-fn cut_oversized(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+fn cut_oversized(text: &str, start: usize, end: usize, out: &mut dyn FnMut(usize, usize)) {
     if end - start <= MAX_UNIT_BYTES {
-        return vec![(start, end)];
+        out(start, end);
+        return;
     }
     let mut lines = Vec::new();
     let mut s = start;
@@ -169,7 +205,6 @@ fn cut_oversized(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     lines.push((s, end));
     // A line that is still too long (a text with no punctuation and no line breaks) is cut at
     // the last space before the limit, or anywhere if it has none.
-    let mut out = Vec::new();
     for (mut s, e) in lines {
         while e - s > MAX_UNIT_BYTES {
             let mut cut = s + MAX_UNIT_BYTES;
@@ -181,12 +216,11 @@ fn cut_oversized(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
             {
                 cut = s + space;
             }
-            out.push((s, cut));
+            out(s, cut);
             s = cut;
         }
-        out.push((s, e));
+        out(s, e);
     }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,8 +233,9 @@ struct Line {
     end: usize,
 }
 
-/// Blocks of `text` as (start, end, whole): a whole block is one unit as it stands.
-fn blocks(text: &str) -> Vec<(usize, usize, bool)> {
+/// Blocks of `text` as (start, end, whole), handed to `emit` in document order: a whole block
+/// is one unit as it stands.
+fn blocks(text: &str, emit: &mut dyn FnMut(usize, usize, bool)) {
     let mut lines = Vec::new();
     let mut pos = 0;
     for raw in text.split_inclusive('\n') {
@@ -216,10 +251,20 @@ fn blocks(text: &str) -> Vec<(usize, usize, bool)> {
 
     // Lines grouped by layout alone; each group is then cut at unterminated short lines. A chat
     // message (stamp, sender, text and its continuation lines) is a group of its own that is
-    // never cut: one message is one unit, so a summary quotes it with its sender.
-    let mut groups: Vec<(Vec<Line>, bool)> = Vec::new();
-    let mut current: Vec<Line> = Vec::new();
+    // never cut: one message is one unit, so a summary quotes it with its sender. A group is
+    // the non-blank lines of `lines[first..=last]` (in double-spaced text it runs over single
+    // blank lines), cut into blocks as soon as it ends.
+    let mut current: Option<(usize, usize)> = None;
     let mut message = false;
+    let mut flush = |current: &mut Option<(usize, usize)>, message: &mut bool| {
+        if let Some((first, last)) = current.take() {
+            group_blocks(text, &lines[first..=last], *message, emit);
+        }
+        *message = false;
+    };
+    let push = |current: &mut Option<(usize, usize)>, i: usize| {
+        *current = Some(current.map_or((i, i), |(first, _)| (first, i)));
+    };
     for (i, &line) in lines.iter().enumerate() {
         let content = &text[line.start..line.end];
         let trimmed = content.trim();
@@ -229,58 +274,60 @@ fn blocks(text: &str) -> Vec<(usize, usize, bool)> {
                 && !is_blank(text, lines[i - 1])
                 && lines.get(i + 1).is_some_and(|&l| !is_blank(text, l));
             if !(double_spaced && single_gap) {
-                flush(&mut groups, &mut current, &mut message);
+                flush(&mut current, &mut message);
             }
         } else if chat::opens_message(content) {
-            flush(&mut groups, &mut current, &mut message);
-            current.push(line);
+            flush(&mut current, &mut message);
+            push(&mut current, i);
             message = true;
         } else if message {
-            current.push(line);
+            push(&mut current, i);
         } else if !trimmed.chars().any(char::is_alphanumeric) {
-            flush(&mut groups, &mut current, &mut message);
+            flush(&mut current, &mut message);
         } else if trimmed.starts_with('#') || trimmed.starts_with('|') {
-            flush(&mut groups, &mut current, &mut message);
-            groups.push((vec![line], false));
+            flush(&mut current, &mut message);
+            push(&mut current, i);
+            flush(&mut current, &mut message);
         } else if is_list_item(trimmed) {
-            flush(&mut groups, &mut current, &mut message);
-            current.push(line);
+            flush(&mut current, &mut message);
+            push(&mut current, i);
         } else {
-            current.push(line);
+            push(&mut current, i);
         }
     }
-    flush(&mut groups, &mut current, &mut message);
+    flush(&mut current, &mut message);
+}
 
-    let mut out = Vec::new();
-    for (group, whole) in groups {
-        if whole {
-            if let (Some(first), Some(last)) = (group.first(), group.last()) {
-                out.push((first.start, last.end, true));
-            }
-            continue;
+/// The blocks of one group of lines (blank lines in `lines` are not part of it).
+fn group_blocks(text: &str, lines: &[Line], whole: bool, emit: &mut dyn FnMut(usize, usize, bool)) {
+    let group = || lines.iter().copied().filter(|&l| !is_blank(text, l));
+    if whole {
+        if let (Some(first), Some(last)) = (group().next(), group().next_back()) {
+            emit(first.start, last.end, true);
         }
-        let widest = group
-            .iter()
-            .map(|l| text[l.start..l.end].trim_end().chars().count())
-            .max()
-            .unwrap_or(0);
-        let mut block_start = group[0].start;
-        for pair in group.windows(2) {
-            let (this, next) = (pair[0], pair[1]);
-            if line_ends_unit(
-                text[this.start..this.end].trim(),
-                text[next.start..next.end].trim(),
-                widest,
-            ) {
-                out.push((block_start, this.end, false));
-                block_start = next.start;
-            }
-        }
-        if let Some(last) = group.last() {
-            out.push((block_start, last.end, false));
-        }
+        return;
     }
-    out
+    let widest = group()
+        .map(|l| text[l.start..l.end].trim_end().chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut members = group();
+    let Some(mut this) = members.next() else {
+        return;
+    };
+    let mut block_start = this.start;
+    for next in members {
+        if line_ends_unit(
+            text[this.start..this.end].trim(),
+            text[next.start..next.end].trim(),
+            widest,
+        ) {
+            emit(block_start, this.end, false);
+            block_start = next.start;
+        }
+        this = next;
+    }
+    emit(block_start, this.end, false);
 }
 
 fn is_blank(text: &str, line: Line) -> bool {
@@ -310,13 +357,6 @@ fn is_double_spaced(text: &str, lines: &[Line]) -> bool {
         }
     }
     gaps >= MIN_DOUBLE_SPACED_GAPS && running_on * 4 >= gaps
-}
-
-fn flush(groups: &mut Vec<(Vec<Line>, bool)>, current: &mut Vec<Line>, message: &mut bool) {
-    if !current.is_empty() {
-        groups.push((std::mem::take(current), *message));
-    }
-    *message = false;
 }
 
 fn is_list_item(line: &str) -> bool {

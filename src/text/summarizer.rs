@@ -3,7 +3,7 @@
 //!
 //! # Method
 //!
-//! 1. **Units**: [`split_sentences`] (abbreviation-aware, layout-aware).
+//! 1. **Units**: [`split_sentences`](super::sentences::split_sentences) (abbreviation-aware, layout-aware).
 //! 2. **Terms**: Unicode words, lowercased, stopwords of en/pl/de/fr/es dropped, cut to their
 //!    first [`STEM_CHARS`] characters — a crude stemmer, but it folds most Polish and German
 //!    inflection ("sprawca", "sprawcy", "sprawcę" → "sprawc") without a language guess.
@@ -46,8 +46,9 @@
 
 mod salience;
 
-use super::sentences::{Sentence, split_sentences};
-use std::collections::HashMap;
+use super::sentences::{LineCounter, for_each_unit};
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// How long a summary is; [`target_sentences`] turns it into a number of sentences.
@@ -143,40 +144,104 @@ pub fn target_sentences(length: Length, total: usize) -> usize {
 
 /// Summarize `text`, whose first line is line `first_line` (1-based) of its source document.
 /// Returns the chosen sentences in document order; empty for a text without sentences.
+///
+/// Memory: a few dozen bytes per unit besides the text (a text of a million three-word lines
+/// is summarized within about four times its size). Only byte spans of the units are kept;
+/// their term vectors are dropped once the similarity graph is built and worked out again, the
+/// same, for the few units that need them later (the title block, the candidates).
+/// Offsets are 32-bit: a text is read up to its first 4 GiB (ava's inputs are at most 512 MiB).
 pub fn summarize(text: &str, first_line: usize, length: Length) -> Vec<ChosenSentence> {
-    let sentences = split_sentences(text);
-    if sentences.is_empty() {
+    let text = within_u32(text);
+    let units = Units::split(text);
+    if units.is_empty() {
         return Vec::new();
     }
-    let vectors = tfidf_vectors(text, &sentences);
-    let graph = similarity_graph(&vectors, neighbours_for(text.len(), sentences.len()));
+    let (vocabulary, vectors) = tfidf_vectors(&units);
+    let graph = similarity_graph(&vectors, neighbours_for(text.len(), units.len()));
+    // Relevance needs of each unit's vector only its length, and that only up to
+    // FULL_LENGTH_TERMS.
+    let terms: Vec<u8> = (0..vectors.len())
+        .map(|i| vectors.get(i).len().min(FULL_LENGTH_TERMS) as u8)
+        .collect();
+    drop(vectors);
     let centrality = pagerank(&graph);
     drop(graph);
-    let units: Vec<&str> = sentences.iter().map(|s| s.text(text)).collect();
-    let relevance = relevance(&centrality, &vectors, &units);
-    let k = target_sentences(length, sentences.len());
-    let mut chosen = select_mmr(&relevance, &vectors, k);
+    let relevance = relevance(centrality, &units, &vocabulary, &terms);
+    drop(terms);
+    let k = target_sentences(length, units.len());
+    let mut chosen = select_mmr(&relevance, &units, &vocabulary, k);
     chosen.sort_unstable();
 
     let absolute = |line: usize| first_line.saturating_add(line).saturating_sub(1);
+    let mut lines = LineCounter::default();
     chosen
         .into_iter()
         .map(|i| {
-            let s: &Sentence = &sentences[i];
+            let (byte_start, byte_end) = units.span(i);
+            let line_start = lines.line_at(text, byte_start);
+            let line_end = lines.line_at(text, byte_end.saturating_sub(1).max(byte_start));
             ChosenSentence {
-                text: s
-                    .text(text)
+                text: units
+                    .get(i)
                     .split_whitespace()
                     .collect::<Vec<_>>()
                     .join(" "),
-                line_start: absolute(s.line_start),
-                line_end: absolute(s.line_end),
-                byte_start: s.byte_start,
-                byte_end: s.byte_end,
+                line_start: absolute(line_start),
+                line_end: absolute(line_end),
+                byte_start,
+                byte_end,
                 score: relevance[i],
             }
         })
         .collect()
+}
+
+/// `text` up to its first 4 GiB, cut at a character boundary.
+fn within_u32(text: &str) -> &str {
+    let mut end = text.len().min(u32::MAX as usize);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The units of a text as byte spans, 8 bytes each: the units of
+/// [`split_sentences`](super::sentences::split_sentences) without
+/// their line numbers, which only the chosen ones need.
+struct Units<'a> {
+    text: &'a str,
+    spans: Vec<(u32, u32)>,
+}
+
+impl<'a> Units<'a> {
+    /// `text` must be shorter than 4 GiB (see [`within_u32`]).
+    fn split(text: &'a str) -> Self {
+        let mut spans = Vec::new();
+        for_each_unit(text, |s, e| spans.push((s as u32, e as u32)));
+        Self { text, spans }
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    fn span(&self, i: usize) -> (usize, usize) {
+        let (s, e) = self.spans[i];
+        (s as usize, e as usize)
+    }
+
+    fn get(&self, i: usize) -> &'a str {
+        let (s, e) = self.span(i);
+        self.text.get(s..e).unwrap_or("")
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
 }
 
 /// `"text [L12]"`, or `"text [L12-13]"` for a sentence spanning lines.
@@ -218,30 +283,81 @@ impl Vectors {
     }
 }
 
-/// An owned sparse unit vector (the title's).
+/// An owned sparse unit vector.
 type Vector = Vec<(u32, f32)>;
 
-fn tfidf_vectors(text: &str, sentences: &[Sentence]) -> Vectors {
+/// What it takes to work out any unit's vector again, exactly as [`tfidf_vectors`] did: term
+/// ids, document frequencies and the number of units. Its size follows the vocabulary, not
+/// the text.
+struct Vocabulary {
+    ids: HashMap<String, u32>,
+    df: Vec<u32>,
+    units: usize,
+}
+
+impl Vocabulary {
+    /// The unit vector of `unit`, one of the units the vocabulary was built from.
+    fn vector(&self, unit: &str) -> Vector {
+        let mut terms: Vec<u32> = unit
+            .unicode_words()
+            .filter_map(term)
+            .filter_map(|t| self.ids.get(&t).copied())
+            .collect();
+        terms.sort_unstable();
+        let mut v: Vec<(u32, u32)> = Vec::new();
+        count_runs(&terms, &mut v);
+        let mut v: Vector = v.into_iter().map(|(t, c)| (t, self.weight(t, c))).collect();
+        normalise(&mut v);
+        v
+    }
+
+    /// TF-IDF weight of term `t` found `c` times in a unit.
+    fn weight(&self, t: u32, c: u32) -> f32 {
+        let idf = (1.0 + self.units as f64 / f64::from(self.df[t as usize])).ln();
+        ((1.0 + f64::from(c).ln()) * idf) as f32
+    }
+}
+
+/// Appends `(term, count)` for each run of equal terms in sorted `terms`.
+fn count_runs(terms: &[u32], out: &mut Vec<(u32, u32)>) {
+    let unit_start = out.len();
+    for &t in terms {
+        match out[unit_start..].last_mut() {
+            Some((last, c)) if *last == t => *c += 1,
+            _ => out.push((t, 1)),
+        }
+    }
+}
+
+/// Scales a vector to length 1 (the dot product of two is then their cosine).
+fn normalise(unit: &mut [(u32, f32)]) {
+    let norm = unit
+        .iter()
+        .map(|&(_, x)| f64::from(x) * f64::from(x))
+        .sum::<f64>()
+        .sqrt();
+    if norm > 0.0 {
+        for (_, x) in unit.iter_mut() {
+            *x = (f64::from(*x) / norm) as f32;
+        }
+    }
+}
+
+fn tfidf_vectors(units: &Units<'_>) -> (Vocabulary, Vectors) {
     let mut ids: HashMap<String, u32> = HashMap::new();
     // Term counts of all units, flat as the vectors will be.
-    let mut offsets: Vec<u32> = Vec::with_capacity(sentences.len() + 1);
+    let mut offsets: Vec<u32> = Vec::with_capacity(units.len() + 1);
     offsets.push(0);
     let mut counts: Vec<(u32, u32)> = Vec::new();
     let mut terms: Vec<u32> = Vec::new();
-    for s in sentences {
+    for unit in units.iter() {
         terms.clear();
-        terms.extend(s.text(text).unicode_words().filter_map(term).map(|t| {
+        terms.extend(unit.unicode_words().filter_map(term).map(|t| {
             let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
             *ids.entry(t).or_insert(next)
         }));
         terms.sort_unstable();
-        let unit_start = counts.len();
-        for &t in &terms {
-            match counts[unit_start..].last_mut() {
-                Some((last, c)) if *last == t => *c += 1,
-                _ => counts.push((t, 1)),
-            }
-        }
+        count_runs(&terms, &mut counts);
         offsets.push(u32::try_from(counts.len()).unwrap_or(u32::MAX));
     }
 
@@ -249,36 +365,27 @@ fn tfidf_vectors(text: &str, sentences: &[Sentence]) -> Vectors {
     for &(t, _) in &counts {
         df[t as usize] += 1;
     }
-    drop(ids);
-    let n = sentences.len() as f64;
+    let vocabulary = Vocabulary {
+        ids,
+        df,
+        units: units.len(),
+    };
+    // Same size and alignment: the weights are written over the counts, no second buffer.
     let mut entries: Vec<(u32, f32)> = counts
         .into_iter()
-        .map(|(t, c)| {
-            let idf = (1.0 + n / f64::from(df[t as usize])).ln();
-            (t, ((1.0 + f64::from(c).ln()) * idf) as f32)
-        })
+        .map(|(t, c)| (t, vocabulary.weight(t, c)))
         .collect();
     for w in offsets.windows(2) {
-        let unit = &mut entries[w[0] as usize..w[1] as usize];
-        let norm = unit
-            .iter()
-            .map(|&(_, x)| f64::from(x) * f64::from(x))
-            .sum::<f64>()
-            .sqrt();
-        if norm > 0.0 {
-            for (_, x) in unit.iter_mut() {
-                *x = (f64::from(*x) / norm) as f32;
-            }
-        }
+        normalise(&mut entries[w[0] as usize..w[1] as usize]);
     }
-    Vectors { offsets, entries }
+    (vocabulary, Vectors { offsets, entries })
 }
 
 /// Normalised term for a word, or `None` for stopwords and noise.
 fn term(word: &str) -> Option<String> {
     let lower = word.to_lowercase();
     let chars = lower.chars().count();
-    if chars < 2 || STOPWORDS.contains(&lower.as_str()) {
+    if chars < 2 || stopwords().contains(lower.as_str()) {
         return None;
     }
     // Small numbers (counts, list numbers, days) say little about the topic.
@@ -337,20 +444,27 @@ fn similarity_graph(vectors: &Vectors, keep: usize) -> Graph {
         .max()
         .unwrap_or(0);
     // Postings, flat: the units (and weights) of term `t` are `post[post_at[t]..post_at[t+1]]`.
-    let mut post_at = vec![0u32; terms + 1];
+    // Terms in more than MAX_POSTINGS units are never walked, so they get none: a text of a
+    // few words repeated over a million lines needs no copy of its vectors here.
+    let mut df = vec![0u32; terms];
     for &(t, _) in &vectors.entries {
-        post_at[t as usize + 1] += 1;
+        df[t as usize] += 1;
     }
+    let walked = |t: u32| df[t as usize] as usize <= MAX_POSTINGS;
+    let mut post_at = vec![0u32; terms + 1];
     for t in 0..terms {
-        post_at[t + 1] += post_at[t];
+        let own = if walked(t as u32) { df[t] } else { 0 };
+        post_at[t + 1] = post_at[t] + own;
     }
     let mut fill = post_at.clone();
-    let mut post: Vec<(u32, f32)> = vec![(0, 0.0); vectors.entries.len()];
+    let mut post: Vec<(u32, f32)> = vec![(0, 0.0); post_at[terms] as usize];
     for i in 0..n {
         for &(t, w) in vectors.get(i) {
-            let slot = &mut fill[t as usize];
-            post[*slot as usize] = (i as u32, w);
-            *slot += 1;
+            if walked(t) {
+                let slot = &mut fill[t as usize];
+                post[*slot as usize] = (i as u32, w);
+                *slot += 1;
+            }
         }
     }
     drop(fill);
@@ -361,10 +475,10 @@ fn similarity_graph(vectors: &Vectors, keep: usize) -> Graph {
     let mut near: Vec<(usize, f64)> = Vec::new();
     for i in 0..n {
         for &(t, wi) in vectors.get(i) {
-            let list = &post[post_at[t as usize] as usize..post_at[t as usize + 1] as usize];
-            if list.len() > MAX_POSTINGS {
+            if !walked(t) {
                 continue;
             }
+            let list = &post[post_at[t as usize] as usize..post_at[t as usize + 1] as usize];
             for &(j, wj) in list {
                 let j = j as usize;
                 if j == i {
@@ -393,11 +507,14 @@ fn similarity_graph(vectors: &Vectors, keep: usize) -> Graph {
         }
         touched.clear();
     }
-    drop((post, post_at, acc));
+    drop((post, post_at, acc, df));
 
     // Both ends may have picked the same edge; keep it once.
     pairs.sort_unstable_by_key(|&(a, b, _)| (a, b));
     pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    // offsets[i + 1] counts unit i's edges, then (prefix sums) is where they end; each edge
+    // placed moves it one down, so after the fill it is where they start. Shifting by one
+    // gives the usual layout without a second array of n cursors.
     let mut offsets = vec![0u32; n + 1];
     for &(a, b, _) in &pairs {
         offsets[a as usize + 1] += 1;
@@ -406,14 +523,15 @@ fn similarity_graph(vectors: &Vectors, keep: usize) -> Graph {
     for i in 0..n {
         offsets[i + 1] += offsets[i];
     }
-    let mut fill = offsets.clone();
     let mut edges: Vec<(u32, f32)> = vec![(0, 0.0); pairs.len() * 2];
     for (a, b, s) in pairs {
-        edges[fill[a as usize] as usize] = (b, s);
-        fill[a as usize] += 1;
-        edges[fill[b as usize] as usize] = (a, s);
-        fill[b as usize] += 1;
+        offsets[a as usize + 1] -= 1;
+        edges[offsets[a as usize + 1] as usize] = (b, s);
+        offsets[b as usize + 1] -= 1;
+        edges[offsets[b as usize + 1] as usize] = (a, s);
     }
+    offsets.copy_within(1..=n, 0);
+    offsets[n] = u32::try_from(edges.len()).unwrap_or(u32::MAX);
     for i in 0..n {
         edges[offsets[i] as usize..offsets[i + 1] as usize].sort_unstable_by_key(|&(j, _)| j);
     }
@@ -454,51 +572,64 @@ fn pagerank(graph: &Graph) -> Vec<f64> {
     score
 }
 
-fn relevance(centrality: &[f64], vectors: &Vectors, units: &[&str]) -> Vec<f64> {
+/// Relevance of every unit, written over its centrality. One pass over the units after the
+/// counts that need the whole text (repeated units, repeated names): no per-unit table
+/// besides the result. `terms[i]`: unit i's number of terms, up to [`FULL_LENGTH_TERMS`].
+fn relevance(
+    mut centrality: Vec<f64>,
+    units: &Units<'_>,
+    vocabulary: &Vocabulary,
+    terms: &[u8],
+) -> Vec<f64> {
     let n = centrality.len();
     let top = centrality.iter().copied().fold(0.0, f64::max);
-    let shapes: Vec<salience::Shape> = units.iter().map(|u| salience::shape(u)).collect();
-    let boilerplate = salience::boilerplate_factors(units, &shapes);
-    let position = position_prior(n, salience::conclusion_start(units));
-    let title_count = salience::title_units(&shapes);
-    let title = title_vector(vectors, title_count);
-    let entities = salience::entity_density(units);
-    let raw: Vec<f64> = (0..n)
-        .map(|i| {
-            let central = if top > 0.0 { centrality[i] / top } else { 0.0 };
-            let title_sim = if i < title_count {
-                0.0
-            } else {
-                cosine(vectors.get(i), &title)
-            };
-            let fullness = (vectors.get(i).len() as f64 / FULL_LENGTH_TERMS as f64).min(1.0);
-            let base = CENTRALITY_WEIGHT * central
-                + POSITION_WEIGHT * position[i]
-                + TITLE_WEIGHT * title_sim
-                + ENTITY_WEIGHT * entities[i];
-            // A headline is an unterminated short line, but not boilerplate: a press release
-            // states who, what and how much there first.
-            let boilerplate = if i == 0 && title_count > 0 {
-                (boilerplate[i] * HEADLINE_BOOST).min(1.0)
-            } else {
-                boilerplate[i]
-            };
-            base * fullness.max(0.1) * boilerplate
-        })
+    let leading: Vec<salience::Shape> = units
+        .iter()
+        .take(salience::MAX_TITLE_UNITS)
+        .map(salience::shape)
         .collect();
+    let title_count = salience::title_units(&leading);
+    let title = title_vector(units, vocabulary, title_count);
+    let boilerplate = salience::Boilerplate::new(units.iter());
+    let conclusion = salience::conclusion_start(n, |i| units.get(i));
+    let entities = salience::Entities::new(units.iter(), n);
+    for (i, unit) in units.iter().enumerate() {
+        let central = if top > 0.0 { centrality[i] / top } else { 0.0 };
+        // Without a title every cosine to it is 0: the unit's vector is not needed.
+        let title_sim = if i < title_count || title.is_empty() {
+            0.0
+        } else {
+            cosine(&vocabulary.vector(unit), &title)
+        };
+        let fullness = (f64::from(terms[i]) / FULL_LENGTH_TERMS as f64).min(1.0);
+        let base = CENTRALITY_WEIGHT * central
+            + POSITION_WEIGHT * position_prior(i, n, conclusion)
+            + TITLE_WEIGHT * title_sim
+            + ENTITY_WEIGHT * entities.density(unit);
+        // A headline is an unterminated short line, but not boilerplate: a press release
+        // states who, what and how much there first.
+        let factor = boilerplate.factor(i, unit, &salience::shape(unit));
+        let boilerplate = if i == 0 && title_count > 0 {
+            (factor * HEADLINE_BOOST).min(1.0)
+        } else {
+            factor
+        };
+        centrality[i] = base * fullness.max(0.1) * boilerplate;
+    }
+    let mut raw = centrality;
     let best = raw.iter().copied().fold(0.0, f64::max);
     if best > 0.0 {
-        raw.iter().map(|r| r / best).collect()
-    } else {
-        raw
+        raw.iter_mut().for_each(|r| *r /= best);
     }
+    raw
 }
 
-/// Position prior: high at the start (reports and news state the essentials first),
-/// falling off as `1 / (1 + i / span)` with `span` = 5 % of the text (at least 3 units), and
-/// high again from the unit that opens the concluding part, if the text has one (a judgment
-/// states its ruling there, a report its conclusions), falling off the same way.
-fn position_prior(n: usize, conclusion: Option<usize>) -> Vec<f64> {
+/// Position prior of unit `i` of `n`: high at the start (reports and news state the
+/// essentials first), falling off as `1 / (1 + i / span)` with `span` = 5 % of the text (at
+/// least 3 units), and high again from the unit that opens the concluding part, if the text
+/// has one (a judgment states its ruling there, a report its conclusions), falling off the
+/// same way.
+fn position_prior(i: usize, n: usize, conclusion: Option<usize>) -> f64 {
     let span = (n as f64 * 0.05).max(3.0);
     // A text that ends in a marked conclusion is argued towards it rather than written
     // news-style, and its opening is mostly procedure and background.
@@ -507,22 +638,18 @@ fn position_prior(n: usize, conclusion: Option<usize>) -> Vec<f64> {
     } else {
         1.0
     };
-    (0..n)
-        .map(|i| {
-            let lead = lead_share / (1.0 + i as f64 / span);
-            let tail = conclusion
-                .filter(|&c| i >= c)
-                .map_or(0.0, |c| CONCLUSION_PRIOR / (1.0 + (i - c) as f64 / span));
-            lead.max(tail)
-        })
-        .collect()
+    let lead = lead_share / (1.0 + i as f64 / span);
+    let tail = conclusion
+        .filter(|&c| i >= c)
+        .map_or(0.0, |c| CONCLUSION_PRIOR / (1.0 + (i - c) as f64 / span));
+    lead.max(tail)
 }
 
 /// The title block as one unit vector (the sum of its units' vectors, normalised): sentences
 /// that share the title's rarer terms — the parties, the place, the subject — are on topic.
-fn title_vector(vectors: &Vectors, title_count: usize) -> Vector {
+fn title_vector(units: &Units<'_>, vocabulary: &Vocabulary, title_count: usize) -> Vector {
     let mut sum: Vec<(u32, f32)> = (0..title_count)
-        .flat_map(|i| vectors.get(i).iter().copied())
+        .flat_map(|i| vocabulary.vector(units.get(i)))
         .collect();
     sum.sort_unstable_by_key(|&(t, _)| t);
     let mut v: Vector = Vec::with_capacity(sum.len());
@@ -546,11 +673,18 @@ fn title_vector(vectors: &Vectors, title_count: usize) -> Vector {
 }
 
 /// Indices of up to `k` sentences chosen by maximal marginal relevance.
-fn select_mmr(relevance: &[f64], vectors: &Vectors, k: usize) -> Vec<usize> {
+fn select_mmr(
+    relevance: &[f64],
+    units: &Units<'_>,
+    vocabulary: &Vocabulary,
+    k: usize,
+) -> Vec<usize> {
     // Only the most relevant candidates can win; looking further only costs time.
-    let mut pool: Vec<usize> = (0..relevance.len()).collect();
-    pool.sort_unstable_by(|&a, &b| relevance[b].total_cmp(&relevance[a]).then(a.cmp(&b)));
-    pool.truncate((k * 10).max(50));
+    let pool = most_relevant(relevance, (k * 10).max(50));
+    let vectors: Vec<Vector> = pool
+        .iter()
+        .map(|&i| vocabulary.vector(units.get(i)))
+        .collect();
 
     let mut chosen: Vec<usize> = Vec::with_capacity(k);
     // Highest cosine of each pool entry to anything chosen so far.
@@ -572,9 +706,9 @@ fn select_mmr(relevance: &[f64], vectors: &Vectors, k: usize) -> Vec<usize> {
         let pick = pool[p];
         open[p] = false;
         chosen.push(pick);
-        for (q, &i) in pool.iter().enumerate() {
+        for q in 0..pool.len() {
             if open[q] {
-                let sim = cosine(vectors.get(i), vectors.get(pick));
+                let sim = cosine(&vectors[q], &vectors[p]);
                 redundancy[q] = redundancy[q].max(sim);
                 if sim >= DUPLICATE_SIMILARITY {
                     open[q] = false;
@@ -583,6 +717,47 @@ fn select_mmr(relevance: &[f64], vectors: &Vectors, k: usize) -> Vec<usize> {
         }
     }
     chosen
+}
+
+/// The `m` most relevant units, best first, ties to the earlier one: the first `m` of all
+/// units sorted so, found while holding only `m` of them.
+fn most_relevant(relevance: &[f64], m: usize) -> Vec<usize> {
+    use std::cmp::Ordering;
+    use std::collections::BinaryHeap;
+    /// Ordered worst first, so the heap's top is the one to drop.
+    struct Candidate(f64, usize);
+    impl PartialEq for Candidate {
+        fn eq(&self, other: &Self) -> bool {
+            self.cmp(other) == Ordering::Equal
+        }
+    }
+    impl Eq for Candidate {}
+    impl PartialOrd for Candidate {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Candidate {
+        fn cmp(&self, other: &Self) -> Ordering {
+            // Greater = worse: lower relevance, then later.
+            other.0.total_cmp(&self.0).then(self.1.cmp(&other.1))
+        }
+    }
+    let mut heap: BinaryHeap<Candidate> = BinaryHeap::with_capacity(m + 1);
+    for (i, &r) in relevance.iter().enumerate() {
+        heap.push(Candidate(r, i));
+        if heap.len() > m {
+            heap.pop();
+        }
+    }
+    // Ascending in this order is best first.
+    heap.into_sorted_vec().into_iter().map(|c| c.1).collect()
+}
+
+/// [`STOPWORDS`] as a set: every word of a text is looked up.
+fn stopwords() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
 }
 
 /// Function words of English, Polish, German, French and Spanish. Only words that carry no

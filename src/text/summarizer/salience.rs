@@ -24,7 +24,7 @@ const CONTENTS_FACTOR: f64 = 0.02;
 const FOOTNOTE_FACTOR: f64 = 0.3;
 const FRAGMENT_START_FACTOR: f64 = 0.5;
 /// Leading units that can belong to the title block.
-const MAX_TITLE_UNITS: usize = 10;
+pub(super) const MAX_TITLE_UNITS: usize = 10;
 
 /// Openings of the part of a text that states its outcome: a judgment's operative part, a
 /// report's conclusions. Compared case-insensitively with the start of a unit after any
@@ -101,54 +101,70 @@ pub(super) fn shape(unit: &str) -> Shape {
     }
 }
 
-/// Multiplier in (0, 1] for each unit: 1 for ordinary prose, less for boilerplate — short
-/// unterminated fragments, lists of names, units repeated verbatim as headers or footers.
-pub(super) fn boilerplate_factors(units: &[&str], shapes: &[Shape]) -> Vec<f64> {
-    // A hash of the unit's lower-cased words stands for the unit: a copy of every unit's text
-    // would double the memory a long input needs. SipHash with fixed keys is deterministic.
-    let key = |u: &str| {
-        let mut h = DefaultHasher::new();
-        for w in u.split_whitespace() {
-            for c in w.chars().flat_map(char::to_lowercase) {
-                c.hash(&mut h);
+/// What it takes to tell boilerplate: which units occur verbatim often enough to be running
+/// headers or footers.
+pub(super) struct Boilerplate {
+    /// A hash of each unit's lower-cased words, in unit order: 8 bytes stand for the unit,
+    /// where a copy of every unit's text, or a hash map of a million keys, would cost several
+    /// times the text.
+    keys: Vec<u64>,
+    /// The keys found at least [`REPEATED_UNIT`] times, sorted.
+    repeated: Vec<u64>,
+}
+
+impl Boilerplate {
+    pub(super) fn new<'a>(units: impl Iterator<Item = &'a str>) -> Self {
+        let keys: Vec<u64> = units.map(unit_key).collect();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        let mut repeated = Vec::new();
+        for run in sorted.chunk_by(|a, b| a == b) {
+            if run.len() >= REPEATED_UNIT {
+                repeated.push(run[0]);
             }
-            ' '.hash(&mut h);
         }
-        h.finish()
-    };
-    let keys: Vec<u64> = units.iter().map(|u| key(u)).collect();
-    let mut seen: HashMap<u64, u32> = HashMap::with_capacity(keys.len());
-    for &k in &keys {
-        *seen.entry(k).or_default() += 1;
+        Self { keys, repeated }
     }
-    keys.iter()
-        .zip(shapes)
-        .zip(units)
-        .map(|((k, s), u)| {
-            let mut f = 1.0;
-            if is_contents_line(u) {
-                f *= CONTENTS_FACTOR;
-            }
-            if is_footnote(u) {
-                f *= FOOTNOTE_FACTOR;
-            }
-            if is_fragment_start(u) {
-                f *= FRAGMENT_START_FACTOR;
-            }
-            if !s.terminated && s.words < FRAGMENT_WORDS {
-                f *= FRAGMENT_FACTOR;
-            }
-            if s.words >= NAME_LIST_WORDS
-                && s.capitalised as f64 >= NAME_LIST_SHARE * (s.words - 1) as f64
-            {
-                f *= NAME_LIST_FACTOR;
-            }
-            if seen.get(k).copied().unwrap_or(0) as usize >= REPEATED_UNIT {
-                f *= REPEATED_FACTOR;
-            }
-            f
-        })
-        .collect()
+
+    /// Multiplier in (0, 1] for `unit` (of `shape`): 1 for ordinary prose, less for
+    /// boilerplate — short unterminated fragments, lists of names, units repeated verbatim as
+    /// headers or footers.
+    pub(super) fn factor(&self, i: usize, unit: &str, shape: &Shape) -> f64 {
+        let mut f = 1.0;
+        if is_contents_line(unit) {
+            f *= CONTENTS_FACTOR;
+        }
+        if is_footnote(unit) {
+            f *= FOOTNOTE_FACTOR;
+        }
+        if is_fragment_start(unit) {
+            f *= FRAGMENT_START_FACTOR;
+        }
+        if !shape.terminated && shape.words < FRAGMENT_WORDS {
+            f *= FRAGMENT_FACTOR;
+        }
+        if shape.words >= NAME_LIST_WORDS
+            && shape.capitalised as f64 >= NAME_LIST_SHARE * (shape.words - 1) as f64
+        {
+            f *= NAME_LIST_FACTOR;
+        }
+        if self.repeated.binary_search(&self.keys[i]).is_ok() {
+            f *= REPEATED_FACTOR;
+        }
+        f
+    }
+}
+
+/// A unit's words, lower-cased, hashed (SipHash with fixed keys: deterministic).
+fn unit_key(u: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    for w in u.split_whitespace() {
+        for c in w.chars().flat_map(char::to_lowercase) {
+            c.hash(&mut h);
+        }
+        ' '.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// A table-of-contents entry: a title, a dot leader, a page number ("Division Reports ....18",
@@ -200,65 +216,75 @@ fn is_fragment_start(unit: &str) -> bool {
 /// Key-entity density in 0..=1: the share of a unit's words that are numbers or names the
 /// document repeats — capitalised words (not opening the unit) found at least twice but in
 /// at most a fifth of the units, so a party or a place counts and "Court" does not.
-pub(super) fn entity_density(units: &[&str]) -> Vec<f64> {
-    let words = |u: &'_ str| -> Vec<String> {
-        u.split_whitespace()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
-            .filter(|w| !w.is_empty())
-            .collect()
-    };
-    let mut count: HashMap<String, (u32, u32)> = HashMap::new();
-    for u in units {
-        let ws = words(u);
-        let mut seen: Vec<&str> = Vec::new();
-        for w in ws.iter().skip(1) {
-            if w.chars().next().is_some_and(char::is_uppercase) {
-                let e = count.entry(w.clone()).or_default();
-                e.0 += 1;
-                if !seen.contains(&w.as_str()) {
-                    seen.push(w);
-                    e.1 += 1;
-                }
-            }
-        }
-    }
-    let max_units = (units.len() as u32 / 5).max(2);
-    units
-        .iter()
-        .map(|u| {
-            let ws = words(u);
-            if ws.is_empty() {
-                return 0.0;
-            }
-            let mut keys: Vec<&str> = Vec::new();
-            for (k, w) in ws.iter().enumerate() {
-                let is_key = if w.chars().any(|c| c.is_ascii_digit()) {
-                    !(k == 0 && w.len() <= 3)
-                } else {
-                    k > 0
-                        && count
-                            .get(w)
-                            .is_some_and(|&(n, in_units)| n >= 2 && in_units <= max_units)
-                };
-                if is_key && !keys.contains(&w.as_str()) {
-                    keys.push(w);
-                }
-            }
-            (keys.len() as f64 / ws.len() as f64 / FULL_ENTITY_SHARE).min(1.0)
-        })
+pub(super) struct Entities {
+    /// Capitalised words (not opening a unit): occurrences, and units they occur in.
+    count: HashMap<String, (u32, u32)>,
+    max_units: u32,
+}
+
+fn words(u: &str) -> Vec<String> {
+    u.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+        .filter(|w| !w.is_empty())
         .collect()
 }
 
-/// Share of key-entity words at which [`entity_density`] is full.
+impl Entities {
+    /// The counts over all `n` units.
+    pub(super) fn new<'a>(units: impl Iterator<Item = &'a str>, n: usize) -> Self {
+        let mut count: HashMap<String, (u32, u32)> = HashMap::new();
+        for u in units {
+            let ws = words(u);
+            let mut seen: Vec<&str> = Vec::new();
+            for w in ws.iter().skip(1) {
+                if w.chars().next().is_some_and(char::is_uppercase) {
+                    let e = count.entry(w.clone()).or_default();
+                    e.0 += 1;
+                    if !seen.contains(&w.as_str()) {
+                        seen.push(w);
+                        e.1 += 1;
+                    }
+                }
+            }
+        }
+        Self {
+            count,
+            max_units: (n as u32 / 5).max(2),
+        }
+    }
+
+    /// The density of one of the units.
+    pub(super) fn density(&self, u: &str) -> f64 {
+        let ws = words(u);
+        if ws.is_empty() {
+            return 0.0;
+        }
+        let mut keys: Vec<&str> = Vec::new();
+        for (k, w) in ws.iter().enumerate() {
+            let is_key = if w.chars().any(|c| c.is_ascii_digit()) {
+                !(k == 0 && w.len() <= 3)
+            } else {
+                k > 0
+                    && self
+                        .count
+                        .get(w)
+                        .is_some_and(|&(n, in_units)| n >= 2 && in_units <= self.max_units)
+            };
+            if is_key && !keys.contains(&w.as_str()) {
+                keys.push(w);
+            }
+        }
+        (keys.len() as f64 / ws.len() as f64 / FULL_ENTITY_SHARE).min(1.0)
+    }
+}
+
+/// Share of key-entity words at which [`Entities::density`] is full.
 const FULL_ENTITY_SHARE: f64 = 0.3;
 
 /// Index of the unit that opens the concluding part of the text: the last unit in its second
 /// half that starts with a conclusion cue.
-pub(super) fn conclusion_start(units: &[&str]) -> Option<usize> {
-    let half = units.len() / 2;
-    (half..units.len())
-        .rev()
-        .find(|&i| starts_with_cue(units[i]))
+pub(super) fn conclusion_start<'a>(n: usize, unit: impl Fn(usize) -> &'a str) -> Option<usize> {
+    (n / 2..n).rev().find(|&i| starts_with_cue(unit(i)))
 }
 
 fn starts_with_cue(unit: &str) -> bool {
@@ -320,7 +346,8 @@ mod tests {
             "The weather was cold.",
             "The Court sat again.",
         ];
-        let d = entity_density(&units);
+        let e = Entities::new(units.iter().copied(), units.len());
+        let d: Vec<f64> = units.iter().map(|u| e.density(u)).collect();
         // "Smith" twice after the first word: key; "3" and "2015": key; "Yorba", "Linda" once and
         // "Castello" only as a first word: not.
         assert!(d[2] > d[1] && d[1] > 0.0, "{d:?}");
@@ -338,8 +365,12 @@ mod tests {
             "Page footer text that repeats.",
             "Page footer text  that repeats.",
         ];
-        let shapes: Vec<Shape> = units.iter().map(|u| shape(u)).collect();
-        let f = boilerplate_factors(&units, &shapes);
+        let b = Boilerplate::new(units.iter().copied());
+        let f: Vec<f64> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| b.factor(i, u, &shape(u)))
+            .collect();
         assert!((f[0] - 1.0).abs() < 1e-9);
         assert!(
             f[1] < 0.5 && f[2] < 1.0 && f[3] < 0.5 && f[5] < 0.5,
@@ -382,16 +413,11 @@ mod tests {
             "FOR THESE REASONS, THE COURT UNANIMOUSLY",
             "Holds that there has been a violation.",
         ];
-        assert_eq!(conclusion_start(&units), Some(5));
-        assert_eq!(conclusion_start(&units[..5]), Some(3));
-        assert_eq!(
-            conclusion_start(&["Z tych względów sąd orzekł.", "a", "b"]),
-            None
-        );
-        assert_eq!(
-            conclusion_start(&["a", "b", "Z tych względów sąd orzekł:"]),
-            Some(2)
-        );
+        let start = |units: &[&'static str]| conclusion_start(units.len(), |i| units[i]);
+        assert_eq!(start(&units), Some(5));
+        assert_eq!(start(&units[..5]), Some(3));
+        assert_eq!(start(&["Z tych względów sąd orzekł.", "a", "b"]), None);
+        assert_eq!(start(&["a", "b", "Z tych względów sąd orzekł:"]), Some(2));
         assert!(!starts_with_cue("Conclusionary remarks were made."));
         assert!(starts_with_cue("Par ces motifs, la Cour"));
     }
