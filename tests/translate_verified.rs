@@ -107,16 +107,19 @@ fn a_changed_amount_is_flagged_in_json_and_best_effort_exits_0() {
         .stderr(predicate::str::contains("not verified"));
 }
 
-/// Issue 14's wrong answers that kept every digit: a street name translated, a morning time
-/// made evening, a name without its diacritics, a currency lost. Each is flagged (exit 3);
-/// the correct translation of the same document passes.
+/// Issue 14's wrong answers that kept every digit: a street name translated and a name
+/// without its diacritics are flagged (exit 3); the correct translation passes. (Into English
+/// the time and the amount are written by ava — the model only places them, see
+/// `dates_times_and_amounts_are_written_by_ava_into_english` — so a model cannot make this
+/// morning evening or drop the currency; those checks, for other target languages, are unit
+/// tests of `verify`.)
 #[test]
-fn a_translated_street_an_evening_time_a_bare_name_and_a_lost_currency_are_flagged() {
+fn a_translated_street_and_a_bare_name_are_flagged() {
     const DE: &str = "Gegen 8 Uhr 50 wurde aus einem in der Franklinstraße 5 abgestellten \
                       LKW eine Brieftasche von Małgorzata Maliszewska mit 270 Euro entwendet.";
-    const OK: &str = "At about 8.50 a.m., a wallet belonging to Małgorzata Maliszewska with \
-                      270 euros was stolen from a lorry parked at Franklinstraße 5.";
-    const BAD: &str = "At 8:50 PM, a wallet belonging to Malgorzata Maliszewska with 270 \
+    const OK: &str = "At about <ID_1>, a wallet belonging to Małgorzata Maliszewska with <ID_2> \
+                      was stolen from a lorry parked at Franklinstraße 5.";
+    const BAD: &str = "At <ID_1>, a wallet belonging to Malgorzata Maliszewska with <ID_2> \
                        was stolen from a lorry parked in Franklin Street 5.";
     let home = tempfile::tempdir().unwrap();
     let file = write(home.path(), "de.txt", format!("{DE}\n"));
@@ -126,7 +129,10 @@ fn a_translated_street_an_evening_time_a_bare_name_and_a_lost_currency_are_flagg
         .arg(&file)
         .assert()
         .success()
-        .stdout(format!("{OK}\n"));
+        .stdout(
+            "At about 08:50, a wallet belonging to Małgorzata Maliszewska with EUR 270 \
+             was stolen from a lorry parked at Franklinstraße 5.\n",
+        );
     let server = MockServer::start(vec![Reply::text(BAD)]);
     ava(home.path(), &server)
         .args(["translate", "--to", "en"])
@@ -137,12 +143,9 @@ fn a_translated_street_an_evening_time_a_bare_name_and_a_lost_currency_are_flagg
         .stderr(predicate::str::contains(
             "street name not kept: \"Franklinstraße\"",
         ))
-        .stderr(predicate::str::contains("time of day changed"))
-        .stderr(predicate::str::contains("\"8:50 PM\""))
         .stderr(predicate::str::contains(
             "lost its diacritics: \"Małgorzata Maliszewska\"",
-        ))
-        .stderr(predicate::str::contains("currency not kept: \"euro\""));
+        ));
 }
 
 #[test]
