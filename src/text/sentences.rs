@@ -284,7 +284,8 @@ fn blocks(text: &str, emit: &mut dyn FnMut(usize, usize, bool)) {
             push(&mut current, i);
         } else if !trimmed.chars().any(char::is_alphanumeric) {
             flush(&mut current, &mut message);
-        } else if trimmed.starts_with('#') || trimmed.starts_with('|') {
+        } else if trimmed.starts_with('#') || trimmed.starts_with('|') || is_asciidoc_title(trimmed)
+        {
             flush(&mut current, &mut message);
             push(&mut current, i);
             flush(&mut current, &mut message);
@@ -328,6 +329,13 @@ fn group_blocks(text: &str, lines: &[Line], whole: bool, emit: &mut dyn FnMut(us
         this = next;
     }
     emit(block_start, this.end, false);
+}
+
+/// An AsciiDoc section title, "== Hashes": one to six `=` and a space. Like a Markdown
+/// heading it is a unit of its own even when the next line follows without a blank line.
+fn is_asciidoc_title(line: &str) -> bool {
+    let rest = line.trim_start_matches('=');
+    (1..=6).contains(&(line.len() - rest.len())) && rest.starts_with(' ')
 }
 
 fn is_blank(text: &str, line: Line) -> bool {

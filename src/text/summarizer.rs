@@ -35,7 +35,11 @@
 //!      list fragments) — except a headline opening the text —, lists of names, units repeated
 //!      verbatim three times or more (running headers), table-of-contents entries, footnotes
 //!      and units that start mid-sentence (cut by a page break) keep only part of their
-//!      relevance; so do units with fewer than [`FULL_LENGTH_TERMS`] terms, in proportion.
+//!      relevance; so do units with fewer than [`FULL_LENGTH_TERMS`] terms, in proportion;
+//!    - *cover letter*: a letter in front of a report ("Dear …" or "Enclosed please find …" up
+//!      to "Yours sincerely", "Z poważaniem", "Mit freundlichen Grüßen"…, ending before the
+//!      middle of the text) keeps [`COVER_LETTER_FACTOR`] of its relevance, and the lead,
+//!      title block and headline are those of the text after it.
 //! 7. **Selection**: maximal marginal relevance — repeatedly take the unit maximising
 //!    `λ · relevance − (1 − λ) · max cosine to the units already taken`, and never one whose
 //!    cosine to a taken unit reaches [`DUPLICATE_SIMILARITY`], so near-duplicates (a fact
@@ -44,6 +48,7 @@
 //! Everything is deterministic: no randomness, no hash-map iteration order in any sum, and ties
 //! go to the earlier sentence.
 
+mod letter;
 mod salience;
 
 use super::sentences::{LineCounter, for_each_unit};
@@ -108,6 +113,8 @@ pub const TITLE_WEIGHT: f64 = 0.1;
 pub const ENTITY_WEIGHT: f64 = 0.2;
 /// How much more of its relevance the first line keeps when it heads a title block.
 pub const HEADLINE_BOOST: f64 = 3.0;
+/// Relevance kept by the units of a cover letter in front of a report (see `letter`).
+pub const COVER_LETTER_FACTOR: f64 = 0.1;
 /// Units with fewer terms than this have their relevance scaled down proportionally.
 pub const FULL_LENGTH_TERMS: usize = 8;
 /// Weight of the lead position in a text with a marked concluding part.
@@ -583,34 +590,41 @@ fn relevance(
 ) -> Vec<f64> {
     let n = centrality.len();
     let top = centrality.iter().copied().fold(0.0, f64::max);
+    // A cover letter in front of a report is not the report: its units keep little weight,
+    // and the lead, title and headline are those of the report that follows it.
+    let start = letter::cover_letter_units(n, |i| units.get(i));
     let leading: Vec<salience::Shape> = units
         .iter()
+        .skip(start)
         .take(salience::MAX_TITLE_UNITS)
         .map(salience::shape)
         .collect();
     let title_count = salience::title_units(&leading);
-    let title = title_vector(units, vocabulary, title_count);
+    let title_block = start..start + title_count;
+    let title = title_vector(units, vocabulary, title_block.clone());
     let boilerplate = salience::Boilerplate::new(units.iter());
     let conclusion = salience::conclusion_start(n, |i| units.get(i));
     let entities = salience::Entities::new(units.iter(), n);
     for (i, unit) in units.iter().enumerate() {
         let central = if top > 0.0 { centrality[i] / top } else { 0.0 };
         // Without a title every cosine to it is 0: the unit's vector is not needed.
-        let title_sim = if i < title_count || title.is_empty() {
+        let title_sim = if title_block.contains(&i) || i < start || title.is_empty() {
             0.0
         } else {
             cosine(&vocabulary.vector(unit), &title)
         };
         let fullness = (f64::from(terms[i]) / FULL_LENGTH_TERMS as f64).min(1.0);
         let base = CENTRALITY_WEIGHT * central
-            + POSITION_WEIGHT * position_prior(i, n, conclusion)
+            + POSITION_WEIGHT * position_prior(i, n, start, conclusion)
             + TITLE_WEIGHT * title_sim
             + ENTITY_WEIGHT * entities.density(unit);
         // A headline is an unterminated short line, but not boilerplate: a press release
         // states who, what and how much there first.
         let factor = boilerplate.factor(i, unit, &salience::shape(unit));
-        let boilerplate = if i == 0 && title_count > 0 {
+        let boilerplate = if i == start && title_count > 0 {
             (factor * HEADLINE_BOOST).min(1.0)
+        } else if i < start {
+            factor * COVER_LETTER_FACTOR
         } else {
             factor
         };
@@ -628,8 +642,9 @@ fn relevance(
 /// essentials first), falling off as `1 / (1 + i / span)` with `span` = 5 % of the text (at
 /// least 3 units), and high again from the unit that opens the concluding part, if the text
 /// has one (a judgment states its ruling there, a report its conclusions), falling off the
-/// same way.
-fn position_prior(i: usize, n: usize, conclusion: Option<usize>) -> f64 {
+/// same way. The text starts at unit `start` (after a cover letter); units before it get the
+/// lowest prior.
+fn position_prior(i: usize, n: usize, start: usize, conclusion: Option<usize>) -> f64 {
     let span = (n as f64 * 0.05).max(3.0);
     // A text that ends in a marked conclusion is argued towards it rather than written
     // news-style, and its opening is mostly procedure and background.
@@ -638,7 +653,8 @@ fn position_prior(i: usize, n: usize, conclusion: Option<usize>) -> f64 {
     } else {
         1.0
     };
-    let lead = lead_share / (1.0 + i as f64 / span);
+    let from_start = i.checked_sub(start).unwrap_or(n);
+    let lead = lead_share / (1.0 + from_start as f64 / span);
     let tail = conclusion
         .filter(|&c| i >= c)
         .map_or(0.0, |c| CONCLUSION_PRIOR / (1.0 + (i - c) as f64 / span));
@@ -647,8 +663,12 @@ fn position_prior(i: usize, n: usize, conclusion: Option<usize>) -> f64 {
 
 /// The title block as one unit vector (the sum of its units' vectors, normalised): sentences
 /// that share the title's rarer terms — the parties, the place, the subject — are on topic.
-fn title_vector(units: &Units<'_>, vocabulary: &Vocabulary, title_count: usize) -> Vector {
-    let mut sum: Vec<(u32, f32)> = (0..title_count)
+fn title_vector(
+    units: &Units<'_>,
+    vocabulary: &Vocabulary,
+    title: std::ops::Range<usize>,
+) -> Vector {
+    let mut sum: Vec<(u32, f32)> = title
         .flat_map(|i| vocabulary.vector(units.get(i)))
         .collect();
     sum.sort_unstable_by_key(|&(t, _)| t);

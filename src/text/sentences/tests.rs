@@ -120,6 +120,25 @@ fn headings_bullets_and_line_ranges() {
 }
 
 #[test]
+fn asciidoc_titles_are_units_of_their_own() {
+    // A long title followed at once by a line of prose would otherwise run into it.
+    let t = "== Scarabs colon-izing vulnerable servers – Indicators of Compromise of the campaign
+             the samples below were seen in 2024 and are listed with their SHA-1 hashes.
+             |====
+| A | B";
+    assert_eq!(
+        split(t),
+        [
+            "== Scarabs colon-izing vulnerable servers – Indicators of Compromise of the campaign",
+            "the samples below were seen in 2024 and are listed with their SHA-1 hashes.",
+            "| A | B",
+        ]
+    );
+    assert!(!is_asciidoc_title("======= seven levels"));
+    assert!(!is_asciidoc_title("=x"));
+}
+
+#[test]
 fn short_unterminated_lines_are_units() {
     let t = "Komenda Stołeczna Policji\nWydział Kryminalny\nSprawca uciekł w kierunku \
              dworca i nie został zatrzymany przez patrol.";

@@ -89,11 +89,13 @@ pub(super) fn shape(unit: &str) -> Shape {
             capitalised += 1;
         }
     }
-    let terminated = unit
-        .trim_end_matches(|c: char| {
-            c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']')
-        })
-        .ends_with(['.', '!', '?', '…', ';', ':']);
+    // A marked heading ("## Findings:", "== Hashes") is a heading whatever it ends with.
+    let terminated = heading_text(unit).is_none()
+        && unit
+            .trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']')
+            })
+            .ends_with(['.', '!', '?', '…', ';', ':']);
     Shape {
         words,
         capitalised,
@@ -260,9 +262,11 @@ impl Entities {
             return 0.0;
         }
         let mut keys: Vec<&str> = Vec::new();
+        let numbered = u.split_whitespace().next().is_some_and(is_paragraph_number);
         for (k, w) in ws.iter().enumerate() {
             let is_key = if w.chars().any(|c| c.is_ascii_digit()) {
-                !(k == 0 && w.len() <= 3)
+                // "15. The applicant…" is numbered; "13 zatrzymanych…" states a fact.
+                !(k == 0 && numbered)
             } else {
                 k > 0
                     && self
@@ -278,6 +282,19 @@ impl Entities {
     }
 }
 
+/// A paragraph or list number opening a unit: "15.", "3)", "(2)", "IV." — a label, not a fact.
+pub(super) fn is_paragraph_number(word: &str) -> bool {
+    let body = word.strip_prefix('(').unwrap_or(word);
+    let Some(body) = body.strip_suffix(['.', ')']) else {
+        return false;
+    };
+    let digits = !body.is_empty() && body.len() <= 3 && body.chars().all(|c| c.is_ascii_digit());
+    let roman = !body.is_empty()
+        && body.len() <= 5
+        && body.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'));
+    digits || roman
+}
+
 /// Share of key-entity words at which [`Entities::density`] is full.
 const FULL_ENTITY_SHARE: f64 = 0.3;
 
@@ -287,8 +304,18 @@ pub(super) fn conclusion_start<'a>(n: usize, unit: impl Fn(usize) -> &'a str) ->
     (n / 2..n).rev().find(|&i| starts_with_cue(unit(i)))
 }
 
+/// The text of a Markdown or AsciiDoc heading ("### IOCs", "== Conclusions"), or `None` for
+/// any other unit. The marker is a run of `#` or `=` followed by a space.
+pub(super) fn heading_text(unit: &str) -> Option<&str> {
+    let t = unit.trim_start();
+    let marker = t.chars().next().filter(|&c| c == '#' || c == '=')?;
+    let rest = t.trim_start_matches(marker);
+    let level = t.len() - rest.len();
+    (level <= 6 && rest.starts_with(' ')).then(|| rest.trim())
+}
+
 fn starts_with_cue(unit: &str) -> bool {
-    let lower = unit.trim().to_lowercase();
+    let lower = heading_text(unit).unwrap_or(unit).trim().to_lowercase();
     // Skip a section number: "IV.", "4.", "D)".
     let body = match lower.split_once(char::is_whitespace) {
         Some((first, rest))
@@ -356,6 +383,22 @@ mod tests {
     }
 
     #[test]
+    fn a_count_opening_a_unit_is_a_fact_but_a_paragraph_number_is_not() {
+        let units = [
+            "13 zatrzymanych oszustów trafiło do aresztu.",
+            "13. Sąd zważył, co następuje w tej sprawie.",
+            "Sąd zważył, co następuje w tej sprawie.",
+        ];
+        let e = Entities::new(units.iter().copied(), units.len());
+        let d: Vec<f64> = units.iter().map(|u| e.density(u)).collect();
+        assert!(d[0] > 0.0, "{d:?}");
+        assert!(d[1] < 1e-9 && d[2] < 1e-9, "{d:?}");
+        assert!(is_paragraph_number("15.") && is_paragraph_number("(2)"));
+        assert!(is_paragraph_number("IV."));
+        assert!(!is_paragraph_number("13") && !is_paragraph_number("2024."));
+    }
+
+    #[test]
     fn boilerplate_is_scaled_down() {
         let units = [
             "The suspect entered the shop at noon and took a phone.",
@@ -419,7 +462,29 @@ mod tests {
         assert_eq!(start(&["Z tych względów sąd orzekł.", "a", "b"]), None);
         assert_eq!(start(&["a", "b", "Z tych względów sąd orzekł:"]), Some(2));
         assert!(!starts_with_cue("Conclusionary remarks were made."));
+        // A Markdown or AsciiDoc heading opens the conclusions as a plain one does.
+        assert!(starts_with_cue("## Conclusions"));
+        assert!(starts_with_cue("== 5. Conclusion"));
         assert!(starts_with_cue("Par ces motifs, la Cour"));
+    }
+
+    #[test]
+    fn marked_headings_are_headings_not_sentences() {
+        assert_eq!(heading_text("== Hashes"), Some("Hashes"));
+        assert_eq!(heading_text("### IOCs:"), Some("IOCs:"));
+        assert_eq!(heading_text("#hashtag in a post."), None);
+        // Terminated or not, a heading is not a sentence: it is scaled down as a fragment and
+        // can open the title block.
+        assert!(!shape("### Indicators of compromise:").terminated);
+        assert!(!shape("== Summary of the findings.").terminated);
+        let units = [
+            "== Summary of the findings.",
+            "Police seized 3 kg of cocaine.",
+        ];
+        let shapes: Vec<Shape> = units.iter().map(|u| shape(u)).collect();
+        let b = Boilerplate::new(units.iter().copied());
+        assert!(b.factor(0, units[0], &shapes[0]) < 0.5);
+        assert_eq!(title_units(&shapes), 1);
     }
 
     #[test]
