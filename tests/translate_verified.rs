@@ -753,7 +753,8 @@ fn dates_times_and_amounts_are_written_by_ava_into_english() {
     ava(home.path(), &server)
         .args(["translate", "--to", "pl"])
         .arg(&file)
-        .assert();
+        .assert()
+        .code(3);
     let sent = segment_of(&server.chat_requests()[0].body);
     assert!(
         sent.contains("gegen 8 Uhr 50") && sent.contains("16.000 Euro"),
