@@ -117,7 +117,7 @@ fn a_changed_amount_is_flagged_in_json_and_best_effort_exits_0() {
 fn a_translated_street_and_a_bare_name_are_flagged() {
     const DE: &str = "Gegen 8 Uhr 50 wurde aus einem in der Franklinstraße 5 abgestellten \
                       LKW eine Brieftasche von Małgorzata Maliszewska mit 270 Euro entwendet.";
-    const OK: &str = "At about <ID_1>, a wallet belonging to Małgorzata Maliszewska with <ID_2> \
+    const OK: &str = "At <ID_1>, a wallet belonging to Małgorzata Maliszewska with <ID_2> \
                       was stolen from a lorry parked at Franklinstraße 5.";
     const BAD: &str = "At <ID_1>, a wallet belonging to Malgorzata Maliszewska with <ID_2> \
                        was stolen from a lorry parked in Franklin Street 5.";

@@ -67,6 +67,31 @@ fn time(hhmm: &str, written: &str) -> Option<String> {
     })
 }
 
+/// Words that say "about" before a time or date ("gegen 12 Uhr", "ok. 15 lutego").
+const ABOUT: &[&str] = &[
+    "gegen", "ok.", "około", "okolo", "vers", "circa", "etwa", "approx.", "around", "about",
+];
+
+/// Where an "about" word right before `start` begins, if there is one. The finders' spans
+/// start at the number, so without it the word went to the model alone — and came back as
+/// "against 12:00" for "gegen 12 Uhr".
+pub fn about_before(text: &str, start: usize) -> Option<usize> {
+    let before = text.get(..start)?;
+    let word_end = before.trim_end().len();
+    if word_end == before.len() {
+        return None;
+    }
+    let lower = before[..word_end].to_lowercase();
+    let word = ABOUT.iter().find(|w| lower.ends_with(*w))?;
+    // Byte lengths agree: every ABOUT word lower-cases to itself.
+    let word_start = word_end.checked_sub(word.len())?;
+    let glued = before[..word_start]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    (!glued && before.is_char_boundary(word_start)).then_some(word_start)
+}
+
 /// "gegen 8 Uhr 50", "ok. godz. 20", "vers 8 h": the source says "about".
 fn approximate(written: &str) -> bool {
     let w = written.to_lowercase();
@@ -211,6 +236,15 @@ mod tests {
                 en("2 mld euro", "EUR 2 billion"),
             ]
         );
+    }
+
+    #[test]
+    fn an_about_word_before_a_value_is_found() {
+        let t = "Gegen 12 Uhr, ok. 15 lutego, dagegen 8 Uhr, am 3. März";
+        assert_eq!(about_before(t, t.find("12").unwrap()), Some(0));
+        assert_eq!(about_before(t, t.find("15").unwrap()), t.find("ok."));
+        assert_eq!(about_before(t, t.find("8 Uhr").unwrap()), None);
+        assert_eq!(about_before(t, t.find("3.").unwrap()), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! The mapping lives only in memory; it is never written anywhere.
 
 use super::entity::EntityKind;
-use super::in_english::value_in_english;
+use super::in_english::{about_before, value_in_english};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -161,7 +161,11 @@ impl Pseudonyms {
                     && self.values_in_english
                     && let Some(english) = value_in_english(&e)
                 {
-                    spans.push((e.byte_start, e.byte_end, "ID", e.normalized, Some(english)));
+                    let (start, english) = match about_before(text, e.byte_start) {
+                        Some(s) if !english.contains("about") => (s, format!("about {english}")),
+                        _ => (e.byte_start, english),
+                    };
+                    spans.push((start, e.byte_end, "ID", e.normalized, Some(english)));
                 }
             }
         }
