@@ -548,22 +548,30 @@ fn shortening_model(req: &serde_json::Value) -> String {
     }
 }
 
-#[test]
-fn grounded_summary_shortens_each_key_sentence_and_replaces_one_with_an_invented_amount() {
-    let server = MockServer::start(vec![Reply::compute(shortening_model)]);
+/// `ava ARGS… r.txt` with [`RELEASE`] as r.txt, against a fake model answering `reply`.
+fn summarize_release(reply: Reply, args: &[&str]) -> (MockServer, std::process::Output) {
+    let server = MockServer::start(vec![reply]);
     let home = tempfile::tempdir().unwrap();
     let f = write(home.path(), "r.txt", RELEASE);
     let out = ava(home.path(), &server)
-        .args([
-            "--summary-mode",
-            "grounded",
-            "summarize",
-            "--length",
-            "short",
-        ])
+        .args(args)
         .arg(&f)
         .output()
         .unwrap();
+    (server, out)
+}
+
+const GROUNDED_SHORT: &[&str] = &[
+    "--summary-mode",
+    "grounded",
+    "summarize",
+    "--length",
+    "short",
+];
+
+#[test]
+fn grounded_summary_shortens_each_key_sentence_and_replaces_one_with_an_invented_amount() {
+    let (server, out) = summarize_release(Reply::compute(shortening_model), GROUNDED_SHORT);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -590,26 +598,16 @@ fn grounded_summary_shortens_each_key_sentence_and_replaces_one_with_an_invented
 /// Shortening drops words, not facts: a version without the suspect's age is not used.
 #[test]
 fn grounded_summary_keeps_the_document_sentence_when_the_model_drops_a_value() {
-    let server = MockServer::start(vec![Reply::compute(|req| {
-        if common::mock_openai::last_user_message(req).contains("chase") {
-            "On 12 March 2024 Radom police arrested Jan Kowalski after a chase.".into()
-        } else {
-            shortening_model(req)
-        }
-    })]);
-    let home = tempfile::tempdir().unwrap();
-    let f = write(home.path(), "r.txt", RELEASE);
-    let out = ava(home.path(), &server)
-        .args([
-            "--summary-mode",
-            "grounded",
-            "summarize",
-            "--length",
-            "short",
-        ])
-        .arg(&f)
-        .output()
-        .unwrap();
+    let (_server, out) = summarize_release(
+        Reply::compute(|req| {
+            if common::mock_openai::last_user_message(req).contains("chase") {
+                "On 12 March 2024 Radom police arrested Jan Kowalski after a chase.".into()
+            } else {
+                shortening_model(req)
+            }
+        }),
+        GROUNDED_SHORT,
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -621,21 +619,17 @@ fn grounded_summary_keeps_the_document_sentence_when_the_model_drops_a_value() {
 
 #[test]
 fn grounded_summary_progress_counts_sentences() {
-    let server = MockServer::start(vec![Reply::compute(shortening_model)]);
-    let home = tempfile::tempdir().unwrap();
-    let f = write(home.path(), "r.txt", RELEASE);
-    let out = ava(home.path(), &server)
-        .args([
+    let (_server, out) = summarize_release(
+        Reply::compute(shortening_model),
+        &[
             "-v",
             "--summary-mode",
             "grounded",
             "summarize",
             "--length",
             "short",
-        ])
-        .arg(&f)
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Not "part 3/3": the pieces of a grounded summary are its sentences.
@@ -645,14 +639,10 @@ fn grounded_summary_progress_counts_sentences() {
 
 #[test]
 fn grounded_summary_reasons_are_in_the_json_record() {
-    let server = MockServer::start(vec![Reply::compute(shortening_model)]);
-    let home = tempfile::tempdir().unwrap();
-    let f = write(home.path(), "r.txt", RELEASE);
-    let out = ava(home.path(), &server)
-        .args(["--summary-mode", "grounded", "--json", "summarize"])
-        .arg(&f)
-        .output()
-        .unwrap();
+    let (_server, out) = summarize_release(
+        Reply::compute(shortening_model),
+        &["--summary-mode", "grounded", "--json", "summarize"],
+    );
     assert_eq!(out.status.code(), Some(0));
     let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let warnings = rec["warnings"].to_string();
@@ -665,14 +655,10 @@ fn grounded_summary_reasons_are_in_the_json_record() {
 fn grounded_summary_of_a_looping_model_falls_back_to_the_document_and_says_so() {
     let copy = "They were ordered detained and charged with fraud. ";
     let pieces: Vec<&str> = std::iter::repeat_n(copy, 40).collect();
-    let server = MockServer::start(vec![Reply::stream(&pieces)]);
-    let home = tempfile::tempdir().unwrap();
-    let f = write(home.path(), "r.txt", RELEASE);
-    let out = ava(home.path(), &server)
-        .args(["--summary-mode", "grounded", "summarize"])
-        .arg(&f)
-        .output()
-        .unwrap();
+    let (_server, out) = summarize_release(
+        Reply::stream(&pieces),
+        &["--summary-mode", "grounded", "summarize"],
+    );
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
