@@ -92,14 +92,12 @@ pub fn about_before(text: &str, start: usize) -> Option<usize> {
     (!glued && before.is_char_boundary(word_start)).then_some(word_start)
 }
 
-/// "gegen 8 Uhr 50", "ok. godz. 20", "vers 8 h": the source says "about".
+/// "gegen 8 Uhr 50", "ok. godz. 20", "vers 8 h": a word of the value itself says "about"
+/// ([`ABOUT`], as before a value in [`about_before`]).
 fn approximate(written: &str) -> bool {
-    let w = written.to_lowercase();
-    [
-        "gegen", "ok.", "około", "okolo", "vers ", "about", "around", "approx", "circa", "etwa",
-    ]
-    .iter()
-    .any(|a| w.contains(a))
+    written
+        .split_whitespace()
+        .any(|w| ABOUT.contains(&w.to_lowercase().as_str()))
 }
 
 /// Currencies written before the number in English ("PLN 820,000"); other units (BTC, ETH)
@@ -134,38 +132,38 @@ fn amount(normalized: &str, written: &str) -> Option<String> {
     } else {
         None
     };
-    if let Some((zeros, word)) = scale {
-        if decimals.is_some() || whole.len() <= zeros {
-            return None;
+    let number = match scale {
+        Some((zeros, word)) => {
+            if decimals.is_some() || whole.len() <= zeros {
+                return None;
+            }
+            let (units, fraction) = whole.split_at(whole.len() - zeros);
+            let fraction = fraction.trim_end_matches('0');
+            if fraction.is_empty() {
+                format!("{units} {word}")
+            } else {
+                format!("{units}.{fraction} {word}")
+            }
         }
-        let (units, fraction) = whole.split_at(whole.len() - zeros);
-        let fraction = fraction.trim_end_matches('0');
-        let n = if fraction.is_empty() {
-            units.to_string()
-        } else {
-            format!("{units}.{fraction}")
-        };
-        return Some(if CODE_FIRST.contains(&code) {
-            format!("{code} {n} {word}")
-        } else {
-            format!("{n} {word} {code}")
-        });
-    }
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
+        None => {
+            let mut grouped = String::new();
+            for (i, c) in whole.chars().enumerate() {
+                if i > 0 && (whole.len() - i) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(c);
+            }
+            if let Some(d) = decimals {
+                grouped.push('.');
+                grouped.push_str(d);
+            }
+            grouped
         }
-        grouped.push(c);
-    }
-    if let Some(d) = decimals {
-        grouped.push('.');
-        grouped.push_str(d);
-    }
+    };
     Some(if CODE_FIRST.contains(&code) {
-        format!("{code} {grouped}")
+        format!("{code} {number}")
     } else {
-        format!("{grouped} {code}")
+        format!("{number} {code}")
     })
 }
 
