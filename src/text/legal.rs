@@ -58,11 +58,23 @@ static PARAGRAPH: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
+/// Citations of an official journal, where a statute was published: the Polish "Dz. U. z 1983
+/// r. nr 49 poz. 223" (also "Dz.U. 2019 poz. 1950", "t.j. Dz. U.", Monitor Polski "M.P."),
+/// and the German "BGBl. I S. 3322". "M. P." alone is a person's initials; only with a year
+/// and an item is it the journal. Left as text, a small model translates "Dz. U." into
+/// words of its own and the citation can no longer be looked up.
+static JOURNAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\bDz\.\s?U\.(?:\s+z\s+\d{4}\s?r\.|\s+\d{4})?(?:\s*,?\s*[Nn]r\.?\s*\d+)?(?:\s*,?\s*poz\.\s*\d+)?|\bM\.\s?P\.(?:\s+z\s+\d{4}\s?r\.|\s+\d{4})(?:\s*,?\s*[Nn]r\.?\s*\d+)?\s*,?\s*poz\.\s*\d+|\bBGBl\.\s?(?:III|II|I)?\s?S\.\s?\d+",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
 /// Byte ranges of the signatures and references in `text`, in order, without overlaps (the
 /// longest wins where two start at the same place).
 pub fn references(text: &str) -> Vec<(usize, usize)> {
     let mut found: Vec<(usize, usize)> = Vec::new();
-    for re in [&*SIGNATURE, &*REFERENCE, &*ARTICLE, &*PARAGRAPH] {
+    for re in [&*SIGNATURE, &*REFERENCE, &*ARTICLE, &*PARAGRAPH, &*JOURNAL] {
         for m in re.find_iter(text) {
             // The article pattern takes the character after a code's abbreviation to know it
             // ended ("kk," but not "kkx"); that character is not part of the reference.
@@ -138,12 +150,30 @@ mod tests {
     }
 
     #[test]
+    fn journal_citations_are_found_with_their_year_number_and_item() {
+        assert_eq!(
+            found("o opłatach w sprawach karnych (t.j. Dz. U. z 1983 r. nr 49 poz. 223 ze zm.)."),
+            ["Dz. U. z 1983 r. nr 49 poz. 223"]
+        );
+        assert_eq!(
+            found("ogłoszona w Dz.U. 2019 poz. 1950 oraz M.P. z 2020 r. poz. 12"),
+            ["Dz.U. 2019 poz. 1950", "M.P. z 2020 r. poz. 12"]
+        );
+        assert_eq!(
+            found("vom 13. November 1998 (BGBl. I S. 3322) zuletzt"),
+            ["BGBl. I S. 3322"]
+        );
+    }
+
+    #[test]
     fn ordinary_text_numbers_and_list_markers_are_not_taken() {
         for t in [
             "§ 3. Umowa wchodzi w życie 12.03.2024 r.",
             "Kobieta przekazała 30 tys. zł w dniu 12/03/2024.",
             "I went home at 10/12 of the way.",
             "ul. Długa 12 M 3/4",
+            "Mp. 3 i Dz. 12",
+            "świadek M. P. zeznał, że M. P. z domu",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }

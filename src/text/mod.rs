@@ -10,10 +10,12 @@
 //!   Signal), `devices` (IMEI, MAC), `dates` (and times), `amounts`, `plates`.
 //! - [`entity`]: what is found; `scan`: the toolkit the finders share.
 //! - [`summarizer`] and the [`sentences`] it works on; [`chat`]: what opens a chat message.
-//! - [`legal`]: case signatures and legal references, which translation copies verbatim.
+//! - [`legal`]: case signatures and legal references, which translation copies verbatim;
+//!   [`addresses`]: street addresses and postcodes, likewise.
 //! - [`lang`]: which language a text is in, and language codes and names.
 //! - [`region`]: which country a document's national numbers and dates belong to.
 
+pub mod addresses;
 mod amounts;
 pub mod chat;
 mod coins;

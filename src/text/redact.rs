@@ -26,10 +26,11 @@ static MANGLED: LazyLock<Regex> = LazyLock::new(|| {
 const MAX_PLACEHOLDER: usize = 16;
 
 /// Kinds protected in translation (issue 14): identifiers a translation must copy verbatim
-/// (with the case signatures and legal references of [`super::legal`]). Dates, times and
-/// amounts are protected too when the translation is into English ([`Pseudonyms::
-/// with_values_in_english`]): ava writes them, the model only places them. Plates and bare
-/// domains are left out because their finders also match ordinary words.
+/// (with the case signatures and legal references of [`super::legal`] and the addresses of
+/// [`super::addresses`]). Dates, times and amounts are protected too when the translation is
+/// into English ([`Pseudonyms::with_values_in_english`]): ava writes them, the model only
+/// places them. Plates and bare domains are left out because their finders also match
+/// ordinary words.
 fn protected(kind: EntityKind) -> bool {
     label(kind).is_some()
         || matches!(
@@ -169,10 +170,11 @@ impl Pseudonyms {
                 }
             }
         }
-        // Case signatures and legal references are copied verbatim in a translation too:
-        // an officer looks them up exactly as written.
+        // Case signatures, legal references and street addresses are copied verbatim in a
+        // translation too: an officer looks them up exactly as written.
         if self.protect {
-            for (start, end) in super::legal::references(text) {
+            let references = super::legal::references(text);
+            for (start, end) in references.into_iter().chain(super::addresses::addresses(text)) {
                 spans.push((start, end, "ID", text[start..end].to_string(), None));
             }
         }
