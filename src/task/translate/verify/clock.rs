@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 /// Minutes since midnight.
-type Minutes = u32;
+pub(super) type Minutes = u32;
 
 /// 12-hour times with their half of the day: "8:50 a.m.", "8.50 PM", "12 p.m.".
 static TWELVE_HOUR: LazyLock<Regex> = LazyLock::new(|| {
@@ -27,8 +27,9 @@ static TWENTY_FOUR: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 
-/// The source's times of day, where each is written and its value.
-pub(super) fn source_time_spans(source: &str) -> Vec<(Range<usize>, Minutes)> {
+/// The times of day of `text` (the source's, or an answer's), where each is written and its
+/// value.
+pub(super) fn time_spans(source: &str) -> Vec<(Range<usize>, Minutes)> {
     let mut spans = twelve_hour_spans(source);
     let twelve: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
     for c in TWENTY_FOUR.captures_iter(source) {
@@ -104,11 +105,15 @@ fn range_ends(text: &str, start: usize, end: usize) -> Vec<(Range<usize>, Minute
 
 /// The source's times of day.
 pub(super) fn source_times(source: &str) -> BTreeSet<Minutes> {
-    let mut times: BTreeSet<Minutes> = source_time_spans(source)
-        .into_iter()
-        .map(|(_, v)| v)
-        .collect();
-    for c in NOON.captures_iter(source) {
+    times(source, &time_spans(source))
+}
+
+/// Every time of day `text` says, whatever its form ("8 p.m.", "20:00", "noon"), given its
+/// [`time_spans`]: a source time found among an answer's is kept even when its digits are not
+/// ("godz. 20.00" → "8 p.m.").
+pub(super) fn times(text: &str, spans: &[(Range<usize>, Minutes)]) -> BTreeSet<Minutes> {
+    let mut times: BTreeSet<Minutes> = spans.iter().map(|(_, v)| *v).collect();
+    for c in NOON.captures_iter(text) {
         times.insert(if c[1].eq_ignore_ascii_case("midnight") {
             0
         } else {
@@ -116,14 +121,6 @@ pub(super) fn source_times(source: &str) -> BTreeSet<Minutes> {
         });
     }
     times
-}
-
-/// Every time of day `out` writes, whatever its form ("8 p.m.", "20:00", "noon"): a source
-/// time found among them is kept even when its digits are not ("godz. 20.00" → "8 p.m.").
-pub(super) fn answer_values(out: &str) -> BTreeSet<Minutes> {
-    let mut values: BTreeSet<Minutes> = answer_times(out).into_iter().map(|(_, v)| v).collect();
-    values.extend(source_time_spans(out).into_iter().map(|(_, v)| v));
-    values
 }
 
 /// 12-hour times of `text`: where each is written and its 24-hour value.
