@@ -6,7 +6,9 @@
 //!
 //! A date is reported only when it exists (no 31 February) in 1900–2099, a time only with hours
 //! 0–23 and minutes 0–59. A time standing alone is reported when it cannot be a ratio or a
-//! verse number: two-digit hours ("21:03"), or a label ("godz. 9.40") or "am"/"pm"/"Uhr" after.
+//! verse number: two-digit hours ("21:03"), or a label ("godz. 9.40", "godz. 8", "o 8:50") or
+//! "am"/"pm"/"Uhr" after. A range of times whose label or "Uhr" covers both ends ("w godz.
+//! 8–20", "von 8 bis 20 Uhr") is two times.
 
 use super::entity::{Check, EntityKind, Hit};
 use super::region::DocRegion;
@@ -185,10 +187,12 @@ static AFTER_DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
     )
 });
 
-/// A time on its own; whether it is one is decided by [`find_times`].
+/// A time on its own; whether it is one is decided by [`find_times`]. The last alternative
+/// is a whole hour after the Polish "godz." ("w godz. 8–20"), where the word says it is a
+/// time.
 static TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
     pattern(
-        r"(?i)(?P<kw>(?:\b(?:o\s+)?godz(?:\.|in\p{L}*)?|\bat|\bum|à|\ba\s+las?)\s*)?\b(?P<h>\d{1,2})(?:(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*Uhr\b)?|\s+(?P<whole>Uhr)\b(?:\s+(?P<wm>\d{2})\b)?)",
+        r"(?i)(?P<kw>(?:\b(?:o\s+)?godz(?:\.|in\p{L}*)?|\bat|\bum|\bo|à|\ba\s+las?)\s*)?\b(?P<h>\d{1,2})(?:(?P<sep>[:.hH])(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?(?P<ampm>\s*[ap]\.?m\b\.?)?(?P<uhr>\s*Uhr\b)?|\s+(?P<whole>Uhr)\b(?:\s+(?P<wm>\d{2})\b)?)|\b(?:o\s+)?godz(?:\.|in\p{L}*)?\s*(?P<gh>\d{1,2})\b",
     )
 });
 
@@ -612,6 +616,22 @@ fn finish(text: &str, start: usize, end: usize, iso: Option<String>) -> Option<H
     })
 }
 
+/// Where the time of day of the date entity `text[start..]` begins ("26. Mai 2011, gegen 8 Uhr
+/// 50" → the "8"), read as [`finish`] read it: the date, then [`AFTER_DATE`]. `text` ends
+/// where the entity does.
+pub(super) fn time_in_date(text: &str, start: usize) -> Option<usize> {
+    let date = [&NUMERIC_DATE, &NAMED_DATE]
+        .into_iter()
+        .filter_map(|re| re.find_at(text, start))
+        .find(|m| m.start() == start)?;
+    let c = AFTER_DATE.captures(&text[date.end()..])?;
+    let hour = c
+        .name("ih")
+        .or_else(|| c.name("h"))
+        .or_else(|| c.name("uh"))?;
+    Some(date.end() + hour.start())
+}
+
 /// "HH:MM" or "HH:MM:SS" from the named groups, if they hold a time of day.
 fn time_of(c: &regex::Captures<'_>, h: &str, m: &str, s: &str) -> Option<String> {
     let hour: u32 = c.name(h)?.as_str().parse().ok()?;
@@ -663,13 +683,31 @@ pub(super) fn find_times(text: &str, regions: &Regions, ctx: &Context<'_>) -> Ve
         .numeric
         .iter()
         .filter(|w| {
-            let uhr = || {
+            let word = || {
                 let t = &text[w.range()];
-                t.contains("Uhr") || t.contains("UHR")
+                ["Uhr", "UHR", "godz", "Godz", "GODZ"]
+                    .iter()
+                    .any(|word| t.contains(word))
             };
-            w.digits >= 3 && (w.colons > 0 || w.dots > 0 || w.h) || uhr()
+            w.digits >= 3 && (w.colons > 0 || w.dots > 0 || w.h) || word()
         })
         .map(Window::range);
+    // A time found, and the other end of a range it starts or ends.
+    let mut found = |start: usize, end: usize, normalized: String, range: &[Side]| {
+        out.push(Hit {
+            kind: EntityKind::Time,
+            start,
+            end,
+            normalized,
+            check: Default::default(),
+        });
+        out.extend(
+            range
+                .iter()
+                .filter_map(|&side| range_end(text, start, end, side))
+                .filter(|hit| (ctx.free)(hit.start, hit.end)),
+        );
+    };
     for m in find_in(&TIME, text, windows) {
         if !(ctx.free)(m.start(), m.end()) {
             continue;
@@ -677,39 +715,51 @@ pub(super) fn find_times(text: &str, regions: &Regions, ctx: &Context<'_>) -> Ve
         let Some(c) = TIME.captures_at(text, m.start()) else {
             continue;
         };
+        // "w godz. 8", "o godz. 8-16": a whole hour.
+        if let Some(h) = c.name("gh") {
+            if glued_before(text, h.start()) || glued_after_time(text, m.end(), true) {
+                continue;
+            }
+            if let Some(hour) = h.as_str().parse::<u32>().ok().filter(|h| *h <= 23) {
+                found(h.start(), m.end(), format!("{hour:02}:00"), GODZ_RANGE);
+            }
+            continue;
+        }
         let Some(h) = c.name("h") else {
             continue;
         };
         // "Gegen 12 Uhr", "8 Uhr 50": the word says it is a time.
         if c.name("whole").is_some() {
-            if glued_before(text, h.start()) || glued_after(text, m.end()) {
+            if (glued_before(text, h.start()) && !range_dash_before(text, h.start()))
+                || glued_after(text, m.end())
+            {
                 continue;
             }
             if let Some(normalized) = hour_uhr(&c, "h", "wm") {
-                out.push(Hit {
-                    kind: EntityKind::Time,
-                    start: h.start(),
-                    end: m.end(),
-                    normalized,
-                    check: Default::default(),
-                });
+                found(h.start(), m.end(), normalized, &[Side::Before]);
             }
             continue;
         }
         let label = c.name("kw").map(|k| k.as_str().trim().to_lowercase());
         let marked = c.name("ampm").is_some() || c.name("uhr").is_some();
         let dotted = c.name("sep").is_some_and(|s| s.as_str() == ".");
+        let godz = label.as_deref().is_some_and(|l| l.contains("godz"));
         // "3:16" is as likely a verse or a score as a time, and "9.40" a decimal, unless a word
         // around says it is a time; "at 3.45" is still a distance.
         let accepted = if dotted {
-            marked || label.is_some_and(|l| l.contains("godz") || l == "um")
+            marked || godz || label.as_deref() == Some("um")
         } else {
             marked || label.is_some() || h.as_str().len() == 2
         };
         if !accepted {
             continue;
         }
-        if glued_before(text, h.start()) || glued_after(text, m.end()) {
+        // A dash between two numbers glues them, but for a range of times: a time with its
+        // label may start one ("godz. 8.00-15.00"), one marked by "Uhr" or "pm" end one
+        // ("8.00-15.00 Uhr").
+        if (glued_before(text, h.start()) && !(marked && range_dash_before(text, h.start())))
+            || glued_after_time(text, m.end(), godz)
+        {
             continue;
         }
         if char_before(text, h.start()) == Some(':') || char_after(text, m.end()) == Some(':') {
@@ -721,15 +771,86 @@ pub(super) fn find_times(text: &str, regions: &Regions, ctx: &Context<'_>) -> Ve
         let Some(normalized) = with_meridiem(&hhmm, &c) else {
             continue;
         };
-        out.push(Hit {
-            kind: EntityKind::Time,
-            start: h.start(),
-            end: m.end(),
-            normalized,
-            check: Default::default(),
-        });
+        // "Uhr" after the second end covers the first ("8.00-15.00 Uhr"), "godz." either
+        // ("godz. 8.00-15.00", "od 8 do godz. 16").
+        let range: &[Side] = if c.name("uhr").is_some() {
+            &[Side::Before]
+        } else if godz {
+            GODZ_RANGE
+        } else {
+            &[]
+        };
+        found(h.start(), m.end(), normalized, range);
     }
     out
+}
+
+/// Which end of a range of times [`range_end`] looks for.
+#[derive(Clone, Copy)]
+enum Side {
+    Before,
+    After,
+}
+
+/// "godz." says both ends are times, whichever it stands before.
+const GODZ_RANGE: &[Side] = &[Side::Before, Side::After];
+
+/// The ends of a range of times: an hour, or an hour and minutes, and what joins it to the
+/// other end ("8–20", "8.00-15.00", "von 8 bis 20 Uhr", "od 8 do godz. 16").
+static RANGE_BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)\b(?P<h>\d{1,2})(?:[.:](?P<m>\d{2}))?(?:\s?[-–—]\s?|\s(?:bis|do|to|à|und|i)\s)(?:(?:o\s+)?godz(?:\.|in\p{L}*)?\s*)?$",
+    )
+});
+static RANGE_AFTER: LazyLock<regex::Regex> = LazyLock::new(|| {
+    pattern(r"(?i)^(?:\s?[-–—]\s?|\s(?:bis|do|to|à|und|i)\s)(?P<h>\d{1,2})(?:[.:](?P<m>\d{2}))?\b")
+});
+
+/// The other end of the range of times that the time at `start..end` ends or starts, on
+/// `side` of it: a number the time's label or "Uhr" makes a time too ("von 8 bis 20 Uhr" is 8
+/// o'clock to 20 o'clock, "w godz. 8–20" too).
+fn range_end(text: &str, start: usize, end: usize, side: Side) -> Option<Hit> {
+    let (c, base) = match side {
+        Side::Before => {
+            let from = text.floor_char_boundary(start.saturating_sub(24));
+            (RANGE_BEFORE.captures(&text[from..start])?, from)
+        }
+        Side::After => {
+            let to = text.ceil_char_boundary((end + 12).min(text.len()));
+            (RANGE_AFTER.captures(&text[end..to])?, end)
+        }
+    };
+    let h = c.name("h")?;
+    let (start, stop) = (base + h.start(), base + c.name("m").unwrap_or(h).end());
+    // The side away from the time must end the number ("128 bis 20 Uhr" is no range of 8).
+    let glued = match side {
+        Side::Before => glued_before(text, start),
+        Side::After => glued_after(text, stop),
+    };
+    if glued {
+        return None;
+    }
+    let hour: u32 = h.as_str().parse().ok()?;
+    let minute: u32 = c.name("m").map_or(Some(0), |m| m.as_str().parse().ok())?;
+    (hour <= 23 && minute <= 59).then(|| Hit {
+        kind: EntityKind::Time,
+        start,
+        end: stop,
+        normalized: format!("{hour:02}:{minute:02}"),
+        check: Default::default(),
+    })
+}
+
+/// Whether a time ending at `end` runs on into a word or a longer number ([`glued_after`]);
+/// when `range` (its label says it is a time), a dash and a number start a range instead.
+fn glued_after_time(text: &str, end: usize, range: bool) -> bool {
+    glued_after(text, end) && !(range && text[end..].starts_with('-'))
+}
+
+/// Whether the number at `start` follows another and a dash: "15.00" in "8.00-15.00".
+fn range_dash_before(text: &str, start: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    before.next() == Some('-') && before.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 fn valid_date(year: u32, month: u32, day: u32) -> bool {
@@ -982,6 +1103,24 @@ mod tests {
         }
     }
 
+    /// What the translation checks compare: the time itself, also where it follows a date.
+    #[test]
+    fn times_of_day_are_found_alone_and_after_dates() {
+        let t = "Am 26. Mai 2011, gegen 8 Uhr 50, und um 13:20 Uhr; 2026-03-12T21:03:44Z";
+        let found: Vec<(&str, String)> = crate::text::patterns::times_of_day(t)
+            .into_iter()
+            .map(|(r, v)| (&t[r], v))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("8 Uhr 50", "08:50".to_string()),
+                ("13:20 Uhr", "13:20".to_string()),
+                ("21:03:44Z", "21:03:44Z".to_string())
+            ]
+        );
+    }
+
     #[test]
     fn times_alone() {
         assert_eq!(
@@ -992,6 +1131,25 @@ mod tests {
             ),
             [
                 "21:03", "21:40", "07:05", "23:59:01", "12:00", "08:50", "20:00", "21:25"
+            ]
+        );
+        // The Polish "o" ("at") before a time with a colon.
+        assert_eq!(
+            of_kind("Zdarzenie miało miejsce o 8:50 w Łodzi.", EntityKind::Time),
+            ["08:50"]
+        );
+        // A whole hour after "godz.", and both ends of a range of times whose label or "Uhr"
+        // covers both.
+        assert_eq!(
+            of_kind(
+                "czynne w godz. 8–20, o godz. 9-16, w sobotę w godz. 8.00-15.00; \
+                 Öffnungszeiten 8.00-15.00 Uhr, die Wache ist von 8 bis 20 Uhr besetzt; od 7 \
+                 do godz. 15",
+                EntityKind::Time
+            ),
+            [
+                "08:00", "20:00", "09:00", "16:00", "08:00", "15:00", "08:00", "15:00", "08:00",
+                "20:00", "07:00", "15:00"
             ]
         );
         // A date followed by "gegen 8 Uhr 50" carries that time.
@@ -1010,6 +1168,10 @@ mod tests {
             "10:20:30:40",
             "25 Uhr",
             "Seite 12 Uhrwerk",
+            "godz. 25",
+            "12.50-13.20 zł",
+            "nr 12-8 godz",
+            "Seite 8 bis 20",
         ] {
             assert!(
                 of_kind(t, EntityKind::Time).is_empty(),

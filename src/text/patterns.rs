@@ -35,6 +35,7 @@ use super::{amounts, coins, crypto, dates, devices, finance, handles, network, p
 use serde::Serialize;
 use std::cmp::Reverse;
 use std::collections::HashMap;
+use std::ops::Range;
 
 pub use super::finance::mask_card;
 
@@ -123,6 +124,23 @@ pub fn extract_in(text: &str, first_line: usize, doc: &DocRegion) -> Vec<Entity>
                 byte_end: f.end,
                 check: f.check,
             }
+        })
+        .collect()
+}
+
+/// The times of day of `text` as [`extract`] reads them, alone or after a date: where each is
+/// written (the time itself, without the date before it) and its `HH:MM` or `HH:MM:SS`.
+pub fn times_of_day(text: &str) -> Vec<(Range<usize>, String)> {
+    extract(text, 1, "")
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EntityKind::Time => Some((e.byte_start..e.byte_end, e.normalized)),
+            EntityKind::Date => {
+                let (_, time) = e.normalized.split_once('T')?;
+                let start = dates::time_in_date(&text[..e.byte_end], e.byte_start)?;
+                Some((start..e.byte_end, time.to_string()))
+            }
+            _ => None,
         })
         .collect()
 }

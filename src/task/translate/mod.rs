@@ -113,6 +113,16 @@ impl Attempt {
     }
 }
 
+/// What [`Translator::one_by_one`] does with a piece whose answer dropped an identifier.
+#[derive(Clone, Copy)]
+enum OnLost {
+    /// [`Translator::rescue_ids`]: its sentences one by one, each spliced if it drops one
+    /// again (the pieces of a segment).
+    Rescue,
+    /// The better of that answer and [`Translator::splice`] (the sentences of a piece).
+    Splice,
+}
+
 /// The language a `--to`/`--from` value names: a code ("en", "en-GB", "eng") or a name.
 /// Unknown values are refused with the closest known name.
 pub fn language_arg(value: &str, flag: &str) -> Result<Language> {
@@ -317,17 +327,7 @@ impl Translator<'_> {
         ));
         let pieces = smaller(text);
         let second = if pieces.len() > 1 {
-            let mut parts = Vec::new();
-            for (piece, sep) in pieces {
-                let a = self.attempt(&piece, from, true, usage).await?;
-                let a = if a.lost.is_empty() {
-                    a
-                } else {
-                    self.rescue_ids(&piece, a, from, usage).await?
-                };
-                parts.push((a, sep));
-            }
-            Attempt::join(parts)
+            self.one_by_one(pieces, OnLost::Rescue, from, usage).await?
         } else if first.lost.is_empty() {
             let a = self.attempt(text, from, true, usage).await?;
             if a.lost.is_empty() {
@@ -348,6 +348,29 @@ impl Translator<'_> {
         Ok((text.clone(), vec![kept_source(&best, from)]))
     }
 
+    /// Pieces (with the separators that follow them) translated one by one with the stricter
+    /// wording and joined; a piece whose answer dropped an identifier gets `on_lost`.
+    async fn one_by_one(
+        &self,
+        pieces: Vec<(String, String)>,
+        on_lost: OnLost,
+        from: Option<Language>,
+        usage: &mut Outcome,
+    ) -> Result<Attempt> {
+        let mut parts = Vec::new();
+        for (piece, sep) in pieces {
+            let a = self.attempt(&piece, from, true, usage).await?;
+            let a = match on_lost {
+                _ if a.lost.is_empty() => a,
+                // Boxed: rescuing translates the piece's sentences one by one, back here.
+                OnLost::Rescue => Box::pin(self.rescue_ids(&piece, a, from, usage)).await?,
+                OnLost::Splice => a.better(self.splice(&piece, from, usage).await?),
+            };
+            parts.push((a, sep));
+        }
+        Ok(Attempt::join(parts))
+    }
+
     /// A piece (a line or a sentence) whose answer dropped an identifier: its sentences one by
     /// one if it has several, each spliced if it drops one again; else the piece spliced.
     async fn rescue_ids(
@@ -359,17 +382,8 @@ impl Translator<'_> {
     ) -> Result<Attempt> {
         let sentences = sentence_pieces(text);
         let second = if sentences.len() > 1 {
-            let mut parts = Vec::new();
-            for (piece, sep) in sentences {
-                let a = self.attempt(&piece, from, true, usage).await?;
-                let a = if a.lost.is_empty() {
-                    a
-                } else {
-                    a.better(self.splice(&piece, from, usage).await?)
-                };
-                parts.push((a, sep));
-            }
-            Attempt::join(parts)
+            self.one_by_one(sentences, OnLost::Splice, from, usage)
+                .await?
         } else {
             self.splice(text, from, usage).await?
         };

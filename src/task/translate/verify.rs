@@ -29,6 +29,7 @@ use crate::text::patterns;
 use crate::text::{ENGLISH_MONTHS, split_decimals};
 use regex::Regex;
 use std::collections::BTreeSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// Answers shorter than this share of the source (in letters) are not a whole translation;
@@ -120,16 +121,17 @@ pub fn problems(source: &str, output: &str, from: Option<Language>, to: Language
             d.language.name, to.name
         ));
     }
-    let missing = missing_numbers(source, out, to);
+    let (src_numbers, out_numbers) = (Numbers::of(source), Numbers::of(out));
+    let missing = missing_numbers(&src_numbers, &out_numbers, to);
     if !missing.is_empty() {
         p.push(format!("number(s) changed or missing: {}", list(&missing)));
     }
-    let added = added_numbers(source, out);
+    let added = added_numbers(&src_numbers, &out_numbers);
     if !added.is_empty() {
         p.push(format!("number(s) not in the source: {}", list(&added)));
     }
     if to.code == "en" {
-        let months = changed_months(source, out);
+        let months = changed_months(source, &out_numbers);
         if !months.is_empty() {
             p.push(format!("month changed or missing: {}", list(&months)));
         }
@@ -214,10 +216,41 @@ fn is_copy(source: &str, out: &str) -> bool {
     strsim::normalized_levenshtein(&a, &b) >= 0.8
 }
 
+/// The numbers of one text, read once for both directions of the number check: what the
+/// answer lost ([`missing_numbers`]) and what it added ([`added_numbers`]).
+struct Numbers<'t> {
+    text: &'t str,
+    /// Every number as written ([`NUMBER`]), in order.
+    all: Vec<regex::Match<'t>>,
+    /// Its times of day: where each is written and its value.
+    time_spans: Vec<(Range<usize>, clock::Minutes)>,
+    /// Every time of day it says, in any form ("20:00", "8 p.m.", "noon").
+    times: BTreeSet<clock::Minutes>,
+}
+
+impl<'t> Numbers<'t> {
+    fn of(text: &'t str) -> Self {
+        let time_spans = clock::time_spans(text);
+        Numbers {
+            text,
+            all: NUMBER.find_iter(text).collect(),
+            times: clock::times(text, &time_spans),
+            time_spans,
+        }
+    }
+
+    /// Whether the number at `m` is part of a time of day whose value is one of `values`.
+    fn in_time_of(&self, m: &regex::Match<'_>, values: &BTreeSet<clock::Minutes>) -> bool {
+        self.time_spans
+            .iter()
+            .any(|(r, v)| r.start <= m.start() && m.end() <= r.end && values.contains(v))
+    }
+}
+
 /// The numbers of `source` that `out` does not keep, as written in the source.
-pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
-    let out_lower = out.to_lowercase();
-    let out_numbers: Vec<&str> = NUMBER.find_iter(out).map(|m| m.as_str()).collect();
+fn missing_numbers(source: &Numbers<'_>, out: &Numbers<'_>, to: Language) -> Vec<String> {
+    let out_lower = out.text.to_lowercase();
+    let out_numbers: Vec<&str> = out.all.iter().map(|m| m.as_str()).collect();
     let out_whole: BTreeSet<String> = out_numbers.iter().map(|n| digits_of(n)).collect();
     let parts_of = |n: &str| -> Vec<String> {
         DIGITS
@@ -242,18 +275,17 @@ pub fn missing_numbers(source: &str, out: &str, to: Language) -> Vec<String> {
             .flat_map(|n| parts_of(n)),
     );
     // "8.50 a.m." is a time too ("8 Uhr 50"), though "8.50" alone could be an amount.
-    out_date_parts.extend(clock::twelve_hour_parts(out).iter().map(|p| strip_zeros(p)));
-    // A time of the source is kept by the same time in any form ("godz. 20.00" → "8 p.m.").
-    let source_times = clock::source_time_spans(source);
-    let out_times = clock::answer_values(out);
+    out_date_parts.extend(
+        clock::twelve_hour_parts(out.text)
+            .iter()
+            .map(|p| strip_zeros(p)),
+    );
     let mut missing = Vec::new();
-    for m in NUMBER.find_iter(source) {
+    for m in &source.all {
         let n = m.as_str();
         let whole = digits_of(n);
-        if source_times
-            .iter()
-            .any(|(r, v)| r.start <= m.start() && m.end() <= r.end && out_times.contains(v))
-        {
+        // A time of the source is kept by the same time in any form ("godz. 20.00" → "8 p.m.").
+        if source.in_time_of(m, &out.times) {
             continue;
         }
         // "30 tys." may become "30,000", "5 mln" "5,000,000".
@@ -327,9 +359,9 @@ fn is_amount(n: &str) -> bool {
 /// Single digits pass (the source may spell them: "trzy miesiące" → "3 months"; a month
 /// number of a date), and so do zero parts ("12 Uhr" → "12:00"); a date part up to 12
 /// passes when the source names a month ("10 grudnia 2010" → "10/12/2010").
-fn added_numbers(source: &str, out: &str) -> Vec<String> {
+fn added_numbers(source: &Numbers<'_>, out: &Numbers<'_>) -> Vec<String> {
     let mut known: BTreeSet<String> = BTreeSet::new();
-    for m in NUMBER.find_iter(source) {
+    for m in &source.all {
         let whole = digits_of(m.as_str());
         known.insert(format!("{whole}000"));
         known.insert(format!("{whole}000000"));
@@ -340,23 +372,17 @@ fn added_numbers(source: &str, out: &str) -> Vec<String> {
                 .map(|d| strip_zeros(d.as_str())),
         );
     }
-    let lower = source.to_lowercase();
+    let lower = source.text.to_lowercase();
     let names_a_month = MONTHS_SOURCE.iter().flat_map(|m| m.iter()).any(|name| {
         lower
             .match_indices(name)
             .any(|(i, _)| !lower[i + name.len()..].starts_with(char::is_alphabetic))
     });
-    // A time of the source in another form ("22h15" → "10.15 p.m.") is not a new number.
-    let times = clock::source_times(source);
-    let out_times = clock::source_time_spans(out);
     let mut added = Vec::new();
-    for m in NUMBER.find_iter(out) {
+    for m in &out.all {
         let n = m.as_str();
-        if known.contains(&digits_of(n))
-            || out_times
-                .iter()
-                .any(|(r, v)| r.start <= m.start() && m.end() <= r.end && times.contains(v))
-        {
+        // A time of the source in another form ("22h15" → "10.15 p.m.") is not a new number.
+        if known.contains(&digits_of(n)) || out.in_time_of(m, &source.times) {
             continue;
         }
         let date = DATE_OR_TIME.is_match(n);
@@ -394,10 +420,11 @@ const MONTHS_SOURCE: [&[&str]; 12] = [
 /// Month names of the source (lower case as written, so "Maja" the name is not May) whose
 /// English month is neither named in `out` nor the month of a numeric date there: "15
 /// lutego 2010" must not become "January 15, 2010".
-fn changed_months(source: &str, out: &str) -> Vec<String> {
-    let out_lower = out.to_lowercase();
-    let numeric_months: BTreeSet<usize> = NUMBER
-        .find_iter(out)
+fn changed_months(source: &str, out: &Numbers<'_>) -> Vec<String> {
+    let out_lower = out.text.to_lowercase();
+    let numeric_months: BTreeSet<usize> = out
+        .all
+        .iter()
         .filter(|m| DATE_OR_TIME.is_match(m.as_str()))
         .filter_map(|m| date_month(m.as_str()).map(|(_, month)| month))
         .collect();
@@ -581,6 +608,12 @@ mod tests {
     fn pl() -> Option<Language> {
         Language::find("pl")
     }
+    fn missing(source: &str, out: &str, to: Language) -> Vec<String> {
+        missing_numbers(&Numbers::of(source), &Numbers::of(out), to)
+    }
+    fn added(source: &str, out: &str) -> Vec<String> {
+        added_numbers(&Numbers::of(source), &Numbers::of(out))
+    }
 
     const SRC: &str = "Policjanci zatrzymali 29.01.2013 r. dwóch mężczyzn, M. W. i K. G., \
                        którzy wyłudzili od starszej kobiety 30 tys. zł oraz 2 189 337,30 zł.";
@@ -627,39 +660,30 @@ mod tests {
                 .any(|p| p.contains("not in the source") && p.contains("28")),
             "{p:?}"
         );
-        assert!(added_numbers(fr, "Last June, the prosecutor of Verdun opened it.").is_empty());
+        assert!(added(fr, "Last June, the prosecutor of Verdun opened it.").is_empty());
         // Written out, spelled, reformatted, a month as a number, a time: all pass.
         let pl = "Zatrzymano trzech mężczyzn 10 grudnia 2010 r. o 12:00, ukradli 30 tys. zł \
                   i 2 189 337,30 zł.";
         let out = "Three men were arrested on 10/12/2010 at 12:00 PM; they stole 30,000 zł \
                    and 2,189,337.30 zł, 3 in all.";
-        assert!(
-            added_numbers(pl, out).is_empty(),
-            "{:?}",
-            added_numbers(pl, out)
-        );
-        assert_eq!(added_numbers(pl, "They stole 45,000 zł."), ["45,000"]);
+        assert!(added(pl, out).is_empty(), "{:?}", added(pl, out));
+        assert_eq!(added(pl, "They stole 45,000 zł."), ["45,000"]);
     }
 
     #[test]
     fn an_amount_split_in_two_is_changed_and_dropped_zero_decimals_are_not() {
         let src = "Kwota 2 189 337,30 zł i 500.000,00 zł.";
         assert_eq!(
-            missing_numbers(src, "The sum of 2 189 337, 30 zł and 500,000 zł.", en()),
+            missing(src, "The sum of 2 189 337, 30 zł and 500,000 zł.", en()),
             ["2 189 337,30"]
         );
-        assert!(
-            missing_numbers(src, "The sum of 2,189,337.30 zł and 500,000 zł.", en()).is_empty()
-        );
+        assert!(missing(src, "The sum of 2,189,337.30 zł and 500,000 zł.", en()).is_empty());
         let src = "musi zapłacić 16 000 euro";
-        assert_eq!(
-            missing_numbers(src, "must pay 16, 000 euros", en()),
-            ["16 000"]
-        );
-        assert!(missing_numbers(src, "must pay 16,000 euros", en()).is_empty());
-        assert!(missing_numbers(src, "must pay 16 thousand euros", en()).is_empty());
+        assert_eq!(missing(src, "must pay 16, 000 euros", en()), ["16 000"]);
+        assert!(missing(src, "must pay 16,000 euros", en()).is_empty());
+        assert!(missing(src, "must pay 16 thousand euros", en()).is_empty());
         // A range written tighter keeps both ends.
-        assert!(missing_numbers("opinii (k. 67 – 69)", "opinion (p. 67-69)", en()).is_empty());
+        assert!(missing("opinii (k. 67 – 69)", "opinion (p. 67-69)", en()).is_empty());
     }
 
     #[test]

@@ -2,14 +2,20 @@
 //! become "8:50 PM": every digit is still there. A time in the answer that says which half of
 //! the day it is (a.m./p.m., noon, midnight, or an hour past 12) must be a time of the source
 //! when the source has a time on the same clock face.
+//!
+//! 24-hour times are read by ava's extractor ([`patterns::times_of_day`]: "20:30", "8 Uhr
+//! 50", "godz. 8.15", "22h15", "von 8 bis 20 Uhr", a time after a date); this module adds what
+//! the extractor leaves alone: 12-hour times without minutes ("8 p.m."; the extractor does not
+//! read "8 am", which in German is "8 at the") and "noon" and "midnight".
 
+use crate::text::patterns;
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 /// Minutes since midnight.
-type Minutes = u32;
+pub(super) type Minutes = u32;
 
 /// 12-hour times with their half of the day: "8:50 a.m.", "8.50 PM", "12 p.m.".
 static TWELVE_HOUR: LazyLock<Regex> = LazyLock::new(|| {
@@ -18,97 +24,42 @@ static TWELVE_HOUR: LazyLock<Regex> = LazyLock::new(|| {
 /// "noon", "12 noon", "midnight".
 static NOON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(noon|midday|midnight)\b").expect("valid"));
-/// 24-hour times as languages write them: "20:30", German "8 Uhr 50" / "8.50 Uhr" /
-/// "12 Uhr", Polish "godz. 8.15" / "o godz. 20:30", French "8h30" / "20 h".
-static TWENTY_FOUR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:(\d{1,2}):(\d{2})\b|(\d{1,2})(?:[.:](\d{2}))?\s?Uhr(?:\s(\d{2})\b)?|godz(?:\.|in\p{L}*)?\s?(\d{1,2})(?:[.:](\d{2}))?|(\d{1,2})\s?h(?:\s?(\d{2}))?\b)",
-    )
-    .expect("valid")
-});
 
-/// The source's times of day, where each is written and its value.
-pub(super) fn source_time_spans(source: &str) -> Vec<(Range<usize>, Minutes)> {
-    let mut spans = twelve_hour_spans(source);
+/// The times of day of `text` (the source's, or an answer's), where each is written and its
+/// value.
+pub(super) fn time_spans(text: &str) -> Vec<(Range<usize>, Minutes)> {
+    let mut spans = twelve_hour_spans(text);
     let twelve: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
-    for c in TWENTY_FOUR.captures_iter(source) {
-        let Some(whole) = c.get(0) else { continue };
-        // A 12-hour time is not read again as a 24-hour one ("8:50 a.m." is not 8:50 and
-        // 20:50).
-        if twelve
-            .iter()
-            .any(|r| r.start < whole.end() && whole.start() < r.end)
-        {
-            continue;
-        }
-        let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-        let (hour, minute) = if let Some(h) = num(1) {
-            (h, num(2))
-        } else if let Some(h) = num(3) {
-            (h, num(4).or(num(5)))
-        } else if let Some(h) = num(6) {
-            (h, num(7))
-        } else {
-            (num(8).unwrap_or(99), num(9))
-        };
-        let minute = minute.unwrap_or(0);
-        if hour <= 24 && minute < 60 {
-            spans.push((whole.range(), (hour % 24) * 60 + minute));
-        }
-        // The other end of a range: "von 8 bis 20 Uhr", "w godz. 8–20", "8.00-15.00 Uhr".
-        for (range, value) in range_ends(source, whole.start(), whole.end()) {
-            if !twelve
-                .iter()
-                .any(|r| r.start < range.end && range.start < r.end)
-            {
-                spans.push((range, value));
-            }
-        }
-    }
+    // A 12-hour time is read once, with its half of the day ("8:50 a.m." is not 8:50 and
+    // 20:50).
+    let in_twelve = |r: &Range<usize>| twelve.iter().any(|t| t.start < r.end && r.start < t.end);
+    spans.extend(extracted(text).into_iter().filter(|(r, _)| !in_twelve(r)));
     spans
 }
 
-/// A bare hour just before `start` or just after `end`, joined by a dash or "bis"/"do"/"to"/
-/// "à"/"und"/"i": the other end of a range of times.
-fn range_ends(text: &str, start: usize, end: usize) -> Vec<(Range<usize>, Minutes)> {
-    static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(\d{1,2})(?:[.:](\d{2}))?\s?(?:-|–|—|bis|do|to|à|und|i)\s?$")
-            .expect("valid")
-    });
-    static AFTER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s?(?:-|–|—|bis|do|to|à|und|i)\s?(\d{1,2})(?:[.:](\d{2}))?\b")
-            .expect("valid")
-    });
-    let from = text.floor_char_boundary(start.saturating_sub(12));
-    let to = text.ceil_char_boundary((end + 12).min(text.len()));
-    let mut found = Vec::new();
-    let mut read = |c: regex::Captures, offset: usize| {
-        let hour: u32 = c[1].parse().ok()?;
-        let minute: u32 = c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
-        let m = c.get(0)?;
-        (hour <= 24 && minute < 60).then(|| {
-            found.push((
-                offset + m.start()..offset + m.end(),
-                (hour % 24) * 60 + minute,
-            ))
+/// The 24-hour times of `text` as ava's extractor reads them, with their value.
+fn extracted(text: &str) -> Vec<(Range<usize>, Minutes)> {
+    patterns::times_of_day(text)
+        .into_iter()
+        .filter_map(|(range, hhmm)| {
+            let hour: u32 = hhmm.get(..2)?.parse().ok()?;
+            let minute: u32 = hhmm.get(3..5)?.parse().ok()?;
+            Some((range, hour * 60 + minute))
         })
-    };
-    if let Some(c) = BEFORE.captures(&text[from..start]) {
-        read(c, from);
-    }
-    if let Some(c) = AFTER.captures(&text[end..to]) {
-        read(c, end);
-    }
-    found
+        .collect()
 }
 
 /// The source's times of day.
 pub(super) fn source_times(source: &str) -> BTreeSet<Minutes> {
-    let mut times: BTreeSet<Minutes> = source_time_spans(source)
-        .into_iter()
-        .map(|(_, v)| v)
-        .collect();
-    for c in NOON.captures_iter(source) {
+    times(source, &time_spans(source))
+}
+
+/// Every time of day `text` says, whatever its form ("8 p.m.", "20:00", "noon"), given its
+/// [`time_spans`]: a source time found among an answer's is kept even when its digits are not
+/// ("godz. 20.00" → "8 p.m.").
+pub(super) fn times(text: &str, spans: &[(Range<usize>, Minutes)]) -> BTreeSet<Minutes> {
+    let mut times: BTreeSet<Minutes> = spans.iter().map(|(_, v)| *v).collect();
+    for c in NOON.captures_iter(text) {
         times.insert(if c[1].eq_ignore_ascii_case("midnight") {
             0
         } else {
@@ -116,14 +67,6 @@ pub(super) fn source_times(source: &str) -> BTreeSet<Minutes> {
         });
     }
     times
-}
-
-/// Every time of day `out` writes, whatever its form ("8 p.m.", "20:00", "noon"): a source
-/// time found among them is kept even when its digits are not ("godz. 20.00" → "8 p.m.").
-pub(super) fn answer_values(out: &str) -> BTreeSet<Minutes> {
-    let mut values: BTreeSet<Minutes> = answer_times(out).into_iter().map(|(_, v)| v).collect();
-    values.extend(source_time_spans(out).into_iter().map(|(_, v)| v));
-    values
 }
 
 /// 12-hour times of `text`: where each is written and its 24-hour value.
@@ -171,13 +114,14 @@ fn answer_times(out: &str) -> Vec<(String, Minutes)> {
         times.push((c[1].to_string(), if midnight { 0 } else { 720 }));
     }
     // "20:30": an hour past 12 says it is evening.
-    for c in TWENTY_FOUR.captures_iter(&rest) {
-        if let (Some(h), Some(m)) = (c.get(1), c.get(2))
-            && let (Ok(h), Ok(m)) = (h.as_str().parse::<u32>(), m.as_str().parse::<u32>())
-            && (13..24).contains(&h)
-            && m < 60
+    let twelve: Vec<Range<usize>> = TWELVE_HOUR.find_iter(out).map(|m| m.range()).collect();
+    for (range, value) in extracted(out) {
+        if value >= 13 * 60
+            && !twelve
+                .iter()
+                .any(|t| t.start < range.end && range.start < t.end)
         {
-            times.push((c[0].to_string(), h * 60 + m));
+            times.push((out[range].to_string(), value));
         }
     }
     times
