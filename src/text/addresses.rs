@@ -15,10 +15,11 @@ use std::sync::LazyLock;
 
 /// German streets with a house number: one word ending in a street word ("Franklinstraße 5",
 /// "Kurfürstendamm 150", "Karl-Marx-Allee 33a") or an adjective in -er before one
-/// ("Charlottenburger Chaussee 75", "Potsdamer Platz 1").
+/// ("Charlottenburger Chaussee 75", "Potsdamer Platz 1") — not "Der Weg 5": the adjective
+/// is a long one and "Weg", "Ring" and "Gasse" alone are common nouns.
 static STREET_DE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?:[A-ZÄÖÜ][\p{L}-]*?(?i:straße|strasse|str\.|damm|weg|allee|platz|gasse|ring|ufer|chaussee)|[A-ZÄÖÜ][\p{L}-]*er\s+(?:Straße|Strasse|Str\.|Chaussee|Allee|Platz|Damm|Ring|Weg|Ufer|Gasse))\s+\d{1,4}[a-z]?(?:\s?[-–]\s?\d{1,4}[a-z]?)?\b",
+        r"\b(?:[A-ZÄÖÜ][\p{L}-]*?(?i:straße|strasse|str\.|damm|weg|allee|platz|gasse|ring|ufer|chaussee)|[A-ZÄÖÜ][\p{L}-]{3,}er\s+(?:Straße|Strasse|Str\.|Chaussee|Allee|Platz|Damm|Ufer))\s+\d{1,4}[a-z]?(?:\s?[-–]\s?\d{1,4}[a-z]?)?\b",
     )
     .unwrap_or_else(|_| unreachable!())
 });
