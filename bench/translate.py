@@ -307,6 +307,9 @@ def changed_numbers(output: str, item: Item) -> list[str]:
     counts as known when one of its readings is a known value, or — for date-like tokens such
     as `17.12` — when each of its digit runs is known."""
     values, runs = known_values(item.src, item.ref)
+    # A full hour written as ava writes times into English ("gegen 12 Uhr" → "about 12:00"):
+    # its ":00" is not a number of its own.
+    output = re.sub(r"(?<![\d:])(\d{1,2}):00(?![\d:])", r"\1", output)
     changed = []
     for n in find_numbers(output):
         if n.values & values:
