@@ -50,7 +50,7 @@ if [ "$mode" = batched ]; then
   # no more than 4.
   ctx=2048
   while [ "$("$ava" --provider local --model "$model" --ctx-size "$ctx" tokens "$judgment" 2>/dev/null |
-    grep -o '[0-9]* parts\?' | grep -o '[0-9]*' | head -1)" -gt 4 ]; do
+    awk '{print $2; exit}')" -gt 4 ]; do
     ctx=$((ctx + 256))
   done
   echo "summary context: $ctx tokens per request; load: $(uptime | sed 's/.*load/load/')"
@@ -63,7 +63,8 @@ if [ "$mode" = batched ]; then
     cp "$work/out" "$keep/$label.$variant.$round.txt"
     local tokens
     tokens=$(grep -o 'tokens: .*' "$work/err" | tail -1 || true)
-    read -r wall user sys <"$work/time"
+    # The last line: a failing run (an unverified segment exits 1) gets a note before it.
+    read -r wall user sys < <(tail -1 "$work/time")
     printf '%-10s %-7s wall %6.1f s  cpu %6.1f s  %s  [%s]\n' "$label" "$variant" "$wall" \
       "$(echo "$user + $sys" | bc)" "$tokens" "$(uptime | sed 's/.*average: //')"
   }
