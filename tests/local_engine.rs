@@ -254,6 +254,43 @@ async fn concurrent_requests_run_together_and_answer_as_alone() {
     );
 }
 
+/// A job of many parts with four in flight, as `--jobs 4` sends them: parts end at different
+/// steps and the next part takes the free sequence. Which parts share a step must not depend
+/// on thread timing, or the words of an answer at a temperature change from run to run.
+#[tokio::test]
+async fn parts_decoded_together_answer_the_same_on_every_run() {
+    use futures_util::StreamExt;
+    let job = || {
+        (0..8u32).map(|i| {
+            let params = GenParams {
+                max_tokens: Some(6 + 3 * (i % 4)),
+                temperature: Some(0.8),
+                ..Default::default()
+            };
+            request(&format!("Part {i} of the document: the car was found."), params)
+        })
+    };
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let e = engine();
+        let answers: Vec<String> = futures_util::stream::iter(job())
+            .map(|req| {
+                let e = &e;
+                async move {
+                    let (res, evs) = run(e, req).await;
+                    res.unwrap();
+                    text_of(&evs)
+                }
+            })
+            .buffered(4)
+            .collect()
+            .await;
+        assert!(e.most_decoded_together() >= 2, "the parts ran one by one");
+        runs.push(answers);
+    }
+    assert_eq!(runs[0], runs[1]);
+}
+
 #[tokio::test]
 async fn same_seed_same_output() {
     let e = engine();

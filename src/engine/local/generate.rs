@@ -17,7 +17,7 @@ use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
 use std::collections::VecDeque;
 use std::num::NonZeroU32;
-use std::sync::mpsc::TryRecvError;
+use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
 
 /// The model thread: the engine's one context, created once (its size, or why it could not
 /// be created, goes to `ready`), warmed up, and kept between requests, instead of a new
@@ -57,12 +57,34 @@ pub(super) fn run_jobs(
     );
     let mut waiting: VecDeque<(Job, Prepared)> = VecDeque::new();
     let mut open = true;
+    // Whether the last step ended an answer: its caller's next request is about to come.
+    let mut ended = false;
     loop {
+        let mut gather = None;
         if seqs.active() == 0 && waiting.is_empty() {
             // Nothing to do: sleep until a request comes, or end with the engine.
             match queue.recv() {
                 Ok(job) => take(sh, n_ctx, &warmed, job, &mut waiting),
                 Err(_) => return,
+            }
+            gather = Some(GATHER_START);
+        } else if ended {
+            gather = Some(GATHER_NEXT);
+        }
+        // Which requests share a step decides the arithmetic each answer gets (and so, at
+        // a temperature, its words). Requests sent together, and the request a caller
+        // sends when its previous answer ends, are waited for briefly so that they join at
+        // the same step in every run, not whenever the scheduler delivered them: the same
+        // command gives the same answers.
+        if let Some(wait) = gather.filter(|_| sizes.n_seq > 1) {
+            let until = std::time::Instant::now() + wait;
+            while open && waiting.len() < sizes.n_seq.saturating_sub(seqs.active()) {
+                let left = until.saturating_duration_since(std::time::Instant::now());
+                match queue.recv_timeout(left) {
+                    Ok(job) => take(sh, n_ctx, &warmed, job, &mut waiting),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => open = false,
+                }
             }
         }
         // Everything else already queued joins this round, up to the free sequences.
@@ -80,14 +102,27 @@ pub(super) fn run_jobs(
                 break;
             }
         }
+        let before = seqs.active();
         seqs.step(sh, &mut ctx);
+        ended = seqs.active() < before;
     }
 }
 
-/// The KV pool is one request's context times the sequences, up to this many cells: llama.cpp
-/// allocates the whole pool up front (12 KB a cell for Qwen2.5-0.5B, 28 KB for 1.5B), and a
-/// user who asks for a 32k context gets one 32k request, or several smaller ones, at a time.
-const MAX_POOL: u32 = 32_768;
+/// How long the model thread waits for company when a request arrives to an idle engine:
+/// the parts of a document are sent within microseconds of each other, so this only has to
+/// cover the scheduler. A lone request pays it once.
+const GATHER_START: std::time::Duration = std::time::Duration::from_millis(20);
+/// How long it waits, after an answer ends, for the request its caller sends next (the next
+/// segment, or a retry after the answer failed its checks: checking takes milliseconds).
+/// Paid in full only by the last answers of a job, when nothing more comes.
+const GATHER_NEXT: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The KV pool is one request's context times the sequences, up to this many cells (or one
+/// request's context when that is larger): llama.cpp allocates the whole pool up front (12 KB
+/// a cell for Qwen2.5-0.5B, 28 KB for 1.5B), so at the default 8192 the pool is twice one
+/// request's, not four times (+96 MB and +230 MB). Segments of a translation and a grounded
+/// summary's sentences are short and four fit; two long parts of a document fit at a time.
+const MAX_POOL: u32 = 16_384;
 
 /// The context and the sizes it was made with: a pool for several sequences, or, when the
 /// machine cannot hold that, one sequence as before (then requests run one at a time).
