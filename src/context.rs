@@ -188,7 +188,7 @@ impl Context {
     }
 
     /// Requests in flight at once: what the user asked, else what the engine is good at (a
-    /// server has slots; the in-process model runs one request at a time).
+    /// server has slots; the in-process model decodes the requests waiting together).
     pub fn jobs_for(&self, engine: &dyn Engine) -> usize {
         let serves = engine.capabilities().parallel_requests.max(1);
         match self.global.jobs {

@@ -162,6 +162,135 @@ async fn a_shared_prompt_prefix_is_read_once() {
     assert_eq!(text_of(&b), text_of(&c));
 }
 
+/// Runs requests at once: every job reaches the engine before any answer is read (each
+/// channel holds one event, so the first request cannot finish before the others are
+/// queued), as a translation's segments do with `--jobs`.
+async fn run_together(
+    engine: &LocalEngine,
+    reqs: Vec<ChatRequest>,
+) -> Vec<(ava::Result<()>, Vec<Event>)> {
+    let mut streams = Vec::new();
+    let mut receivers = Vec::new();
+    for req in reqs {
+        let (tx, rx) = mpsc::channel(1);
+        streams.push(engine.stream(req, tx));
+        receivers.push(rx);
+    }
+    let collect = futures_util::future::join_all(receivers.into_iter().map(|mut rx| async move {
+        let mut evs = Vec::new();
+        while let Some(ev) = rx.recv().await {
+            evs.push(ev);
+        }
+        evs
+    }));
+    let (results, events) = tokio::join!(futures_util::future::join_all(streams), collect);
+    results.into_iter().zip(events).collect()
+}
+
+/// The parts of a document sent at once are decoded together, in one batch per step, and
+/// each gets the answer it gets alone; a bad request among them fails alone.
+#[tokio::test]
+async fn concurrent_requests_run_together_and_answer_as_alone() {
+    let part = |text: &str, tokens: u32| ChatRequest {
+        messages: vec![
+            Message::system("You are terse."),
+            Message::user(format!(
+                "Translate the sentence below into English, keeping every number.\n\n{text}"
+            )),
+        ],
+        params: GenParams {
+            max_tokens: Some(tokens),
+            temperature: Some(0.0),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let texts = [
+        "Samochód znaleziono 12 maja.",
+        "Podejrzanego zatrzymano o 21:40.",
+        "Sąd oddalił apelację.",
+    ];
+    let alone_engine = engine();
+    let mut alone = Vec::new();
+    for t in texts {
+        let (res, evs) = run(&alone_engine, part(t, 16)).await;
+        res.unwrap();
+        alone.push(text_of(&evs));
+    }
+    assert!(alone.iter().all(|t| !t.is_empty()), "{alone:?}");
+    assert_eq!(alone_engine.most_decoded_together(), 1);
+
+    let e = engine();
+    let mut reqs: Vec<ChatRequest> = texts.iter().map(|t| part(t, 16)).collect();
+    reqs.insert(1, part("Zero tokens.", 0));
+    let results = run_together(&e, reqs).await;
+    assert!(
+        matches!(results[1].0, Err(Error::Usage(_))),
+        "{:?}",
+        results[1].0
+    );
+    let together: Vec<String> = [0, 2, 3]
+        .iter()
+        .map(|&i| {
+            let (res, evs) = &results[i];
+            assert!(res.is_ok(), "request {i}: {res:?}");
+            assert!(matches!(evs.last(), Some(Event::Done { .. })), "{evs:?}");
+            text_of(evs)
+        })
+        .collect();
+    assert_eq!(together, alone);
+    assert!(
+        e.most_decoded_together() >= 2,
+        "the requests ran one after another"
+    );
+    // The later parts found the shared instructions in the cache (copied, not read again).
+    let cached: Vec<u64> = [2, 3]
+        .iter()
+        .map(|&i| usage_with_cache(&results[i].1).2)
+        .collect();
+    assert!(
+        cached.iter().all(|&c| c > 10),
+        "cached prefix tokens: {cached:?}"
+    );
+}
+
+/// A job of many parts with four in flight, as `--jobs 4` sends them: parts end at different
+/// steps and the next part takes the free sequence. Which parts share a step must not depend
+/// on thread timing, or the words of an answer at a temperature change from run to run.
+#[tokio::test]
+async fn parts_decoded_together_answer_the_same_on_every_run() {
+    use futures_util::StreamExt;
+    let job = || {
+        (0..8u32).map(|i| {
+            let params = GenParams {
+                max_tokens: Some(6 + 3 * (i % 4)),
+                temperature: Some(0.8),
+                ..Default::default()
+            };
+            request(&format!("Part {i} of the document: the car was found."), params)
+        })
+    };
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let e = engine();
+        let answers: Vec<String> = futures_util::stream::iter(job())
+            .map(|req| {
+                let e = &e;
+                async move {
+                    let (res, evs) = run(e, req).await;
+                    res.unwrap();
+                    text_of(&evs)
+                }
+            })
+            .buffered(4)
+            .collect()
+            .await;
+        assert!(e.most_decoded_together() >= 2, "the parts ran one by one");
+        runs.push(answers);
+    }
+    assert_eq!(runs[0], runs[1]);
+}
+
 #[tokio::test]
 async fn same_seed_same_output() {
     let e = engine();

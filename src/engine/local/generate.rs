@@ -3,11 +3,11 @@
 
 use super::prompt::PLAIN_STOPS;
 use super::sampling::{Sampler, TOP_K, is_greedy, usable_top_p};
-use super::text_out::TextOut;
+use super::seqs::Seqs;
 use super::{
     DEFAULT_MAX_TOKENS, DEFAULT_SEED, DEFAULT_TEMPERATURE, DEFAULT_TOP_P, Job, Shared, backend,
 };
-use crate::engine::{ChatRequest, Event, EventSender, GenParams};
+use crate::engine::{ChatRequest, GenParams};
 use crate::error::{Error, Result};
 use llama_cpp_2::context::LlamaContext;
 use llama_cpp_2::context::params::LlamaContextParams;
@@ -15,44 +15,176 @@ use llama_cpp_2::llama_batch::LlamaBatch;
 use llama_cpp_2::model::LlamaModel;
 use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
+use std::collections::VecDeque;
 use std::num::NonZeroU32;
+use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
 
 /// The model thread: the engine's one context, created once (its size, or why it could not
-/// be created, goes to `ready`), warmed up, and cleared between requests, instead of a new
+/// be created, goes to `ready`), warmed up, and kept between requests, instead of a new
 /// context per request (30–40 ms each, paid by every part of a long document). With one
 /// context per model, contexts are never created concurrently, which llama-cpp-2 notes is
-/// unsound. Requests run one after another, as two sets of threads on the same cores would
-/// only slow each other down. Between requests the context keeps what it has read: the next
-/// request reads only what differs from it ([`PrefixCache`]). Ends when the engine is dropped.
+/// unsound. Requests waiting at the same time are decoded together, each in a sequence of
+/// that context ([`Seqs`]): two sets of threads on the same cores would only slow each other
+/// down, while one batch with the next token of several answers costs little more than one
+/// with a single token. Between requests the context keeps what it has read: the next
+/// request reads only what differs from it. Ends when the engine is dropped.
 pub(super) fn run_jobs(
     sh: &Shared,
-    (n_ctx, n_batch, threads): (u32, u32, i32),
-    ready: &std::sync::mpsc::SyncSender<std::result::Result<u32, String>>,
+    sizes: Sizes,
+    ready: &std::sync::mpsc::SyncSender<std::result::Result<(u32, usize), String>>,
     queue: std::sync::mpsc::Receiver<Job>,
 ) {
-    let created = backend(false).and_then(|backend| {
-        sh.model
-            .new_context(backend, context_params(n_ctx, n_batch, threads))
-            .map_err(|e| Error::EngineUnavailable(e.to_string()))
-    });
-    let mut ctx = match created {
-        Ok(ctx) => ctx,
+    let (mut ctx, sizes) = match create_context(sh, sizes) {
+        Ok(made) => made,
         Err(e) => {
             let _ = ready.send(Err(e.to_string()));
             return;
         }
     };
-    let _ = ready.send(Ok(ctx.n_ctx()));
+    // The engine's context window is one request's share: what a lone request always gets.
+    let n_ctx = (sizes.n_ctx as usize).min(ctx.n_ctx() as usize);
+    let _ = ready.send(Ok((n_ctx as u32, sizes.n_seq)));
     let warmed = warm_up(&sh.model, &mut ctx).map_err(|e| e.to_string());
-    let mut cache = PrefixCache::default();
-    for job in queue {
-        let result = match &warmed {
-            Ok(()) => generate(sh, &mut ctx, &mut cache, job.req, &job.tx),
-            Err(e) => Err(Error::EngineUnavailable(e.clone())),
-        };
-        // The caller may be gone (Ctrl-C); there is nobody left to tell.
-        let _ = job.done.send(result);
+    let n_batch = ctx.n_batch().min(ctx.n_ubatch()).max(1) as usize;
+    let can_copy = sizes.n_seq > 1 && !has_sliding_window(&sh.model);
+    let pool = ctx.n_ctx() as usize;
+    let mut seqs = Seqs::new(
+        sizes.n_seq,
+        (n_ctx, pool),
+        n_batch,
+        can_copy,
+        prefix_cache_enabled(),
+    );
+    let mut waiting: VecDeque<(Job, Prepared)> = VecDeque::new();
+    let mut open = true;
+    // Whether the last step ended an answer: its caller's next request is about to come.
+    let mut ended = false;
+    loop {
+        let mut gather = None;
+        if seqs.active() == 0 && waiting.is_empty() {
+            // Nothing to do: sleep until a request comes, or end with the engine.
+            match queue.recv() {
+                Ok(job) => take(sh, n_ctx, &warmed, job, &mut waiting),
+                Err(_) => return,
+            }
+            gather = Some(GATHER_START);
+        } else if ended {
+            gather = Some(GATHER_NEXT);
+        }
+        // Which requests share a step decides the arithmetic each answer gets (and so, at
+        // a temperature, its words). Requests sent together, and the request a caller
+        // sends when its previous answer ends, are waited for briefly so that they join at
+        // the same step in every run, not whenever the scheduler delivered them: the same
+        // command gives the same answers.
+        if let Some(wait) = gather.filter(|_| sizes.n_seq > 1) {
+            let until = std::time::Instant::now() + wait;
+            while open && waiting.len() < sizes.n_seq.saturating_sub(seqs.active()) {
+                let left = until.saturating_duration_since(std::time::Instant::now());
+                match queue.recv_timeout(left) {
+                    Ok(job) => take(sh, n_ctx, &warmed, job, &mut waiting),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => open = false,
+                }
+            }
+        }
+        // Everything else already queued joins this round, up to the free sequences.
+        while open && waiting.len() < sizes.n_seq {
+            match queue.try_recv() {
+                Ok(job) => take(sh, n_ctx, &warmed, job, &mut waiting),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => open = false,
+            }
+        }
+        // In order of arrival: a later request never overtakes one that waits for room.
+        while let Some((job, prep)) = waiting.pop_front() {
+            if let Some(back) = seqs.admit(&mut ctx, job, prep) {
+                waiting.push_front(back);
+                break;
+            }
+        }
+        let before = seqs.active();
+        seqs.step(sh, &mut ctx);
+        ended = seqs.active() < before;
     }
+}
+
+/// How long the model thread waits for company when a request arrives to an idle engine:
+/// the parts of a document are sent within microseconds of each other, so this only has to
+/// cover the scheduler. A lone request pays it once.
+const GATHER_START: std::time::Duration = std::time::Duration::from_millis(20);
+/// How long it waits, after an answer ends, for the request its caller sends next (the next
+/// segment, or a retry after the answer failed its checks: checking takes milliseconds).
+/// Paid in full only by the last answers of a job, when nothing more comes.
+const GATHER_NEXT: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The KV pool is one request's context times the sequences, up to this many cells (or one
+/// request's context when that is larger): llama.cpp allocates the whole pool up front (12 KB
+/// a cell for Qwen2.5-0.5B, 28 KB for 1.5B), so at the default 8192 the pool is twice one
+/// request's, not four times (+96 MB and +230 MB). Segments of a translation and a grounded
+/// summary's sentences are short and four fit; two long parts of a document fit at a time.
+const MAX_POOL: u32 = 16_384;
+
+/// The context and the sizes it was made with: a pool for several sequences, or, when the
+/// machine cannot hold that, one sequence as before (then requests run one at a time).
+fn create_context(sh: &Shared, mut sizes: Sizes) -> Result<(LlamaContext<'_>, Sizes)> {
+    // llama.cpp rounds a context up to a multiple of 256; one request's share stays that.
+    sizes.n_ctx = sizes.n_ctx.div_ceil(256).saturating_mul(256);
+    let backend = backend(false)?;
+    let make = |s: &Sizes| {
+        sh.model
+            .new_context(backend, context_params(s))
+            .map_err(|e| Error::EngineUnavailable(e.to_string()))
+    };
+    if sizes.n_seq > 1 {
+        if let Ok(ctx) = make(&sizes) {
+            return Ok((ctx, sizes));
+        }
+        sizes.n_seq = 1;
+    }
+    make(&sizes).map(|ctx| (ctx, sizes))
+}
+
+/// The model thread's sizes: one request's context tokens, batch tokens, threads, sequences
+/// at once.
+pub(super) struct Sizes {
+    pub(super) n_ctx: u32,
+    pub(super) n_batch: u32,
+    pub(super) threads: i32,
+    pub(super) n_seq: usize,
+}
+
+/// A new request, checked and turned into tokens, or its error sent back at once: a bad
+/// request must not hold up the others.
+fn take(
+    sh: &Shared,
+    n_ctx: usize,
+    warmed: &std::result::Result<(), String>,
+    job: Job,
+    waiting: &mut VecDeque<(Job, Prepared)>,
+) {
+    let prepared = match warmed {
+        Ok(()) => prepare(sh, n_ctx, &job.req),
+        Err(e) => Err(Error::EngineUnavailable(e.clone())),
+    };
+    match prepared {
+        Ok(p) => waiting.push_back((job, p)),
+        // The caller may be gone (Ctrl-C); there is nobody left to tell.
+        Err(e) => {
+            let _ = job.done.send(Err(e));
+        }
+    }
+}
+
+/// A sliding-window model's cache drops early positions as a sequence grows, so a copy of
+/// another sequence's prefix could lack part of it: such models read every prompt in full
+/// when several run at once. The GGUF key is `<arch>.attention.sliding_window`.
+fn has_sliding_window(model: &LlamaModel) -> bool {
+    let arch = model
+        .meta_val_str("general.architecture")
+        .unwrap_or_default();
+    model
+        .meta_val_str(&format!("{arch}.attention.sliding_window"))
+        .is_ok()
 }
 
 /// One throw-away decode at load, as llama.cpp's own tools do: the first pass over the
@@ -80,55 +212,23 @@ fn warm_up(model: &LlamaModel, ctx: &mut LlamaContext<'_>) -> Result<()> {
     ctx.decode(&mut batch).map_err(decode_err)
 }
 
-fn context_params(n_ctx: u32, n_batch: u32, threads: i32) -> LlamaContextParams {
+fn pool_size(s: &Sizes) -> u32 {
+    let n_seq = u32::try_from(s.n_seq).unwrap_or(1);
+    s.n_ctx.saturating_mul(n_seq).min(MAX_POOL.max(s.n_ctx))
+}
+
+/// A unified KV cache: one pool of cells for every sequence, so a request alone can use the
+/// whole context as before (split caches would give each sequence a fixed 1/n), and a
+/// shared prefix is the same cells for all the sequences that start with it.
+fn context_params(s: &Sizes) -> LlamaContextParams {
     LlamaContextParams::default()
-        .with_n_ctx(NonZeroU32::new(n_ctx))
-        .with_n_batch(n_batch)
-        .with_n_ubatch(n_batch)
-        .with_n_threads(threads)
-        .with_n_threads_batch(threads)
-}
-
-/// What the context's KV cache holds: the tokens of the last request (prompt and the answer's
-/// tokens that were decoded). Every part of a long document and every segment of a
-/// translation starts with the same system prompt and instructions; keeping their KV and
-/// reading only the part after the shared prefix is what llama.cpp's server calls prompt
-/// caching (`cache_prompt`). Empty means "unknown": the next request clears everything.
-#[derive(Default)]
-struct PrefixCache {
-    tokens: Vec<LlamaToken>,
-}
-
-impl PrefixCache {
-    /// Makes the context hold a prefix of `prompt` and returns its length. At least the last
-    /// prompt token is always read again: its logits start the answer.
-    fn reuse(&mut self, ctx: &mut LlamaContext<'_>, prompt: &[LlamaToken]) -> usize {
-        let keep = if prefix_cache_enabled() {
-            self.tokens
-                .iter()
-                .zip(prompt)
-                .take_while(|(a, b)| a == b)
-                .count()
-                .min(prompt.len().saturating_sub(1))
-        } else {
-            0
-        };
-        // Until this request has finished, the cache's contents are not known here.
-        self.tokens.clear();
-        // Removing a tail can fail for models whose memory is not a plain KV cache
-        // (recurrent or sliding-window layers): then everything is read again.
-        let kept = keep > 0
-            && u32::try_from(keep)
-                .ok()
-                .and_then(|p0| ctx.clear_kv_cache_seq(Some(0), Some(p0), None).ok())
-                .unwrap_or(false);
-        if kept {
-            keep
-        } else {
-            ctx.clear_kv_cache();
-            0
-        }
-    }
+        .with_n_ctx(NonZeroU32::new(pool_size(s)))
+        .with_n_batch(s.n_batch)
+        .with_n_ubatch(s.n_batch)
+        .with_n_threads(s.threads)
+        .with_n_threads_batch(s.threads)
+        .with_n_seq_max(u32::try_from(s.n_seq).unwrap_or(1))
+        .with_kv_unified(true)
 }
 
 /// `AVA_PREFIX_CACHE=off` reads every prompt from the start: the benchmark's "fresh requests"
@@ -143,13 +243,24 @@ fn prefix_cache_enabled() -> bool {
     })
 }
 
-fn generate(
-    sh: &Shared,
-    ctx: &mut LlamaContext<'_>,
-    cache: &mut PrefixCache,
-    req: ChatRequest,
-    tx: &EventSender,
-) -> Result<()> {
+/// A request made ready for a sequence: its prompt tokens, its limits, how its tokens are
+/// chosen and where its answer stops.
+pub(super) struct Prepared {
+    pub(super) tokens: Vec<LlamaToken>,
+    pub(super) max_new: usize,
+    pub(super) picker: Picker,
+    pub(super) stops: Vec<String>,
+    pub(super) schema: bool,
+}
+
+impl Prepared {
+    /// Cells of the cache this request may fill, prompt and answer.
+    pub(super) fn final_len(&self) -> usize {
+        self.tokens.len() + self.max_new
+    }
+}
+
+fn prepare(sh: &Shared, n_ctx: usize, req: &ChatRequest) -> Result<Prepared> {
     let prompt = sh.render(&req.messages)?;
     let tokens = sh.tokenize_prompt(&prompt);
     if tokens.is_empty() {
@@ -158,7 +269,6 @@ fn generate(
             reason: "empty prompt".into(),
         });
     }
-    let n_ctx = ctx.n_ctx() as usize;
     if tokens.len() >= n_ctx {
         return Err(Error::BadInput {
             name: "prompt".into(),
@@ -179,83 +289,18 @@ fn generate(
     };
 
     let grammar = req.schema.as_ref().map(schema_to_grammar).transpose()?;
-    let mut picker = Picker::new(&sh.model, &req.params, grammar.as_deref())?;
+    let picker = Picker::new(&sh.model, &req.params, grammar.as_deref())?;
     let mut stops = req.params.stop.clone();
     if sh.template.is_none() && grammar.is_none() {
         stops.extend(PLAIN_STOPS.iter().map(|s| s.to_string()));
     }
-
-    let reused = cache.reuse(ctx, &tokens);
-
-    // The prompt goes in n_batch-sized pieces; a batch larger than n_batch trips an assert.
-    let n_batch = ctx.n_batch().min(ctx.n_ubatch()).max(1) as usize;
-    let mut batch = LlamaBatch::new(n_batch, 1);
-    let last = tokens.len() - 1;
-    for (ci, chunk) in tokens[reused..].chunks(n_batch).enumerate() {
-        batch.clear();
-        for (j, t) in chunk.iter().enumerate() {
-            let pos = reused + ci * n_batch + j;
-            batch
-                .add(*t, pos as i32, &[0], pos == last)
-                .map_err(decode_err)?;
-        }
-        ctx.decode(&mut batch).map_err(decode_err)?;
-    }
-    // From here on the cache knows what the context holds, also when the answer is cut short
-    // (a repetition stopped by the caller, Ctrl-C): the retry that follows shares the prefix.
-    cache.tokens.clone_from(&tokens);
-
-    let vocab = sh.model.vocab();
-    let mut out = TextOut::new(tx, stops);
-    let mut pos = tokens.len();
-    let mut n_gen = 0usize;
-    let finish = loop {
-        let token = picker.next(ctx, batch.n_tokens() - 1)?;
-        if vocab.is_eog(token) {
-            break "stop";
-        }
-        n_gen += 1;
-        let piece = vocab.token_to_piece(token, false, None);
-        if out.push_bytes(&piece)? {
-            break "stop";
-        }
-        if n_gen >= max_new || pos >= n_ctx {
-            break "length";
-        }
-        batch.clear();
-        batch
-            .add(token, pos as i32, &[0], true)
-            .map_err(decode_err)?;
-        ctx.decode(&mut batch).map_err(decode_err)?;
-        cache.tokens.push(token);
-        pos += 1;
-    };
-    out.finish()?;
-
-    let usage = Event::Usage {
-        prompt_tokens: tokens.len() as u64,
-        completion_tokens: n_gen as u64,
-        cached_tokens: reused as u64,
-    };
-    tx.blocking_send(usage).map_err(|_| Error::Interrupted)?;
-
-    if req.schema.is_some() {
-        if finish == "length" {
-            return Err(Error::Truncated(format!(
-                "structured output stopped at the {max_new}-token limit before the JSON was \
-                 complete; raise max_tokens"
-            )));
-        }
-        if let Err(e) = serde_json::from_str::<serde_json::Value>(&out.full) {
-            return Err(Error::InvalidOutput(format!(
-                "model output is not valid JSON despite the grammar: {e}"
-            )));
-        }
-    }
-    tx.blocking_send(Event::Done {
-        finish_reason: Some(finish.to_string()),
+    Ok(Prepared {
+        tokens,
+        max_new,
+        picker,
+        stops,
+        schema: req.schema.is_some(),
     })
-    .map_err(|_| Error::Interrupted)
 }
 
 /// Folds a u64 seed into llama.cpp's u32, avoiding its "random seed" sentinel.
@@ -266,7 +311,7 @@ fn seed32(seed: u64) -> u32 {
 
 /// How the next token is chosen: llama.cpp's sampler chain when a grammar constrains the
 /// output (its grammar sampler needs the whole vocabulary), ava's one-pass top-k otherwise.
-enum Picker {
+pub(super) enum Picker {
     Grammar(LlamaSampler),
     Plain(Sampler),
 }
@@ -302,7 +347,7 @@ impl Picker {
     }
 
     /// The token after batch entry `idx`, whose logits the last decode computed.
-    fn next(&mut self, ctx: &LlamaContext<'_>, idx: i32) -> Result<LlamaToken> {
+    pub(super) fn next(&mut self, ctx: &LlamaContext<'_>, idx: i32) -> Result<LlamaToken> {
         match self {
             Self::Grammar(s) => Ok(s.sample(ctx, idx)),
             Self::Plain(s) => s
@@ -321,7 +366,7 @@ pub fn schema_to_grammar(schema: &serde_json::Value) -> Result<String> {
     })
 }
 
-fn decode_err(e: impl std::fmt::Display) -> Error {
+pub(super) fn decode_err(e: impl std::fmt::Display) -> Error {
     Error::Engine(format!("llama.cpp decode failed: {e}"))
 }
 

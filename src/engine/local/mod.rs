@@ -12,6 +12,7 @@ pub mod cpu;
 mod generate;
 mod prompt;
 pub mod sampling;
+mod seqs;
 mod text_out;
 
 pub use generate::schema_to_grammar;
@@ -37,6 +38,11 @@ pub const DEFAULT_SEED: u64 = 42;
 /// Context used when neither the caller nor the model says otherwise, and the cap on the
 /// model's trained context by default (a 128k KV cache would not fit in RAM on a laptop).
 pub const DEFAULT_MAX_CTX: u32 = 8192;
+/// Requests decoded together in the one context. Decoding is bound by reading the weights,
+/// so on a CPU four answers per pass cost little more than one; beyond that the batch starts
+/// to cost arithmetic, and the parts of a document rarely wait in larger numbers. Also the
+/// default `--jobs` for this engine, so that the parts are there to be batched.
+pub const PARALLEL_SEQUENCES: usize = 4;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LocalOptions {
@@ -71,6 +77,9 @@ struct Shared {
     /// Texts of control tokens (`<|im_end|>`…), neutralised in message contents so a document
     /// cannot close the turn and inject instructions.
     specials: Vec<String>,
+    /// Most answers one decode has advanced together, for tests and benchmarks to see that
+    /// requests really ran together.
+    most_together: std::sync::atomic::AtomicUsize,
 }
 
 /// One request for the model thread, and where its result goes.
@@ -86,6 +95,8 @@ pub struct LocalEngine {
     jobs: std::sync::mpsc::Sender<Job>,
     /// The context size llama.cpp settled on (it may round the requested one up).
     n_ctx: u32,
+    /// Requests the model thread decodes together.
+    n_seq: usize,
     model_name: String,
     path: PathBuf,
     info: GgufInfo,
@@ -181,22 +192,35 @@ impl LocalEngine {
             .or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "local".into());
 
+        // A recurrent model's state cannot be shared or cut back like a KV cache, and each
+        // sequence needs a state of its own: those run one request at a time, as before.
+        let n_seq = if model.is_recurrent() || model.is_hybrid() {
+            1
+        } else {
+            PARALLEL_SEQUENCES
+        };
         let shared = Arc::new(Shared {
             model,
             template,
             specials,
+            most_together: Default::default(),
         });
         let (jobs, queue) = std::sync::mpsc::channel();
         let (ready, created) = std::sync::mpsc::sync_channel(1);
         let worker = Arc::clone(&shared);
-        let sizes = (n_ctx, n_ctx.min(512), threads);
+        let sizes = generate::Sizes {
+            n_ctx,
+            n_batch: n_ctx.min(512),
+            threads,
+            n_seq,
+        };
         std::thread::Builder::new()
             .name("ava-llama".into())
             .spawn(move || generate::run_jobs(&worker, sizes, &ready, queue))
             .map_err(|e| Error::EngineUnavailable(format!("cannot start the model thread: {e}")))?;
         // The model thread's one context is created before load returns: a context size the
         // machine cannot hold fails here, and llama.cpp tells us the size it actually uses.
-        let n_ctx = created
+        let (n_ctx, n_seq) = created
             .recv()
             .unwrap_or_else(|_| Err("the model thread stopped".into()))
             .map_err(|e| {
@@ -211,6 +235,7 @@ impl LocalEngine {
             shared,
             jobs,
             n_ctx,
+            n_seq,
             model_name,
             path: path.to_path_buf(),
             info,
@@ -237,6 +262,14 @@ impl LocalEngine {
         &self.info
     }
 
+    /// The most answers one decode step has advanced together so far (1 when requests never
+    /// overlapped).
+    pub fn most_decoded_together(&self) -> usize {
+        self.shared
+            .most_together
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Tokens the prompt for `messages` takes once formatted, as [`Engine::stream`] would
     /// send it to the model.
     pub fn prompt_tokens(&self, messages: &[Message]) -> Result<usize> {
@@ -254,8 +287,9 @@ impl Engine for LocalEngine {
         Capabilities {
             language_model: true,
             in_process: true,
-            // One context on one model thread: requests run one after another.
-            parallel_requests: 1,
+            // One context on one model thread, which decodes the requests waiting at the same
+            // time together: enough in flight for it to batch.
+            parallel_requests: self.n_seq,
             own_tokenizer: true,
             constrained_output: true,
         }

@@ -35,8 +35,9 @@ fn take_utf8(buf: &mut Vec<u8>) -> String {
 
 /// Turns token bytes into `Event::Text`: whole UTF-8 characters only, leading whitespace
 /// dropped, and text that might be the start of a stop string held back until it is not.
-pub(super) struct TextOut<'a> {
-    tx: &'a EventSender,
+pub(super) struct TextOut {
+    /// Owned: the request's sender lives as long as its sequence, not a stack frame.
+    tx: EventSender,
     bytes: Vec<u8>,
     pending: String,
     stops: Vec<String>,
@@ -45,8 +46,8 @@ pub(super) struct TextOut<'a> {
     pub(super) full: String,
 }
 
-impl<'a> TextOut<'a> {
-    pub(super) fn new(tx: &'a EventSender, stops: Vec<String>) -> Self {
+impl TextOut {
+    pub(super) fn new(tx: EventSender, stops: Vec<String>) -> Self {
         Self {
             tx,
             bytes: Vec::new(),
@@ -113,10 +114,13 @@ impl<'a> TextOut<'a> {
             return Ok(());
         }
         self.full.push_str(&s);
+        self.send_event(Event::Text(s))
+    }
+
+    /// Any event for this request's caller.
+    pub(super) fn send_event(&self, ev: Event) -> Result<()> {
         // A closed channel means the consumer is gone (Ctrl-C, broken pipe): stop now.
-        self.tx
-            .blocking_send(Event::Text(s))
-            .map_err(|_| Error::Interrupted)
+        self.tx.blocking_send(ev).map_err(|_| Error::Interrupted)
     }
 }
 
@@ -152,7 +156,7 @@ mod tests {
     #[test]
     fn stop_strings_are_held_back_and_cut() {
         let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-        let mut out = TextOut::new(&tx, vec!["\n\n".into(), "END".into()]);
+        let mut out = TextOut::new(tx.clone(), vec!["\n\n".into(), "END".into()]);
         assert!(!out.push_text("  Hello\n").unwrap());
         assert!(!out.push_text("world E").unwrap());
         assert!(!out.push_text("N").unwrap());

@@ -223,9 +223,9 @@ impl Translator<'_> {
             .count();
         let seg_from = from.filter(|&l| l != self.to);
         let done = std::sync::atomic::AtomicUsize::new(0);
-        // Segments run `jobs` at a time (servers answer in parallel; the local engine takes
-        // one at a time) and are printed in order, each as soon as it and those before it
-        // are done.
+        // Segments run `jobs` at a time (servers answer in parallel; the local engine decodes
+        // the segments waiting together in one batch) and are printed in order, each as soon
+        // as it and those before it are done.
         let results = stream::iter(spans.iter())
             .map(|span| {
                 let (bar, done) = (&bar, &done);
