@@ -267,7 +267,10 @@ async fn parts_decoded_together_answer_the_same_on_every_run() {
                 temperature: Some(0.8),
                 ..Default::default()
             };
-            request(&format!("Part {i} of the document: the car was found."), params)
+            request(
+                &format!("Part {i} of the document: the car was found."),
+                params,
+            )
         })
     };
     let mut runs = Vec::new();

@@ -217,6 +217,7 @@ impl<'a> Pipeline<'a> {
                 lang,
                 base: &self.base,
                 region: &self.region,
+                jobs: self.long.jobs,
             };
             let g = summary::grounded(engine, &req, &doc.name, &doc.text, &mut forward, reporter)
                 .await?;

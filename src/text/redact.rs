@@ -174,7 +174,10 @@ impl Pseudonyms {
         // translation too: an officer looks them up exactly as written.
         if self.protect {
             let references = super::legal::references(text);
-            for (start, end) in references.into_iter().chain(super::addresses::addresses(text)) {
+            for (start, end) in references
+                .into_iter()
+                .chain(super::addresses::addresses(text))
+            {
                 spans.push((start, end, "ID", text[start..end].to_string(), None));
             }
         }

@@ -27,6 +27,7 @@ use super::report::Reporter;
 use crate::engine::{ChatRequest, Engine, GenParams, Intent, Length, Message};
 use crate::error::{Error, Result};
 use crate::text::{lang, sentences, summarizer};
+use futures_util::StreamExt;
 
 /// How `summarize` uses a language model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, clap::ValueEnum)]
@@ -104,6 +105,8 @@ pub struct Request<'a> {
     pub lang: &'a str,
     pub base: &'a GenParams,
     pub region: &'a str,
+    /// Sentences shortened at once (`--jobs`).
+    pub jobs: usize,
 }
 
 /// Run the grounded summary of `name`'s `text`, handing each checked line to `on_text`.
@@ -137,19 +140,24 @@ pub async fn grounded(
     let mut out = Grounded::default();
     // Once the engine itself fails (server gone, model not loaded), the model is not asked
     // again: the rest of the summary is the document's own sentences.
-    let mut broken: Option<String> = None;
-    for (i, s) in evidence.iter().enumerate() {
-        let words = s.text.split_whitespace().count();
-        let mut usage = Outcome::default();
-        let line = if words < MIN_WORDS_TO_SHORTEN && !translating {
-            own(s, None)
-        } else if let Some(why) = &broken {
-            own(s, Some(why.clone()))
-        } else {
-            match shorten(engine, req, write_in, &s.text, words).await {
+    let broken: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let broken = &broken;
+    let source = &source;
+    // Sentences go `jobs` at a time (a server answers them in parallel, the local engine
+    // decodes them together) and are printed in order, each as soon as it and those before
+    // it are checked.
+    let answers = futures_util::stream::iter(evidence.iter())
+        .map(|s| async move {
+            let words = s.text.split_whitespace().count();
+            if words < MIN_WORDS_TO_SHORTEN && !translating {
+                return Ok((Outcome::default(), own(s, None)));
+            }
+            if let Some(why) = broken.lock().ok().and_then(|b| b.clone()) {
+                return Ok((Outcome::default(), own(s, Some(why))));
+            }
+            Ok(match shorten(engine, req, write_in, &s.text, words).await {
                 Ok(a) => {
-                    usage = a.usage.clone();
-                    match check(&a, s, &source, words, translating, doc_lang) {
+                    let line = match check(&a, s, source, words, translating, doc_lang) {
                         Ok(t) => Line {
                             text: t,
                             lines: (s.line_start, s.line_end),
@@ -157,18 +165,32 @@ pub async fn grounded(
                             fallback: None,
                         },
                         Err(r) => own(s, Some(describe(&r))),
-                    }
+                    };
+                    (a.usage, line)
                 }
-                Err(Error::Interrupted) => {
-                    progress.finish();
-                    return Err(Error::Interrupted);
-                }
-                Err(Error::Repetition(_)) => own(s, Some("the model repeated itself".into())),
+                Err(Error::Interrupted) => return Err(Error::Interrupted),
+                Err(Error::Repetition(_)) => (
+                    Outcome::default(),
+                    own(s, Some("the model repeated itself".into())),
+                ),
                 Err(e) => {
                     let why = format!("the model failed: {e}");
-                    broken = Some(why.clone());
-                    own(s, Some(why))
+                    if let Ok(mut b) = broken.lock() {
+                        b.get_or_insert_with(|| why.clone());
+                    }
+                    (Outcome::default(), own(s, Some(why)))
                 }
+            })
+        })
+        .buffered(req.jobs.max(1));
+    futures_util::pin_mut!(answers);
+    let mut i = 0;
+    while let Some(answer) = answers.next().await {
+        let (usage, line) = match answer {
+            Ok(done) => done,
+            Err(e) => {
+                progress.finish();
+                return Err(e);
             }
         };
         out.usage.add_usage(&usage);
@@ -185,7 +207,8 @@ pub async fn grounded(
         on_text(&shown)?;
         out.text.push_str(&shown);
         out.lines.push(line);
-        progress.done(i + 1);
+        i += 1;
+        progress.done(i);
     }
     progress.finish();
     let failed = out.lines.iter().filter(|l| l.fallback.is_some()).count();
