@@ -107,20 +107,23 @@ fn a_changed_amount_is_flagged_in_json_and_best_effort_exits_0() {
         .stderr(predicate::str::contains("not verified"));
 }
 
-/// Issue 14's wrong answers that kept every digit: a street name translated and a name
-/// without its diacritics are flagged (exit 3); the correct translation passes. (Into English
+/// Issue 14's wrong answers that kept every digit: a name without its diacritics is flagged
+/// (exit 3); the correct translation passes. The street cannot be translated any more: it
+/// goes to the model as a placeholder, like the time and the amount, and comes back as the
+/// source spells it (the check of translated Polish streets, which stay text because they
+/// are declined, is a unit test of `verify::names`). (Into English
 /// the time and the amount are written by ava — the model only places them, see
 /// `dates_times_and_amounts_are_written_by_ava_into_english` — so a model cannot make this
 /// morning evening or drop the currency; those checks, for other target languages, are unit
 /// tests of `verify`.)
 #[test]
-fn a_translated_street_and_a_bare_name_are_flagged() {
+fn a_bare_name_is_flagged_and_a_street_comes_back_as_written() {
     const DE: &str = "Gegen 8 Uhr 50 wurde aus einem in der Franklinstraße 5 abgestellten \
                       LKW eine Brieftasche von Małgorzata Maliszewska mit 270 Euro entwendet.";
-    const OK: &str = "At <ID_1>, a wallet belonging to Małgorzata Maliszewska with <ID_2> \
-                      was stolen from a lorry parked at Franklinstraße 5.";
-    const BAD: &str = "At <ID_1>, a wallet belonging to Malgorzata Maliszewska with <ID_2> \
-                       was stolen from a lorry parked in Franklin Street 5.";
+    const OK: &str = "At <ID_1>, a wallet belonging to Małgorzata Maliszewska with <ID_3> \
+                      was stolen from a lorry parked at <ID_2>.";
+    const BAD: &str = "At <ID_1>, a wallet belonging to Malgorzata Maliszewska with <ID_3> \
+                       was stolen from a lorry parked at <ID_2>.";
     let home = tempfile::tempdir().unwrap();
     let file = write(home.path(), "de.txt", format!("{DE}\n"));
     let server = MockServer::start(vec![Reply::text(OK)]);
@@ -140,9 +143,8 @@ fn a_translated_street_and_a_bare_name_are_flagged() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("line 1: translation not verified"))
-        .stderr(predicate::str::contains(
-            "street name not kept: \"Franklinstraße\"",
-        ))
+        .stdout(predicate::str::contains("parked at Franklinstraße 5."))
+        .stderr(predicate::str::contains("street name not kept").not())
         .stderr(predicate::str::contains(
             "lost its diacritics: \"Małgorzata Maliszewska\"",
         ));
