@@ -708,7 +708,8 @@ const NON_FINAL: &[&str] = &[
     "kpt", "por", "ppor", "asp", "sierż", "mł", "nadkom", "podkom", "kom", "prok", "sędz", "mec",
     "adw", "dot", "ws", "wg", "ds", "pkt", "art", "ust", "par", "zob", "woj", "pow", "gm", "płk",
     "ppłk", "mgr", "inż", "hab", "lek", "ks", "bp", "ur", "zam", "sygn", "poz", "tab", "rys",
-    "red", "tzn", "wyd", "oprac", "ozn", "m.in", "pn", "pd", "wsch", "zach", // German
+    "red", "tzn", "wyd", "oprac", "ozn", "m.in", "pn", "pd", "wsch", "zach", "dz",
+    "t.j", // German
     "bzw", "hr", "hrn", "fr", "vgl", "ggf", "evtl", "inkl", "zzgl", "abs", "geb", "z.b", "d.h",
     "u.a", "o.ä", "s.o", "s.u", // French
     "mme", "mmes", "mlle", "mlles", "me", "mgr", "pr", "av", "bd", "n°", // Spanish

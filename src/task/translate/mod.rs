@@ -357,6 +357,7 @@ impl Translator<'_> {
         from: Option<Language>,
         usage: &mut Outcome,
     ) -> Result<Attempt> {
+        let whole: String = pieces.iter().map(|(p, s)| format!("{p}{s}")).collect();
         let mut parts = Vec::new();
         for (piece, sep) in pieces {
             let a = self.attempt(&piece, from, true, usage).await?;
@@ -368,7 +369,16 @@ impl Translator<'_> {
             };
             parts.push((a, sep));
         }
-        Ok(Attempt::join(parts))
+        // Each piece passed its own checks, but an identifier can straddle two pieces ("Dz.
+        // U." cut at its full stop) and go to the model as text in both: the joined answer is
+        // checked as a translation of the whole.
+        let mut joined = Attempt::join(parts);
+        for p in verify::problems(&whole, &joined.text, from, self.to) {
+            if !joined.problems.contains(&p) {
+                joined.problems.push(p);
+            }
+        }
+        Ok(joined)
     }
 
     /// A piece (a line or a sentence) whose answer dropped an identifier: its sentences one by

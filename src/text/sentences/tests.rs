@@ -50,6 +50,20 @@ fn polish_date_opening_a_sentence_does_not_split() {
 }
 
 #[test]
+fn a_journal_citation_stays_in_its_sentence() {
+    let t = "Sąd orzekł na mocy ustawy o opłatach w sprawach karnych (t.j. Dz. U. z 1983 r. \
+             nr 49 poz. 223 ze zm.). Wyrok jest prawomocny.";
+    assert_eq!(
+        split(t),
+        [
+            "Sąd orzekł na mocy ustawy o opłatach w sprawach karnych (t.j. Dz. U. z 1983 r. \
+             nr 49 poz. 223 ze zm.).",
+            "Wyrok jest prawomocny.",
+        ]
+    );
+}
+
+#[test]
 fn german_abbreviations_and_ordinals() {
     let t = "Am 3. Mai wurde z.B. in der Haupt Str. 5 bzw. Nr. 7 ermittelt. Die Täter \
              flohen usw. Danach kam nichts.";
