@@ -64,15 +64,7 @@ pub fn addresses(text: &str) -> Vec<(usize, usize)> {
             found.push((m.start(), m.end()));
         }
     }
-    found.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in found {
-        if out.last().is_some_and(|&(_, end)| s < end) {
-            continue;
-        }
-        out.push((s, e));
-    }
-    out
+    super::legal::without_overlaps(found)
 }
 
 #[cfg(test)]

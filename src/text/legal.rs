@@ -89,9 +89,15 @@ pub fn references(text: &str) -> Vec<(usize, usize)> {
             found.push((m.start(), m.start() + trimmed.len()));
         }
     }
-    found.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
+    without_overlaps(found)
+}
+
+/// `spans` in order, earliest first, the longest where two start at the same place, and none
+/// that overlaps one kept before it.
+pub(super) fn without_overlaps(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    spans.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
     let mut out: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in found {
+    for (s, e) in spans {
         if out.last().is_some_and(|&(_, end)| s < end) {
             continue;
         }
