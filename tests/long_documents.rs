@@ -60,6 +60,41 @@ fn is_map(body: &Value) -> bool {
     common::mock_openai::last_user_message(body).contains("<document_part>")
 }
 
+/// A small model writes notes until the token limit: the complete lines of those notes
+/// still go into the summary, the unfinished one does not, and stderr says so.
+#[test]
+fn notes_cut_at_the_token_limit_keep_their_complete_lines() {
+    let doc = long_report(120);
+    assert!(tokens(&doc) > 2 * WINDOW);
+    let server = server_with(vec![
+        Reply::text("- Kowalski noted event 1\n- Kowalski noted ev").finish_reason("length"),
+        Reply::compute(|body| {
+            if is_map(body) {
+                "- notes on a later part".into()
+            } else {
+                "FINAL SUMMARY".into()
+            }
+        }),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let f = home.path().join("long.txt");
+    std::fs::write(&f, &doc).unwrap();
+    ava(home.path(), &server)
+        .args(["--best-effort", "summarize", "--jobs", "1"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stdout("FINAL SUMMARY\n")
+        .stderr(predicate::str::contains("the notes on part 1/"))
+        .stderr(predicate::str::contains("unfinished last line is left out"));
+    let reqs = server.chat_requests();
+    let reduce = &reqs.last().unwrap().body;
+    let combined = common::mock_openai::last_user_message(reduce);
+    assert!(combined.contains("- Kowalski noted event 1"), "{combined}");
+    assert!(!combined.contains("noted ev\n"), "{combined}");
+    assert!(!combined.contains("noted ev["), "{combined}");
+}
+
 #[test]
 fn ten_windows_of_text_are_summarized_by_map_then_reduce_within_budget() {
     let doc = long_report(500);

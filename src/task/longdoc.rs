@@ -351,7 +351,9 @@ impl Runner<'_> {
     }
 
     /// One request per chunk, `jobs` at a time; results in chunk order. Any failure fails
-    /// the whole: a summary of part of a document is not a summary of the document.
+    /// the whole: a summary of part of a document is not a summary of the document. (Notes
+    /// cut at the token limit are not a failure: their complete lines are kept, with a
+    /// warning.)
     async fn map(
         &self,
         template: &Template,
@@ -367,8 +369,22 @@ impl Runner<'_> {
         let engine = &self.engine;
         let out: Vec<Outcome> = self
             .in_order(requests, bar.as_ref(), |i, req| async move {
-                let o = super::execute(engine.as_ref(), req, |_| Ok(())).await?;
-                check_complete(&o, doc, i, n)?;
+                let mut o = super::execute(engine.as_ref(), req, |_| Ok(())).await?;
+                // Small models write notes until the token limit. What they finished is still
+                // notes on the part: keep the complete lines, say so, and go on, rather than
+                // fail the whole document for one unfinished line.
+                if o.finish_reason.as_deref() == Some("length") {
+                    let kept = complete_lines(&o.text).to_string();
+                    if kept.trim().is_empty() {
+                        check_complete(&o, doc, i, n)?;
+                    }
+                    o.text = kept;
+                    self.reporter.warn(&format!(
+                        "{}: the notes on part {}/{n} reached the token limit; their unfinished last line is left out",
+                        doc.name,
+                        i + 1
+                    ));
+                }
                 Ok(o)
             })
             .try_collect()
@@ -515,6 +531,11 @@ fn join_parts(texts: &[String]) -> String {
         .collect::<Vec<_>>()
         .join("\n\n")
         + "\n"
+}
+
+/// `text` up to the end of its last complete line (empty when it has none).
+fn complete_lines(text: &str) -> &str {
+    text.rfind('\n').map_or("", |end| &text[..end])
 }
 
 fn check_complete(o: &Outcome, doc: &Document, i: usize, n: usize) -> Result<()> {
