@@ -1107,10 +1107,11 @@ mod tests {
     #[test]
     fn times_of_day_are_found_alone_and_after_dates() {
         let t = "Am 26. Mai 2011, gegen 8 Uhr 50, und um 13:20 Uhr; 2026-03-12T21:03:44Z";
-        let found: Vec<(&str, String)> = crate::text::patterns::times_of_day(t)
-            .into_iter()
-            .map(|(r, v)| (&t[r], v))
-            .collect();
+        let found: Vec<(&str, String)> =
+            crate::text::patterns::times_of_day(t, &crate::text::patterns::extract(t, 1, ""))
+                .into_iter()
+                .map(|(r, v)| (&t[r], v))
+                .collect();
         assert_eq!(
             found,
             [

@@ -128,13 +128,14 @@ pub fn extract_in(text: &str, first_line: usize, doc: &DocRegion) -> Vec<Entity>
         .collect()
 }
 
-/// The times of day of `text` as [`extract`] reads them, alone or after a date: where each is
-/// written (the time itself, without the date before it) and its `HH:MM` or `HH:MM:SS`.
-pub fn times_of_day(text: &str) -> Vec<(Range<usize>, String)> {
-    extract(text, 1, "")
-        .into_iter()
+/// The times of day among `entities` (what [`extract`] found in `text`), alone or after a
+/// date: where each is written (the time itself, without the date before it) and its `HH:MM`
+/// or `HH:MM:SS`.
+pub fn times_of_day(text: &str, entities: &[Entity]) -> Vec<(Range<usize>, String)> {
+    entities
+        .iter()
         .filter_map(|e| match e.kind {
-            EntityKind::Time => Some((e.byte_start..e.byte_end, e.normalized)),
+            EntityKind::Time => Some((e.byte_start..e.byte_end, e.normalized.clone())),
             EntityKind::Date => {
                 let (_, time) = e.normalized.split_once('T')?;
                 let start = dates::time_in_date(&text[..e.byte_end], e.byte_start)?;

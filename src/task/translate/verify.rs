@@ -23,7 +23,7 @@ mod currency;
 mod names;
 mod words;
 
-use crate::text::entity::EntityKind;
+use crate::text::entity::{Entity, EntityKind};
 use crate::text::lang::{self, Language};
 use crate::text::patterns;
 use crate::text::{ENGLISH_MONTHS, split_decimals};
@@ -143,7 +143,7 @@ pub fn problems(source: &str, output: &str, from: Option<Language>, to: Language
             ));
         }
     }
-    let ids = missing_identifiers(source, out);
+    let ids = missing_identifiers(&src_numbers, &out_numbers);
     if !ids.is_empty() {
         p.push(format!("not kept: {}", list(&ids)));
     }
@@ -152,7 +152,12 @@ pub fn problems(source: &str, output: &str, from: Option<Language>, to: Language
     if !currencies.is_empty() {
         p.push(format!("currency not kept: {}", list(&currencies)));
     }
-    let times = clock::changed_times(source, out, to.code == "en");
+    let times = clock::changed_times(
+        &src_numbers.times,
+        out,
+        &out_numbers.time_spans,
+        to.code == "en",
+    );
     if !times.is_empty() {
         p.push(format!(
             "time of day changed (another hour or half of the day): {}",
@@ -217,9 +222,12 @@ fn is_copy(source: &str, out: &str) -> bool {
 }
 
 /// The numbers of one text, read once for both directions of the number check: what the
-/// answer lost ([`missing_numbers`]) and what it added ([`added_numbers`]).
+/// answer lost ([`missing_numbers`]) and what it added ([`added_numbers`]); and what the
+/// extractor finds in it, read once for its times and for [`missing_identifiers`].
 struct Numbers<'t> {
     text: &'t str,
+    /// What [`patterns::extract`] finds.
+    entities: Vec<Entity>,
     /// Every number as written ([`NUMBER`]), in order.
     all: Vec<regex::Match<'t>>,
     /// Its times of day: where each is written and its value.
@@ -230,9 +238,11 @@ struct Numbers<'t> {
 
 impl<'t> Numbers<'t> {
     fn of(text: &'t str) -> Self {
-        let time_spans = clock::time_spans(text);
+        let entities = patterns::extract(text, 1, "");
+        let time_spans = clock::time_spans(text, &entities);
         Numbers {
             text,
+            entities,
             all: NUMBER.find_iter(text).collect(),
             times: clock::times(text, &time_spans),
             time_spans,
@@ -479,7 +489,8 @@ fn strip_zeros(d: &str) -> String {
 
 /// Initials, `(...)` marks, `§` signs and pattern-found identifiers of `source` missing from
 /// `out`.
-pub fn missing_identifiers(source: &str, out: &str) -> Vec<String> {
+fn missing_identifiers(src: &Numbers<'_>, answer: &Numbers<'_>) -> Vec<String> {
+    let (source, out) = (src.text, answer.text);
     let compact = |s: &str| -> String {
         s.chars()
             .filter(|c| !c.is_whitespace())
@@ -519,22 +530,22 @@ pub fn missing_identifiers(source: &str, out: &str) -> Vec<String> {
             missing.push(r.to_string());
         }
     }
-    let found = patterns::extract(source, 1, "");
-    let out_found: BTreeSet<String> = patterns::extract(out, 1, "")
-        .into_iter()
-        .map(|e| e.normalized)
+    let out_found: BTreeSet<&str> = answer
+        .entities
+        .iter()
+        .map(|e| e.normalized.as_str())
         .collect();
-    for e in found {
+    for e in &src.entities {
         let identifier = !matches!(
             e.kind,
             EntityKind::Date | EntityKind::Time | EntityKind::Amount | EntityKind::Domain
         );
         if identifier
-            && !out_found.contains(&e.normalized)
+            && !out_found.contains(e.normalized.as_str())
             && !out_compact.contains(&compact(&e.value))
             && !missing.contains(&e.value)
         {
-            missing.push(e.value);
+            missing.push(e.value.clone());
         }
     }
     missing
@@ -613,6 +624,9 @@ mod tests {
     }
     fn added(source: &str, out: &str) -> Vec<String> {
         added_numbers(&Numbers::of(source), &Numbers::of(out))
+    }
+    fn not_kept(source: &str, out: &str) -> Vec<String> {
+        missing_identifiers(&Numbers::of(source), &Numbers::of(out))
     }
 
     const SRC: &str = "Policjanci zatrzymali 29.01.2013 r. dwóch mężczyzn, M. W. i K. G., \
@@ -896,11 +910,11 @@ mod tests {
                    nie ma zastosowania.";
         let ok = "The conditions of art. 31 § 1 and 2 kk were not met, and art. 3 sec. 1 of \
                   the Act does not apply.";
-        assert_eq!(missing_identifiers(src, ok), Vec::<String>::new());
+        assert_eq!(not_kept(src, ok), Vec::<String>::new());
         let changed = "The conditions of art. 31 § 1 and 3 kk were not met, and art. 3 of the \
                        Act does not apply.";
         assert_eq!(
-            missing_identifiers(src, changed),
+            not_kept(src, changed),
             ["art. 31 § 1 i 2 kk", "art. 3 ust. 1"]
         );
     }
@@ -925,7 +939,8 @@ mod tests {
             println!("== {}", path.display());
             println!("people: {:?}", names::people(&text));
             println!("streets: {:?}", names::streets(&text, None));
-            let times: Vec<String> = clock::source_times(&text)
+            let spans = clock::time_spans(&text, &patterns::extract(&text, 1, ""));
+            let times: Vec<String> = clock::times(&text, &spans)
                 .iter()
                 .map(|m| format!("{:02}:{:02}", m / 60, m % 60))
                 .collect();

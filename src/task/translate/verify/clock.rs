@@ -8,6 +8,7 @@
 //! the extractor leaves alone: 12-hour times without minutes ("8 p.m."; the extractor does not
 //! read "8 am", which in German is "8 at the") and "noon" and "midnight".
 
+use crate::text::entity::Entity;
 use crate::text::patterns;
 use regex::Regex;
 use std::collections::BTreeSet;
@@ -27,19 +28,23 @@ static NOON: LazyLock<Regex> =
 
 /// The times of day of `text` (the source's, or an answer's), where each is written and its
 /// value.
-pub(super) fn time_spans(text: &str) -> Vec<(Range<usize>, Minutes)> {
+pub(super) fn time_spans(text: &str, entities: &[Entity]) -> Vec<(Range<usize>, Minutes)> {
     let mut spans = twelve_hour_spans(text);
     let twelve: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
     // A 12-hour time is read once, with its half of the day ("8:50 a.m." is not 8:50 and
     // 20:50).
     let in_twelve = |r: &Range<usize>| twelve.iter().any(|t| t.start < r.end && r.start < t.end);
-    spans.extend(extracted(text).into_iter().filter(|(r, _)| !in_twelve(r)));
+    spans.extend(
+        extracted(text, entities)
+            .into_iter()
+            .filter(|(r, _)| !in_twelve(r)),
+    );
     spans
 }
 
-/// The 24-hour times of `text` as ava's extractor reads them, with their value.
-fn extracted(text: &str) -> Vec<(Range<usize>, Minutes)> {
-    patterns::times_of_day(text)
+/// The 24-hour times of `text` as ava's extractor read them (`entities`), with their value.
+fn extracted(text: &str, entities: &[Entity]) -> Vec<(Range<usize>, Minutes)> {
+    patterns::times_of_day(text, entities)
         .into_iter()
         .filter_map(|(range, hhmm)| {
             let hour: u32 = hhmm.get(..2)?.parse().ok()?;
@@ -47,11 +52,6 @@ fn extracted(text: &str) -> Vec<(Range<usize>, Minutes)> {
             Some((range, hour * 60 + minute))
         })
         .collect()
-}
-
-/// The source's times of day.
-pub(super) fn source_times(source: &str) -> BTreeSet<Minutes> {
-    times(source, &time_spans(source))
 }
 
 /// Every time of day `text` says, whatever its form ("8 p.m.", "20:00", "noon"), given its
@@ -102,8 +102,9 @@ pub(super) fn twelve_hour_parts(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Times of `out` that say which half of the day they are, as written, with their value.
-fn answer_times(out: &str) -> Vec<(String, Minutes)> {
+/// Times of `out` that say which half of the day they are, as written, with their value;
+/// `spans` are its [`time_spans`].
+fn answer_times(out: &str, spans: &[(Range<usize>, Minutes)]) -> Vec<(String, Minutes)> {
     let mut times: Vec<(String, Minutes)> = twelve_hour_spans(out)
         .into_iter()
         .map(|(r, v)| (out[r].trim().to_string(), v))
@@ -113,26 +114,32 @@ fn answer_times(out: &str) -> Vec<(String, Minutes)> {
         let midnight = c[1].eq_ignore_ascii_case("midnight");
         times.push((c[1].to_string(), if midnight { 0 } else { 720 }));
     }
-    // "20:30": an hour past 12 says it is evening.
+    // "20:30": an hour past 12 says it is evening. The spans clear of every 12-hour form are
+    // the extractor's times.
     let twelve: Vec<Range<usize>> = TWELVE_HOUR.find_iter(out).map(|m| m.range()).collect();
-    for (range, value) in extracted(out) {
-        if value >= 13 * 60
+    for (range, value) in spans {
+        if *value >= 13 * 60
             && !twelve
                 .iter()
                 .any(|t| t.start < range.end && range.start < t.end)
         {
-            times.push((out[range].to_string(), value));
+            times.push((out[range.clone()].to_string(), *value));
         }
     }
     times
 }
 
-/// Times of `out` on the same clock face as a source time but in the other half of the day
-/// (or another time of that hour): "8 Uhr 50" → "8:50 PM".
-/// `english` says the answer is English: "a.m."/"p.m." and "noon" are read only then, so that
-/// a German answer's "um 8 am Bahnhof" is not 8 a.m.
-pub(super) fn changed_times(source: &str, out: &str, english: bool) -> Vec<String> {
-    let src = source_times(source);
+/// Times of `out` on the same clock face as one of the source's times `src` (its [`times`])
+/// but in the other half of the day (or another time of that hour): "8 Uhr 50" → "8:50 PM".
+/// `out_spans` are the answer's [`time_spans`]. `english` says the answer is English:
+/// "a.m."/"p.m." and "noon" are read only then, so that a German answer's "um 8 am Bahnhof"
+/// is not 8 a.m.
+pub(super) fn changed_times(
+    src: &BTreeSet<Minutes>,
+    out: &str,
+    out_spans: &[(Range<usize>, Minutes)],
+    english: bool,
+) -> Vec<String> {
     if src.is_empty() {
         return Vec::new();
     }
@@ -141,7 +148,7 @@ pub(super) fn changed_times(source: &str, out: &str, english: bool) -> Vec<Strin
         .into_iter()
         .map(|(r, _)| out[r].trim().to_string())
         .collect();
-    for (written, value) in answer_times(out) {
+    for (written, value) in answer_times(out, out_spans) {
         if !english && (twelve.contains(&written) || NOON.is_match(&written)) {
             continue;
         }
@@ -156,6 +163,13 @@ pub(super) fn changed_times(source: &str, out: &str, english: bool) -> Vec<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::changed_times`] of two texts, each read as the translation check reads it.
+    fn changed_times(source: &str, out: &str, english: bool) -> Vec<String> {
+        let read = |t: &str| time_spans(t, &patterns::extract(t, 1, ""));
+        let src = times(source, &read(source));
+        super::changed_times(&src, out, &read(out), english)
+    }
 
     fn changed_times_en(source: &str, out: &str) -> Vec<String> {
         changed_times(source, out, true)
