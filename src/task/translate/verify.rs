@@ -561,6 +561,12 @@ fn reference_pattern(r: &str) -> Option<Regex> {
         ("pkt", r"pkt\.?|point|item|no\."),
         ("pkt.", r"pkt\.?|point|item|no\."),
         ("zd.", r"zd\.|sentence|sent\."),
+        // Journal citations: "Dz. U. z 1983 r. nr 49 poz. 223" = "Dz. U. of 1983 No. 49, item
+        // 223".
+        ("z", "z|of"),
+        ("r.", r"r\.|"),
+        ("nr", r",?\s*(?:nr|no\.)"),
+        ("poz.", r",?\s*(?:poz\.|item|pos\.)"),
     ];
     let tokens: Vec<String> = r
         .split_whitespace()
@@ -902,6 +908,16 @@ mod tests {
                 "{out}"
             );
         }
+    }
+
+    #[test]
+    fn a_journal_citation_may_translate_its_joining_words() {
+        let src = "ustawy o opłatach w sprawach karnych (t.j. Dz. U. z 1983 r. nr 49 poz. 223).";
+        let ok = "the Act on fees in criminal cases (consolidated text: Dz. U. of 1983 No. 49, \
+                  item 223).";
+        assert_eq!(not_kept(src, ok), Vec::<String>::new());
+        let changed = "the Act on fees in criminal cases (Dz. U. of 1983 No. 94, item 223).";
+        assert_eq!(not_kept(src, changed), ["Dz. U. z 1983 r. nr 49 poz. 223"]);
     }
 
     #[test]
