@@ -113,6 +113,15 @@ impl Attempt {
     }
 }
 
+/// How a request carries the dates, times and amounts of its text.
+#[derive(Clone, Copy, PartialEq)]
+enum Values {
+    /// As placeholders ava writes back itself (into English).
+    Placeholders,
+    /// As text the model translates, checked by value afterwards.
+    Text,
+}
+
 /// What [`Translator::one_by_one`] does with a piece whose answer dropped an identifier.
 #[derive(Clone, Copy)]
 enum OnLost {
@@ -316,6 +325,7 @@ impl Translator<'_> {
     ) -> Result<(String, Vec<String>)> {
         let text = &span.text;
         let first = self.attempt(text, from, false, usage).await?;
+        let first = self.values_as_text(text, first, from, false, usage).await?;
         if first.ok() {
             return Ok((first.text, first.problems));
         }
@@ -361,6 +371,7 @@ impl Translator<'_> {
         let mut parts = Vec::new();
         for (piece, sep) in pieces {
             let a = self.attempt(&piece, from, true, usage).await?;
+            let a = self.values_as_text(&piece, a, from, true, usage).await?;
             let a = match on_lost {
                 _ if a.lost.is_empty() => a,
                 // Boxed: rescuing translates the piece's sentences one by one, back here.
@@ -419,7 +430,7 @@ impl Translator<'_> {
         from: Option<Language>,
         usage: &mut Outcome,
     ) -> Result<Attempt> {
-        let mut ids = self.protected_spans();
+        let mut ids = self.protected_spans(Values::Placeholders);
         let (sent, _) = ids.redact(text, self.region);
         let mut parts = Vec::new();
         for chunk in splice_chunks(&sent) {
@@ -485,12 +496,51 @@ impl Translator<'_> {
         Ok(joined)
     }
 
+    /// An answer that dropped a placeholder, asked once more with the dates, times and
+    /// amounts as text (identifiers stay placeholders). The dropped placeholder is most often
+    /// a value in mid-sentence ("se fait escroquer de <ID_1> et dépose plainte"), and a small
+    /// model that loses the token writes the value itself well ("was swindled out of 16,000
+    /// euros"); the value checks that guard every other target language verify it. Only an
+    /// answer that passes every check replaces `failed`: otherwise the ladder goes on from
+    /// `failed` as before, so no check is weakened.
+    async fn values_as_text(
+        &self,
+        text: &str,
+        failed: Attempt,
+        from: Option<Language>,
+        retry: bool,
+        usage: &mut Outcome,
+    ) -> Result<Attempt> {
+        if failed.lost.is_empty() || !self.values_protected() {
+            return Ok(failed);
+        }
+        let open = self
+            .attempt_with(text, from, retry, Values::Text, usage)
+            .await?;
+        self.reporter.verbose(&format!(
+            "asked again with dates, times and amounts as text: {}",
+            if open.ok() {
+                "verified"
+            } else {
+                "still failing"
+            }
+        ));
+        Ok(if open.ok() { open } else { failed })
+    }
+
+    /// Whether requests carry dates, times and amounts as placeholders (see
+    /// [`Translator::protected_spans`]).
+    fn values_protected(&self) -> bool {
+        self.to.code == "en"
+    }
+
     /// The placeholder map for one request: identifiers always; into English, also the dates,
-    /// times and amounts ava can write itself (text/in_english.rs). Other target languages
-    /// get them as text, checked by value afterwards.
-    fn protected_spans(&self) -> Pseudonyms {
+    /// times and amounts ava can write itself (text/in_english.rs), unless `values` says to
+    /// send them as text. Other target languages get them as text, checked by value
+    /// afterwards.
+    fn protected_spans(&self, values: Values) -> Pseudonyms {
         let ids = Pseudonyms::protecting();
-        if self.to.code == "en" {
+        if self.values_protected() && values == Values::Placeholders {
             ids.with_values_in_english()
         } else {
             ids
@@ -504,6 +554,19 @@ impl Translator<'_> {
         text: &str,
         from: Option<Language>,
         retry: bool,
+        usage: &mut Outcome,
+    ) -> Result<Attempt> {
+        self.attempt_with(text, from, retry, Values::Placeholders, usage)
+            .await
+    }
+
+    /// [`Translator::attempt`] with the values sent as `values` says.
+    async fn attempt_with(
+        &self,
+        text: &str,
+        from: Option<Language>,
+        retry: bool,
+        values: Values,
         usage: &mut Outcome,
     ) -> Result<Attempt> {
         let t = &self.prepared.template;
@@ -520,7 +583,7 @@ impl Translator<'_> {
         }
         // Identifiers go to the model as `<ID_n>` and are put back from the map: a model
         // cannot mistype a phone number it never sees.
-        let mut ids = self.protected_spans();
+        let mut ids = self.protected_spans(values);
         let (sent, used) = ids.redact(text, self.region);
         if declared("ids") && !used.is_empty() {
             vars.insert("ids".into(), "yes".into());
