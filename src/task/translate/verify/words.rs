@@ -6,11 +6,15 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// Digits followed by words in brackets: "270 (two hundred and seventy)", "100 (one hundred)".
+/// Digits followed by words in brackets: "270 (two hundred and seventy)", "100 (one hundred)",
+/// and amounts with their decimals and currency: "681,72 zł (six hundred and eighty-one
+/// zlotys seventy-two groszy)" — whose words say the whole part.
 static DIGITS_THEN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    // Whole numbers only: "681.72 (…)" is not "72 (…)"; "1.000" is a thousand.
-    Regex::new(r"(?i)(?:^|[^\d.,])(\d{1,3}(?:[ ,.]\d{3})*)\s*\(([a-z][a-z -]*[a-z])\)")
-        .expect("valid")
+    // The whole part is group 1: "681.72 (…)" is not "72 (…)"; "1.000" is a thousand.
+    Regex::new(
+        r"(?i)(?:^|[^\d.,])(\d{1,3}(?:[ ,.]\d{3})*)(?:[.,]\d{1,2})?(?:\s*(?:zł|zl|pln|eur|euros?|zlotys?|złotych))?\s*\(([a-z][a-z -]*[a-z])\)",
+    )
+    .expect("valid")
 });
 
 /// "digits (words)" pairs of `out` whose words, read as an English number, are another value.
@@ -26,8 +30,9 @@ pub(super) fn mismatched_words(out: &str) -> Vec<String> {
         .collect()
 }
 
-/// The value of an English number in words ("two hundred and seventy", "sixteen thousand",
-/// "forty-two"); `None` when any word is not part of a number (then nothing is compared).
+/// The value of the English number in words that `words` starts with ("two hundred and
+/// seventy", "sixteen thousand", "forty-two", "six hundred and eighty-one zlotys…"); `None`
+/// when it does not start with one (then nothing is compared).
 fn english_number(words: &str) -> Option<u64> {
     const SMALL: [&str; 20] = [
         "zero",
@@ -77,7 +82,8 @@ fn english_number(words: &str) -> Option<u64> {
         } else if w == "and" {
             continue;
         } else {
-            return None;
+            // The number ends where the unit or the rest of the phrase begins.
+            break;
         }
         any = true;
     }
@@ -100,6 +106,31 @@ mod tests {
         // Words that are not a number are not compared; digits in words pass.
         assert!(mismatched_words("100 (see above) and 10 (10) zlotys").is_empty());
         assert!(mismatched_words("art. 11 (section two)").is_empty());
-        assert!(mismatched_words("PLN 1.000 (one thousand), 681.72 (six hundred)").is_empty());
+        assert!(
+            mismatched_words("PLN 1.000 (one thousand), 681.72 (six hundred and eighty-one)")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_amount_with_decimals_and_currency_is_compared_by_its_whole_part() {
+        // bench/translate item 05: the words of a judgment's amount, translated wrongly.
+        assert!(
+            mismatched_words(
+                "and 681,72 zł (six hundred and eighty-one zlotys seventy-two groszy) as costs"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            mismatched_words(
+                "and 681,72 zł (sixty-eight thousand one hundred seventy-two groszes) as costs"
+            ),
+            ["681,72 zł (sixty-eight thousand one hundred seventy-two groszes)"]
+        );
+        assert_eq!(
+            mismatched_words("PLN 681.72 (six hundred zlotys)"),
+            ["681.72 (six hundred zlotys)"]
+        );
+        assert!(mismatched_words("100 (one hundred) zlotys and 5 (five euros)").is_empty());
     }
 }
