@@ -57,6 +57,36 @@ fn a_correct_translation_keeps_the_layout_and_exits_0() {
 }
 
 #[test]
+fn a_dropped_date_placeholder_is_asked_again_with_the_date_as_text() {
+    // Loses the date's placeholder, but writes the date itself when it sees it.
+    let server = MockServer::start(vec![Reply::compute(|body| {
+        let user = common::mock_openai::last_user_message(body);
+        if user.contains(PL1) {
+            EN1.to_string()
+        } else if user.contains("<ID_1>") {
+            "An elderly woman handed them 30 banknotes.".to_string()
+        } else {
+            EN2.to_string()
+        }
+    })]);
+    let home = tempfile::tempdir().unwrap();
+    ava(home.path(), &server)
+        .args(["translate", "--to", "en"])
+        .arg(doc(home.path()))
+        .assert()
+        .success()
+        .stdout(format!("{EN1}\n\n1) {EN2}\n"));
+    let sent: Vec<String> = server
+        .chat_requests()
+        .iter()
+        .map(|c| c.last_user_message())
+        .collect();
+    // PL1; PL2 with the date as a placeholder; PL2 again with the date as written.
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert!(sent[2].contains("12.03.2024"), "{sent:?}");
+}
+
+#[test]
 fn polish_handed_back_is_retried_then_flagged_with_exit_3() {
     let server = MockServer::start(vec![model(|pl| (pl == PL1).then(|| pl.to_string()))]);
     let home = tempfile::tempdir().unwrap();

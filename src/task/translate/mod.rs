@@ -514,6 +514,13 @@ impl Translator<'_> {
         if failed.lost.is_empty() || !self.values_protected() {
             return Ok(failed);
         }
+        // Only worth asking when a lost placeholder was a value: identifiers stay hidden.
+        let mut ids = self.protected_spans(Values::Text);
+        let (_, used) = ids.redact(text, self.region);
+        let hidden: BTreeSet<&str> = used.iter().filter_map(|p| ids.original(p)).collect();
+        if failed.lost.iter().all(|l| hidden.contains(l.as_str())) {
+            return Ok(failed);
+        }
         let open = self
             .attempt_with(text, from, retry, Values::Text, usage)
             .await?;
