@@ -60,13 +60,9 @@ fn is_map(body: &Value) -> bool {
     common::mock_openai::last_user_message(body).contains("<document_part>")
 }
 
-/// A small model writes notes until the token limit: the complete lines of those notes
-/// still go into the summary, the unfinished one does not, and stderr says so.
-#[test]
-fn notes_cut_at_the_token_limit_keep_their_complete_lines() {
-    let doc = long_report(120);
-    assert!(tokens(&doc) > 2 * WINDOW);
-    let server = server_with(vec![
+/// A model whose notes on the first part stop at the token limit in mid-line.
+fn cut_notes_server() -> MockServer {
+    server_with(vec![
         Reply::text("- Kowalski noted event 1\n- Kowalski noted ev").finish_reason("length"),
         Reply::compute(|body| {
             if is_map(body) {
@@ -75,7 +71,16 @@ fn notes_cut_at_the_token_limit_keep_their_complete_lines() {
                 "FINAL SUMMARY".into()
             }
         }),
-    ]);
+    ])
+}
+
+/// A small model writes notes until the token limit: the complete lines of those notes
+/// still go into the summary, the unfinished one does not, and stderr and the record say so.
+#[test]
+fn notes_cut_at_the_token_limit_keep_their_complete_lines() {
+    let doc = long_report(120);
+    assert!(tokens(&doc) > 2 * WINDOW);
+    let server = cut_notes_server();
     let home = tempfile::tempdir().unwrap();
     let f = home.path().join("long.txt");
     std::fs::write(&f, &doc).unwrap();
@@ -93,6 +98,19 @@ fn notes_cut_at_the_token_limit_keep_their_complete_lines() {
     assert!(combined.contains("- Kowalski noted event 1"), "{combined}");
     assert!(!combined.contains("noted ev\n"), "{combined}");
     assert!(!combined.contains("noted ev["), "{combined}");
+    // The record says so too.
+    let out = ava(home.path(), &cut_notes_server())
+        .args(["--best-effort", "--json", "summarize", "--jobs", "1"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        rec["warnings"]
+            .to_string()
+            .contains("unfinished last line is left out"),
+        "{rec}"
+    );
 }
 
 #[test]

@@ -248,6 +248,7 @@ impl<'a> Pipeline<'a> {
                     base: &self.base,
                     settings: self.long.clone(),
                     reporter,
+                    warnings: Default::default(),
                 };
                 match runner.run(job, &prepared, doc, &mut forward).await {
                     Err(e) => Err(e),

@@ -74,6 +74,9 @@ pub struct Runner<'a> {
     pub base: &'a GenParams,
     pub settings: Settings,
     pub reporter: &'a dyn Reporter,
+    /// Warnings raised while parts run (notes cut at the token limit), for the record:
+    /// [`Runner::run`] moves them into [`LongOutcome::notes`].
+    pub warnings: std::sync::Mutex<Vec<String>>,
 }
 
 impl Runner<'_> {
@@ -88,11 +91,15 @@ impl Runner<'_> {
     ) -> Result<LongOutcome> {
         let mut notes = Vec::new();
         let text = self.capped(doc, &mut notes)?;
-        match job {
+        let mut out = match job {
             Job::Summarize { .. } => self.summarize(prepared, doc, text, notes, on_text).await,
             Job::Translate { .. } => self.translate(prepared, doc, text, notes, on_text).await,
             Job::Process { .. } => self.process(prepared, doc, text, notes, on_text).await,
+        }?;
+        if let Ok(mut w) = self.warnings.lock() {
+            out.notes.append(&mut w);
         }
+        Ok(out)
     }
 
     /// The document text to work on: all of it, or the prefix `--max-input-tokens` allows.
@@ -379,11 +386,15 @@ impl Runner<'_> {
                         check_complete(&o, doc, i, n)?;
                     }
                     o.text = kept;
-                    self.reporter.warn(&format!(
+                    let w = format!(
                         "{}: the notes on part {}/{n} reached the token limit; their unfinished last line is left out",
                         doc.name,
                         i + 1
-                    ));
+                    );
+                    self.reporter.warn(&w);
+                    if let Ok(mut all) = self.warnings.lock() {
+                        all.push(w);
+                    }
                 }
                 Ok(o)
             })
