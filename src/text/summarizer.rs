@@ -43,7 +43,11 @@
 //! 7. **Selection**: maximal marginal relevance — repeatedly take the unit maximising
 //!    `λ · relevance − (1 − λ) · max cosine to the units already taken`, and never one whose
 //!    cosine to a taken unit reaches [`DUPLICATE_SIMILARITY`], so near-duplicates (a fact
-//!    restated in two reports) appear once.
+//!    restated in two reports) appear once. The relevance there is scaled by how many of the
+//!    unit's key entities (numbers, repeated names) are new to the summary
+//!    ([`ENTITY_NOVELTY_SHARE`]): a dateline repeating the headline's place and date, or a
+//!    sentence restating the amount already given, shares few words with what was taken but
+//!    adds no fact.
 //!
 //! Everything is deterministic: no randomness, no hash-map iteration order in any sum, and ties
 //! go to the earlier sentence.
@@ -124,6 +128,10 @@ pub const LEAD_SHARE_WITH_CONCLUSION: f64 = 0.5;
 pub const CONCLUSION_PRIOR: f64 = 2.0;
 /// MMR trade-off between relevance and novelty.
 pub const MMR_LAMBDA: f64 = 0.7;
+/// Share of a candidate's relevance that depends on its key entities (numbers, names) being
+/// new to the summary: a unit whose entities are all in the units already taken keeps
+/// `1 - ENTITY_NOVELTY_SHARE` of it.
+pub const ENTITY_NOVELTY_SHARE: f64 = 0.2;
 /// Cosine at which two sentences count as saying the same thing.
 pub const DUPLICATE_SIMILARITY: f64 = 0.7;
 
@@ -173,10 +181,11 @@ pub fn summarize(text: &str, first_line: usize, length: Length) -> Vec<ChosenSen
     drop(vectors);
     let centrality = pagerank(&graph);
     drop(graph);
-    let relevance = relevance(centrality, &units, &vocabulary, &terms);
+    let entities = salience::Entities::new(units.iter(), units.len());
+    let relevance = relevance(centrality, &units, &vocabulary, &terms, &entities);
     drop(terms);
     let k = target_sentences(length, units.len());
-    let mut chosen = select_mmr(&relevance, &units, &vocabulary, k);
+    let mut chosen = select_mmr(&relevance, &units, &vocabulary, &entities, k);
     chosen.sort_unstable();
 
     let absolute = |line: usize| first_line.saturating_add(line).saturating_sub(1);
@@ -587,6 +596,7 @@ fn relevance(
     units: &Units<'_>,
     vocabulary: &Vocabulary,
     terms: &[u8],
+    entities: &salience::Entities,
 ) -> Vec<f64> {
     let n = centrality.len();
     let top = centrality.iter().copied().fold(0.0, f64::max);
@@ -604,7 +614,6 @@ fn relevance(
     let title = title_vector(units, vocabulary, title_block.clone());
     let boilerplate = salience::Boilerplate::new(units.iter());
     let conclusion = salience::conclusion_start(n, |i| units.get(i));
-    let entities = salience::Entities::new(units.iter(), n);
     for (i, unit) in units.iter().enumerate() {
         let central = if top > 0.0 { centrality[i] / top } else { 0.0 };
         // Without a title every cosine to it is 0: the unit's vector is not needed.
@@ -692,11 +701,16 @@ fn title_vector(
     v
 }
 
-/// Indices of up to `k` sentences chosen by maximal marginal relevance.
+/// Indices of up to `k` sentences chosen by maximal marginal relevance. Novelty is counted
+/// twice over: in words (the cosine to the units taken) and in facts (the share of the
+/// candidate's key entities not yet in the summary, see [`ENTITY_NOVELTY_SHARE`]) — a
+/// dateline that repeats the headline's name and date shares few terms with it, yet tells
+/// the reader nothing new.
 fn select_mmr(
     relevance: &[f64],
     units: &Units<'_>,
     vocabulary: &Vocabulary,
+    entities: &salience::Entities,
     k: usize,
 ) -> Vec<usize> {
     // Only the most relevant candidates can win; looking further only costs time.
@@ -705,6 +719,9 @@ fn select_mmr(
         .iter()
         .map(|&i| vocabulary.vector(units.get(i)))
         .collect();
+    let keys: Vec<Vec<String>> = pool.iter().map(|&i| entities.keys(units.get(i))).collect();
+    // Key entities of the units taken so far (a few dozen at most).
+    let mut covered: Vec<&str> = Vec::new();
 
     let mut chosen: Vec<usize> = Vec::with_capacity(k);
     // Highest cosine of each pool entry to anything chosen so far.
@@ -716,7 +733,19 @@ fn select_mmr(
             if !open[p] {
                 continue;
             }
-            let value = MMR_LAMBDA * relevance[i] - (1.0 - MMR_LAMBDA) * redundancy[p];
+            // A unit without key entities has none to repeat.
+            let new_facts = if keys[p].is_empty() {
+                1.0
+            } else {
+                let new = keys[p]
+                    .iter()
+                    .filter(|k| !covered.contains(&k.as_str()))
+                    .count();
+                new as f64 / keys[p].len() as f64
+            };
+            let relevance =
+                relevance[i] * (1.0 - ENTITY_NOVELTY_SHARE + ENTITY_NOVELTY_SHARE * new_facts);
+            let value = MMR_LAMBDA * relevance - (1.0 - MMR_LAMBDA) * redundancy[p];
             // Pool order is relevance order, so a strict comparison keeps ties stable.
             if best.is_none_or(|(_, v)| value > v) {
                 best = Some((p, value));
@@ -725,6 +754,7 @@ fn select_mmr(
         let Some((p, _)) = best else { break };
         let pick = pool[p];
         open[p] = false;
+        covered.extend(keys[p].iter().map(String::as_str));
         chosen.push(pick);
         for q in 0..pool.len() {
             if open[q] {

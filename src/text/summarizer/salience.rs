@@ -255,15 +255,12 @@ impl Entities {
         }
     }
 
-    /// The density of one of the units.
-    pub(super) fn density(&self, u: &str) -> f64 {
-        let ws = words(u);
-        if ws.is_empty() {
-            return 0.0;
-        }
-        let mut keys: Vec<&str> = Vec::new();
+    /// The distinct key entities of a unit, in the order they occur: its numbers (not a
+    /// paragraph number opening it) and the names the document repeats.
+    pub(super) fn keys(&self, u: &str) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
         let numbered = u.split_whitespace().next().is_some_and(is_paragraph_number);
-        for (k, w) in ws.iter().enumerate() {
+        for (k, w) in words(u).into_iter().enumerate() {
             let is_key = if w.chars().any(|c| c.is_ascii_digit()) {
                 // "15. The applicant…" is numbered; "13 zatrzymanych…" states a fact.
                 !(k == 0 && numbered)
@@ -271,14 +268,23 @@ impl Entities {
                 k > 0
                     && self
                         .count
-                        .get(w)
+                        .get(&w)
                         .is_some_and(|&(n, in_units)| n >= 2 && in_units <= self.max_units)
             };
-            if is_key && !keys.contains(&w.as_str()) {
+            if is_key && !keys.contains(&w) {
                 keys.push(w);
             }
         }
-        (keys.len() as f64 / ws.len() as f64 / FULL_ENTITY_SHARE).min(1.0)
+        keys
+    }
+
+    /// The density of one of the units.
+    pub(super) fn density(&self, u: &str) -> f64 {
+        let all = words(u).len();
+        if all == 0 {
+            return 0.0;
+        }
+        (self.keys(u).len() as f64 / all as f64 / FULL_ENTITY_SHARE).min(1.0)
     }
 }
 
@@ -378,6 +384,8 @@ mod tests {
         // "Smith" twice after the first word: key; "3" and "2015": key; "Yorba", "Linda" once and
         // "Castello" only as a first word: not.
         assert!(d[2] > d[1] && d[1] > 0.0, "{d:?}");
+        assert_eq!(e.keys(units[2]), ["3", "2015"]);
+        assert_eq!(e.keys(units[1]), ["Smith"]);
         // "Court" opens most units or is everywhere: not a key entity.
         assert!(d[0] < 1e-9 && d[4] < 1e-9, "{d:?}");
     }

@@ -278,3 +278,27 @@ fn a_cover_letter_does_not_fill_the_summary_of_the_report_behind_it() {
         "a cover-letter line was chosen: {got:?}"
     );
 }
+
+#[test]
+fn a_sentence_repeating_the_figures_already_chosen_gives_way_to_one_with_new_figures() {
+    // The second and third units share no term with the first (numbers under three digits
+    // are not terms), so the cosine cannot tell them apart; only the third adds facts.
+    let text = "Police seized 40 kg of cocaine and 12 guns in the port.\n\
+                A later report lists 40 and 12 as the final figures.\n\
+                A later report lists 75 and 31 as the final figures.\n";
+    let units = Units::split(text);
+    let (vocabulary, _) = tfidf_vectors(&units);
+    let entities = salience::Entities::new(units.iter(), units.len());
+    // Relevance alone would take the second unit: 0.7 · 0.9 > 0.7 · 0.85.
+    let chosen = select_mmr(&[1.0, 0.9, 0.85], &units, &vocabulary, &entities, 2);
+    assert_eq!(chosen, [0, 2]);
+    // A unit without key entities has nothing to repeat and keeps its relevance.
+    let text = "Police seized 40 kg of cocaine and 12 guns in the port.\n\
+                A later report praised the work of the customs officers.\n\
+                A later report lists 75 and 31 as the final figures.\n";
+    let units = Units::split(text);
+    let (vocabulary, _) = tfidf_vectors(&units);
+    let entities = salience::Entities::new(units.iter(), units.len());
+    let chosen = select_mmr(&[1.0, 0.9, 0.85], &units, &vocabulary, &entities, 2);
+    assert_eq!(chosen, [0, 1]);
+}
