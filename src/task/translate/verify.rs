@@ -21,6 +21,7 @@
 mod clock;
 mod currency;
 mod names;
+mod untranslated;
 mod words;
 
 use crate::text::entity::{Entity, EntityKind};
@@ -134,6 +135,10 @@ pub fn problems(source: &str, output: &str, from: Option<Language>, to: Language
         let months = changed_months(source, &out_numbers);
         if !months.is_empty() {
             p.push(format!("month changed or missing: {}", list(&months)));
+        }
+        let copied = untranslated::untranslated_words(source, out);
+        if !copied.is_empty() {
+            p.push(format!("left untranslated: {}", list(&copied)));
         }
         let spelled = words::mismatched_words(out);
         if !spelled.is_empty() {

@@ -71,6 +71,18 @@ static CURRENCIES: [Currency; 5] = [
     },
 ];
 
+/// Whether `word` is how an answer may name a currency ("złotych", "zlotys", "euros").
+pub(super) fn is_currency_word(word: &str) -> bool {
+    static WHOLE: LazyLock<Regex> = LazyLock::new(|| {
+        let any: Vec<String> = CURRENCIES
+            .iter()
+            .map(|c| format!("(?:{})", c.answer.as_str()))
+            .collect();
+        Regex::new(&format!("^(?:{})$", any.join("|"))).expect("valid")
+    });
+    WHOLE.is_match(word)
+}
+
 /// The currencies of `source` that `out` does not name.
 pub(super) fn missing_currencies(source: &str, out: &str) -> Vec<String> {
     CURRENCIES
