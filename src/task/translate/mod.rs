@@ -96,8 +96,26 @@ impl Attempt {
         }
     }
 
-    /// Pieces translated one by one, joined with what separated them in the source.
-    fn join(parts: Vec<(Attempt, String)>) -> Attempt {
+    /// For `-v`: whether the attempt passed its checks.
+    fn verdict(&self) -> &'static str {
+        if self.ok() {
+            "verified"
+        } else {
+            "still failing"
+        }
+    }
+
+    /// Pieces translated one by one, joined with what separated them in the source, and
+    /// checked as a translation of the whole `source`: each piece passed its own checks, but
+    /// an identifier can straddle two pieces ("Dz. U." cut at its full stop) and go to the
+    /// model as text in both, and the numbers, identifiers, language and length are the
+    /// whole's.
+    fn joined(
+        parts: Vec<(Attempt, String)>,
+        source: &str,
+        from: Option<Language>,
+        to: Language,
+    ) -> Attempt {
         let mut all = Attempt {
             text: String::new(),
             problems: Vec::new(),
@@ -108,6 +126,11 @@ impl Attempt {
             all.text.push_str(&sep);
             all.problems.extend(a.problems);
             all.lost.extend(a.lost);
+        }
+        for p in verify::problems(source, &all.text, from, to) {
+            if !all.problems.contains(&p) {
+                all.problems.push(p);
+            }
         }
         all
     }
@@ -380,16 +403,7 @@ impl Translator<'_> {
             };
             parts.push((a, sep));
         }
-        // Each piece passed its own checks, but an identifier can straddle two pieces ("Dz.
-        // U." cut at its full stop) and go to the model as text in both: the joined answer is
-        // checked as a translation of the whole.
-        let mut joined = Attempt::join(parts);
-        for p in verify::problems(&whole, &joined.text, from, self.to) {
-            if !joined.problems.contains(&p) {
-                joined.problems.push(p);
-            }
-        }
-        Ok(joined)
+        Ok(Attempt::joined(parts, &whole, from, self.to))
     }
 
     /// A piece (a line or a sentence) whose answer dropped an identifier: its sentences one by
@@ -470,21 +484,10 @@ impl Translator<'_> {
                 }
             }
         }
-        let mut joined = Attempt::join(parts);
-        // The pieces were checked one by one; the whole is checked as a translation of the
-        // whole (numbers, identifiers, language, length).
-        for p in verify::problems(text, &joined.text, from, self.to) {
-            if !joined.problems.contains(&p) {
-                joined.problems.push(p);
-            }
-        }
+        let mut joined = Attempt::joined(parts, text, from, self.to);
         self.reporter.verbose(&format!(
             "translated around the identifiers piece by piece: {}",
-            if joined.ok() {
-                "verified"
-            } else {
-                "still failing"
-            }
+            joined.verdict()
         ));
         if !joined.ok() {
             // Say why the sentence was cut up: its pieces may read oddly.
@@ -526,11 +529,7 @@ impl Translator<'_> {
             .await?;
         self.reporter.verbose(&format!(
             "asked again with dates, times and amounts as text: {}",
-            if open.ok() {
-                "verified"
-            } else {
-                "still failing"
-            }
+            open.verdict()
         ));
         Ok(if open.ok() { open } else { failed })
     }
