@@ -258,9 +258,14 @@ impl Entities {
     /// The distinct key entities of a unit, in the order they occur: its numbers (not a
     /// paragraph number opening it) and the names the document repeats.
     pub(super) fn keys(&self, u: &str) -> Vec<String> {
+        self.keys_among(u, words(u))
+    }
+
+    /// [`Entities::keys`] of unit `u`, whose [`words`] are `ws`.
+    fn keys_among(&self, u: &str, ws: Vec<String>) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
         let numbered = u.split_whitespace().next().is_some_and(is_paragraph_number);
-        for (k, w) in words(u).into_iter().enumerate() {
+        for (k, w) in ws.into_iter().enumerate() {
             let is_key = if w.chars().any(|c| c.is_ascii_digit()) {
                 // "15. The applicant…" is numbered; "13 zatrzymanych…" states a fact.
                 !(k == 0 && numbered)
@@ -280,11 +285,12 @@ impl Entities {
 
     /// The density of one of the units.
     pub(super) fn density(&self, u: &str) -> f64 {
-        let all = words(u).len();
+        let ws = words(u);
+        let all = ws.len();
         if all == 0 {
             return 0.0;
         }
-        (self.keys(u).len() as f64 / all as f64 / FULL_ENTITY_SHARE).min(1.0)
+        (self.keys_among(u, ws).len() as f64 / all as f64 / FULL_ENTITY_SHARE).min(1.0)
     }
 }
 
