@@ -19,6 +19,7 @@
 //! - its length is plausible for a translation (not a summary, not a ramble).
 
 mod clock;
+mod counts;
 mod currency;
 mod names;
 mod untranslated;
@@ -139,6 +140,13 @@ pub fn problems(source: &str, output: &str, from: Option<Language>, to: Language
         let copied = untranslated::untranslated_words(source, out);
         if !copied.is_empty() {
             p.push(format!("left untranslated: {}", list(&copied)));
+        }
+        let counts = counts::unsupported_counts(source, out);
+        if !counts.is_empty() {
+            p.push(format!(
+                "count in words not in the source: {}",
+                list(&counts)
+            ));
         }
         let spelled = words::mismatched_words(out);
         if !spelled.is_empty() {
