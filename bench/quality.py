@@ -189,7 +189,9 @@ def unsupported(summary, source):
     "500 000" matches "500.000,00" only as 500000 / 50000000) and capitalised words other than
     a line's first word (compared by stem: all but the last 3 letters, at least 4). A check
     independent of ava's own (src/task/summary/verify.rs), less lenient on dates and amounts
-    written in other forms, so it errs towards counting."""
+    written in other forms, so it errs towards counting. Typographic apostrophes are made
+    plain on both sides: "DA's" for "DA’s" is the same name."""
+    summary, source = (t.replace("’", "'").replace("‘", "'") for t in (summary, source))
     src_nums = set()
     for t in NUM_TOKEN.findall(source):
         src_nums |= number_forms(t)
