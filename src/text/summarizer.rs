@@ -30,7 +30,9 @@
 //!    - *title*: cosine to the leading headings (case name, subject line), whose rarer terms
 //!      name the parties, place and subject (Edmundson's title method);
 //!    - *key entities*: share of words that are numbers (dates, amounts, articles) or names
-//!      the document repeats (a party, a place — not "Court", which is everywhere);
+//!      (a party, a place — not "Court", which is everywhere, nor a word the text uses as a
+//!      title, "the Commission", "the President"); a name said once counts, except in a text
+//!      that capitalises its nouns (German), where it must be found twice;
 //!    - *boilerplate*: short units without sentence punctuation (headings, bylines, footers,
 //!      list fragments) — except a headline opening the text —, lists of names, units repeated
 //!      verbatim three times or more (running headers), table-of-contents entries, footnotes
@@ -44,7 +46,7 @@
 //!    `λ · relevance − (1 − λ) · max cosine to the units already taken`, and never one whose
 //!    cosine to a taken unit reaches [`DUPLICATE_SIMILARITY`], so near-duplicates (a fact
 //!    restated in two reports) appear once. The relevance there is scaled by how many of the
-//!    unit's key entities (numbers, repeated names) are new to the summary
+//!    unit's key entities (numbers, names) are new to the summary
 //!    ([`ENTITY_NOVELTY_SHARE`]): a dateline repeating the headline's place and date, or a
 //!    sentence restating the amount already given, shares few words with what was taken but
 //!    adds no fact.
@@ -109,7 +111,7 @@ pub const MIN_SIMILARITY: f64 = 0.05;
 /// Terms in more sentences than this are not used to find neighbours.
 pub const MAX_POSTINGS: usize = 256;
 /// Shares of relevance: centrality in the similarity graph, position (lead and conclusion),
-/// similarity to the title block, and key-entity density (numbers, repeated names). They sum
+/// similarity to the title block, and key-entity density (numbers, names). They sum
 /// to 1.
 pub const CENTRALITY_WEIGHT: f64 = 0.5;
 pub const POSITION_WEIGHT: f64 = 0.2;
@@ -589,7 +591,7 @@ fn pagerank(graph: &Graph) -> Vec<f64> {
 }
 
 /// Relevance of every unit, written over its centrality. One pass over the units after the
-/// counts that need the whole text (repeated units, repeated names): no per-unit table
+/// counts that need the whole text (repeated units, names): no per-unit table
 /// besides the result. `terms[i]`: unit i's number of terms, up to [`FULL_LENGTH_TERMS`].
 fn relevance(
     mut centrality: Vec<f64>,

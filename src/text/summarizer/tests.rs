@@ -302,3 +302,20 @@ fn a_sentence_repeating_the_figures_already_chosen_gives_way_to_one_with_new_fig
     let chosen = select_mmr(&[1.0, 0.9, 0.85], &units, &vocabulary, &entities, 2);
     assert_eq!(chosen, [0, 1]);
 }
+
+#[test]
+fn a_sentence_naming_the_defendant_once_is_preferred_to_the_same_without_names() {
+    // A press release names the defendant once; the sentence without the name is more
+    // central (its words are all shared), so only the names can tell the two apart.
+    let text = "A contractor has been sentenced for stealing the wages of his workers on public contracts, the district attorney announced today.\n\
+                The contractor paid his workers half the prevailing wage on public contracts for two years.\n\
+                The contractor, Robert Sardina of Goshen, paid his workers half the prevailing wage on public contracts.\n\
+                The investigation began after workers of the contractor complained to the district attorney about their wages.\n\
+                The district attorney thanked the investigators of the labor bureau for their work on the case of the workers.\n\
+                Workers who believe the contractor paid them less than the prevailing wage should call the district attorney.\n";
+    let chosen = summarize(text, 1, Length::Short);
+    assert!(
+        texts(&chosen).iter().any(|t| t.contains("Robert Sardina")),
+        "{chosen:#?}"
+    );
+}
