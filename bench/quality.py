@@ -28,7 +28,9 @@ Systems (--systems, default all that apply; `builtin` always runs, it sets the b
   Baselines split sentences with NLTK Punkt (the model sumy itself uses, see sumy_punkt.py); the
   last sentence a baseline takes is cut at the word that reaches the budget.
   Model systems are scored on their whole output ("own words"), on their first B words
-  ("@B", equal budget with builtin), and lead-N is filled to their own word count ("lead@own").
+  ("@B", equal budget with builtin); lead-N is filled to their own word count ("lead@own"), and
+  the built-in engine's shortest summary that reaches their word count is cut there
+  ("builtin@own", the other equal budget; ahead/level/behind counts the model per document).
 
 Every run records its exit code, seconds, peak RSS (os.wait4 of the child), and flags:
   fail     exit code != 0, or killed at --timeout (exit "timeout");
@@ -489,6 +491,13 @@ def evaluate(args, docs, runs):
                     cell["hits_at_b"] = score(" ".join(words_of(text)[:budget]), facts)[0]
                     own = len(words_of(text))
                     cell["lead_at_own"] = score(" ".join(base.lead(own)), facts)[0]
+                    # The other equal budget: the built-in engine at the model's word count —
+                    # its shortest summary that reaches it, cut there as @B cuts the model's.
+                    for blen in ("short", "medium", "long"):
+                        longer = measure(runs, args, doc, "builtin", None, blen)["output"]
+                        if len(words_of(longer)) >= own:
+                            break
+                    cell["builtin_at_own"] = score(" ".join(words_of(longer)[:own]), facts)[0]
                 row[col] = cell
 
             put("builtin", b["output"], b)
@@ -544,9 +553,9 @@ def print_report(args, docs, rows, cols):
                 continue
             print(f"\n**{length}, {gname} ({len(gdocs)} docs)**\n")
             print("| system | docs | mean recall | builtin, same docs | recall @B | words (mean) | "
-                  "lead@own words | beats lead-N | ties | fails | loops | prefaces | "
+                  "lead@own words | builtin@own words (ahead/level/behind) | beats lead-N | ties | fails | loops | prefaces | "
                   "s/doc mean | s max | peak RSS max | unsupported values | outputs with one |")
-            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             summary[length][gname] = {}
             for c in present:
                 xs = [(d, rows[(d["name"], length)][c]) for d in gdocs
@@ -559,6 +568,8 @@ def print_report(args, docs, rows, cols):
                 same = mean([x["hits"] / x["total"] for x in same])
                 at_b = [x["hits_at_b"] / x["total"] for _, x in xs if "hits_at_b" in x]
                 lead_own = [x["lead_at_own"] / x["total"] for _, x in xs if "lead_at_own" in x]
+                b_own = [(x["hits"], x["builtin_at_own"], x["total"]) for _, x in xs
+                         if "builtin_at_own" in x]
                 # Against lead-N at the same words: builtin's budget for builtin and LexRank,
                 # the model's own word count for model systems.
                 def lead_hits(d, x):
@@ -578,6 +589,10 @@ def print_report(args, docs, rows, cols):
                      "recall_at_b": mean(at_b) if at_b else None,
                      "mean_words": mean([x["words"] for _, x in xs]),
                      "lead_at_own": mean(lead_own) if lead_own else None,
+                     "builtin_at_own": mean([b / t for _, b, t in b_own]) if b_own else None,
+                     "vs_builtin_at_own": (sum(a > b for a, b, _ in b_own),
+                                           sum(a == b for a, b, _ in b_own),
+                                           sum(a < b for a, b, _ in b_own)) if b_own else None,
                      "beats_lead": wins if c != "lead" else None, "ties_lead": ties,
                      "compared": len(cmp), "fails": fails,
                      "loops": sum(bool(x.get("loop")) for x in runs_),
@@ -598,7 +613,10 @@ def print_report(args, docs, rows, cols):
                     else "– | –"
                 print(f"| {c} | {len(xs)} | **{pct(s['mean_recall'])}** | {pct(same)} | "
                       f"{pct(s['recall_at_b']) if at_b else '–'} | {s['mean_words']:.0f} | "
-                      f"{pct(s['lead_at_own']) if lead_own else '–'} | {beat} | "
+                      f"{pct(s['lead_at_own']) if lead_own else '–'} | "
+                      + (f"{pct(s['builtin_at_own'])} ({'/'.join(map(str, s['vs_builtin_at_own']))})"
+                         if b_own else "–")
+                      + f" | {beat} | "
                       f"{ties if c != 'lead' else '–'} | {run_cells} | {uns_cells} |")
     return summary
 
