@@ -8,22 +8,11 @@
 //! way only: a count the answer leaves out or says as "both" or "a pair" is not flagged, as
 //! the source may say it in ways no table lists ("obaj", "oboje").
 
-/// English count words and their values.
-const ENGLISH: &[(&str, u8)] = &[
-    ("two", 2),
-    ("twice", 2),
-    ("three", 3),
-    ("thrice", 3),
-    ("four", 4),
-    ("five", 5),
-    ("six", 6),
-    ("seven", 7),
-    ("eight", 8),
-    ("nine", 9),
-    ("ten", 10),
-    ("eleven", 11),
-    ("twelve", 12),
-];
+/// English words for a count said as how many times ("twice"), besides the number words
+/// from two to twelve ([`super::words::SMALL`]).
+const TIMES: &[(&str, u8)] = &[("twice", 2), ("thrice", 3)];
+/// The counts checked: "one" is also a pronoun, and thirteen and up are left out.
+const COUNTED: std::ops::RangeInclusive<usize> = 2..=12;
 
 /// Beginnings of source words that say a value, lower case: Polish cardinals, collective
 /// numerals and compounds ("dwu-", "trzy-": "dwuletni", "trzykrotnie"), German ("zwei",
@@ -177,14 +166,28 @@ pub(super) fn unsupported_counts(source: &str, out: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for w in words(out) {
         let lower = w.to_lowercase();
-        if let Some(&(_, v)) = ENGLISH.iter().find(|(e, _)| *e == lower)
-            && !said[v as usize]
+        if let Some(v) = english_count(&lower)
+            && !said[v]
             && !found.iter().any(|f| f.eq_ignore_ascii_case(w))
         {
             found.push(w.to_string());
         }
     }
     found
+}
+
+/// The value of an English count word (lower case): "two" to "twelve", "twice", "thrice".
+fn english_count(word: &str) -> Option<usize> {
+    super::words::SMALL
+        .iter()
+        .position(|s| *s == word)
+        .filter(|v| COUNTED.contains(v))
+        .or_else(|| {
+            TIMES
+                .iter()
+                .find(|(t, _)| *t == word)
+                .map(|&(_, v)| v as usize)
+        })
 }
 
 /// The value a source word says by its longest listed beginning.
